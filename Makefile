@@ -1,0 +1,45 @@
+# b12pain — two commands for a newcomer: `make run` and `make test`.
+# Everything installs into .venv from the lock file (requirements.lock); nothing touches the system Python.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint typecheck coverage bench lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## run: start b12pain on its embedded default (the guided self-check in the terminal)
+run: $(STAMP)
+	$(BIN)/b12pain check
+
+## test: lint, type-check, then the whole test suite with branch coverage of clinical/
+test: $(STAMP) lint typecheck
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --cov=b12pain --cov-branch \
+	  --cov-report=term:skip-covered --cov-report=xml:.coverage.xml -p no:cacheprovider
+	$(BIN)/python tools/check_coverage.py .coverage.xml b12pain/clinical 95
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src/b12pain/clinical src/b12pain/knowledge src/b12pain/instruments
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict src/b12pain/knowledge src/b12pain/clinical src/b12pain/instruments
+
+## bench: run the benchmarks (results go in docs/benchmarks.md)
+bench: $(STAMP)
+	$(BIN)/python -m pytest benchmarks -p no:cacheprovider --benchmark-only --benchmark-columns=median,mean,min,max,rounds -q
+
+## lock: regenerate requirements.lock from pyproject.toml (maintainers only; needs uv)
+lock:
+	uv pip compile pyproject.toml --extra dev --extra spark --python-version 3.11 \
+	  --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .coverage .coverage.xml build *.egg-info

@@ -1,0 +1,57 @@
+"""Turn errors into what a user should see: one line per problem, exit status 2, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import typer
+
+from b12pain.errors import InputError, Problem
+
+
+def wants_json(argv: list[str] | None = None) -> bool:
+    """True when the command line asked for `--json` output."""
+    return "--json" in (sys.argv if argv is None else argv)
+
+
+def report_problems(problems: list[Problem], as_json: bool) -> None:
+    """Print problems as CONTRACT.md says: lines on stderr, or `{"errors": [...]}` on stdout."""
+    if as_json:
+        print(json.dumps({"errors": [p.as_dict() for p in problems]}, default=str, indent=2))
+    else:
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+
+
+def fail(problems: list[Problem], as_json: bool = False) -> Any:
+    """Report problems and leave with status 2 (bad input)."""
+    report_problems(problems, as_json)
+    raise typer.Exit(2)
+
+
+def run_guarded(app: typer.Typer) -> int:
+    """Run the Typer app; input errors exit 2 with clean messages, Ctrl-C exits 130 quietly."""
+    try:
+        app(standalone_mode=False)
+    except InputError as exc:
+        report_problems(exc.problems, wants_json())
+        return 2
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        print("\nStopped.", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("\nStopped; nothing was saved.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # usage errors and anything unforeseen: no traceback
+        show = getattr(exc, "show", None)
+        if callable(show) and hasattr(exc, "exit_code"):  # Typer's (click's) usage errors
+            show()
+            return int(exc.exit_code)
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("This is a bug in b12pain; please report it with the command you ran.", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,54 @@
+"""The `b12pain` command: one Typer app; each area adds its commands from its own module.
+
+Modules register commands with `register(app)`. Keep imports at the top of those modules light
+(typer, rich at most); import heavy libraries inside the command functions so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from b12pain.cli import assess_cmds, cohort_cmds, foods_cmds, journal_cmds, questionnaire_cmds
+from b12pain.cli.errors import run_guarded
+
+app = typer.Typer(
+    name="b12pain",
+    help=(
+        "Could low vitamin B12 be part of this pain? Cited self-check, blood-test reading, pain "
+        "questionnaires, food intake, journal and population case-finding.\n\n"
+        "Not medical advice: b12pain prepares a conversation with a clinician; it does not diagnose."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+
+@app.callback()
+def main() -> None:
+    """b12pain: cited B12 self-check, lab reading, pain questionnaires, intake, journal, cohorts."""
+
+
+@app.command()
+def version() -> None:
+    """Show the b12pain and knowledge versions.
+
+    Example: b12pain version
+    """
+    from b12pain import __version__
+    from b12pain.knowledge import load
+
+    typer.echo(f"b12pain {__version__} (knowledge {load().version})")
+
+
+for module in (assess_cmds, questionnaire_cmds, foods_cmds, journal_cmds, cohort_cmds):
+    module.register(app)
+
+
+def run() -> None:
+    """Console-script entry point: run the app, turning known errors into clean exits."""
+    sys.exit(run_guarded(app))

@@ -1,0 +1,4 @@
+"""Pure decision logic: units, lab bands, who to test, red flags, regimens, plan, assessment.
+
+No I/O and no clock: every function that depends on the date takes `today`.
+"""

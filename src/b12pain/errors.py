@@ -1,0 +1,64 @@
+"""Errors that a user may see: bad input, named by field, value and what is allowed.
+
+Every surface (CLI, web, FHIR) turns an `InputError` into the same list of problems
+(`{"field", "value", "message"}`), so the wording is written once, here and at the raise site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where (`field`, a dotted path), what was given, what is allowed."""
+
+    field: str
+    value: Any
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape shared by the CLI (`--json`) and the web API (422)."""
+        return {"field": self.field, "value": self.value, "message": self.message}
+
+    def __str__(self) -> str:
+        shown = "missing" if self.value is None else repr(self.value)
+        return f"{self.field}: {shown}; {self.message}"
+
+
+class InputError(ValueError):
+    """Raised when an input cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+    @classmethod
+    def single(cls, field: str, value: Any, message: str) -> InputError:
+        """Shorthand for an error with exactly one problem."""
+        return cls([Problem(field, value, message)])
+
+
+def problems_from_pydantic(exc: Any, prefix: str = "") -> list[Problem]:
+    """Translate a pydantic `ValidationError` into `Problem`s with dotted field paths.
+
+    `labs.0.unit` becomes `labs[0].unit`, matching CONTRACT.md.
+    """
+    problems: list[Problem] = []
+    for err in exc.errors():
+        path = prefix
+        for part in err.get("loc", ()):
+            if isinstance(part, int):
+                path += f"[{part}]"
+            else:
+                path += f".{part}" if path else str(part)
+        value = err.get("input")
+        if err.get("type") == "missing":
+            value = None
+        if value == "" or isinstance(value, dict | list):
+            value = None  # shown as "missing"; whole sub-objects are not echoed back
+        message = str(err.get("msg", "invalid"))
+        message = message.removeprefix("Value error, ")
+        problems.append(Problem(path or "(input)", value, message))
+    return problems
