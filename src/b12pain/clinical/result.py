@@ -1,0 +1,136 @@
+"""The assessment: what b12pain concludes about one profile (CONTRACT.md, "Assessment").
+
+Field names are fixed by the contract; add fields freely, never rename. Every object that states
+a clinical fact carries `citations`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from b12pain.knowledge import Citation
+
+SCHEMA = "b12pain.assessment/1"
+
+Urgency = Literal["emergency", "urgent", "routine", "none"]
+Severity = Literal["info", "caution", "warning", "urgent", "emergency"]
+TestingStatus = Literal["recommended", "clinician_judgement", "not_indicated", "out_of_scope"]
+Band = Literal["deficiency_confirmed", "indeterminate", "unlikely", "not_interpretable"]
+Deficiency = Literal["confirmed", "indeterminate", "unlikely", "unknown", "discordant"]
+
+#: Urgencies from most to least pressing; `max` over findings uses this order.
+URGENCY_ORDER: tuple[Urgency, ...] = ("emergency", "urgent", "routine", "none")
+
+_RESULT = ConfigDict(frozen=True, extra="forbid")
+
+
+class RedFlag(BaseModel):
+    """A feature that needs urgent or emergency care; always listed first, never hidden."""
+
+    model_config = _RESULT
+
+    id: str
+    urgency: Urgency
+    title: str
+    action: str
+    triggered_by: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = Field(min_length=1)
+
+
+class Testing(BaseModel):
+    """Whether a B12 test is indicated, which tests, and why."""
+
+    model_config = _RESULT
+
+    status: TestingStatus
+    monitoring_suggested: bool = False
+    tests: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = ()
+
+
+class LabReading(BaseModel):
+    """One lab result read against its published band, with next tests and caveat flags."""
+
+    model_config = _RESULT
+
+    test: str
+    value: float
+    unit: str
+    value_in_reference_unit: float
+    reference_unit: str
+    band: Band
+    next_tests: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    date: dt.date | None = None
+    explanation: str = ""
+    citations: tuple[Citation, ...] = ()
+
+
+class ScheduledDose(BaseModel):
+    """One dated step of a treatment schedule (a dose, a review or a re-test)."""
+
+    model_config = _RESULT
+
+    date: dt.date
+    what: str
+    kind: Literal["dose", "review", "test"] = "dose"
+
+
+class Treatment(BaseModel):
+    """The cited regimen that fits the cause and neurological involvement (clinical-spec §B.1)."""
+
+    model_config = _RESULT
+
+    regimen_id: str
+    alternatives: tuple[str, ...] = ()
+    route: str
+    dose: str
+    frequency: str
+    maintenance: str
+    lifelong: bool
+    review_after_days: int
+    schedule: tuple[ScheduledDose, ...] = ()
+    notes: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = Field(min_length=1)
+
+
+class Finding(BaseModel):
+    """One thing b12pain wants the person and their clinician to know, in both wordings."""
+
+    model_config = _RESULT
+
+    code: str
+    severity: Severity
+    summary: str
+    clinician_summary: str
+    citations: tuple[Citation, ...] = Field(min_length=1)
+    unverified: bool = False
+
+
+class Assessment(BaseModel):
+    """The whole result of `assess(profile, today)`; renders the same in CLI, web, PDF and FHIR."""
+
+    model_config = _RESULT
+
+    schema_: str = Field(default=SCHEMA, alias="schema", serialization_alias="schema")
+    knowledge_version: str
+    today: dt.date
+    urgency: Urgency
+    red_flags: tuple[RedFlag, ...] = ()
+    testing: Testing
+    labs: tuple[LabReading, ...] = ()
+    deficiency: Deficiency
+    neurological_involvement: bool
+    treatment: Treatment | None = None
+    findings: tuple[Finding, ...] = ()
+    plan: tuple[dict[str, Any], ...] = ()
+    instruments: tuple[dict[str, Any], ...] = ()
+    disclaimer: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The contract's JSON shape (`"schema"` key, ISO dates)."""
+        return self.model_dump(mode="json", by_alias=True)

@@ -1,0 +1,58 @@
+"""Fixtures shared by every area's tests. Area-specific fixtures live in the area's own test files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh, empty b12pain data directory (B12PAIN_DATA_DIR) for one test."""
+    path = tmp_path / "b12pain-data"
+    path.mkdir()
+    monkeypatch.setenv("B12PAIN_DATA_DIR", str(path))
+    monkeypatch.delenv("B12PAIN_DATABASE_URL", raising=False)
+    yield path
+
+
+@pytest.fixture(scope="session")
+def sr28_zip() -> Path:
+    """The USDA SR28 ASCII archive (B12PAIN_SR28 or ../shared); skips with a reason when absent."""
+    path = Path(os.environ.get("B12PAIN_SR28", SHARED / "data/usda-sr28/sr28asc.zip"))
+    if not path.exists():
+        pytest.skip(f"USDA SR28 archive not found at {path} (set B12PAIN_SR28)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The ../shared folder (sample data, specs); skips when absent."""
+    if not SHARED.exists():
+        pytest.skip(f"shared folder not found at {SHARED}")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A reachable PostgreSQL URL; in CI a missing server fails, elsewhere it skips with a reason."""
+    url = os.environ.get(
+        "B12PAIN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+    try:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {url}: {exc}")
+    return url
