@@ -52,6 +52,8 @@ def run_guarded(app: typer.Typer) -> int:
             show()
             return int(exc.exit_code)
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("This is a bug in b12pain; please report it with the command you ran.", file=sys.stderr)
+        print(
+            "This is a bug in b12pain; please report it with the command you ran.", file=sys.stderr
+        )
         return 1
     return 0

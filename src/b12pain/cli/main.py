@@ -10,7 +10,14 @@ import sys
 
 import typer
 
-from b12pain.cli import assess_cmds, cohort_cmds, foods_cmds, journal_cmds, questionnaire_cmds
+from b12pain.cli import (
+    assess_cmds,
+    cohort_cmds,
+    foods_cmds,
+    journal_cmds,
+    knowledge_cmds,
+    questionnaire_cmds,
+)
 from b12pain.cli.errors import run_guarded
 
 app = typer.Typer(
@@ -25,7 +32,6 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-
 
 
 @app.callback()
@@ -45,7 +51,14 @@ def version() -> None:
     typer.echo(f"b12pain {__version__} (knowledge {load().version})")
 
 
-for module in (assess_cmds, questionnaire_cmds, foods_cmds, journal_cmds, cohort_cmds):
+for module in (
+    assess_cmds,
+    knowledge_cmds,
+    questionnaire_cmds,
+    foods_cmds,
+    journal_cmds,
+    cohort_cmds,
+):
     module.register(app)
 
 

@@ -96,7 +96,9 @@ def load_from(directory: Path) -> KnowledgeBase:
         for entry, line in _read_entries(path):
             label = f"{path.name}:{line}"
             if entry.id in entries:
-                raise KnowledgeError(str(path), line, entry.id, f"duplicate id (also in {where[entry.id]})")
+                raise KnowledgeError(
+                    str(path), line, entry.id, f"duplicate id (also in {where[entry.id]})"
+                )
             citations = []
             for ref in entry.sources:
                 source = sources.get(ref.source)
@@ -106,13 +108,17 @@ def load_from(directory: Path) -> KnowledgeBase:
                     )
                 used.add(ref.source)
                 citations.append(
-                    Citation(source=ref.source, section=ref.section, level=ref.level or source.level)
+                    Citation(
+                        source=ref.source, section=ref.section, level=ref.level or source.level
+                    )
                 )
             entries[entry.id] = entry.model_copy(update={"citations": tuple(citations)})
             where[entry.id] = label
     unused = sorted(set(sources) - used)
     if unused:
-        raise KnowledgeError(str(sources_path), None, "sources", f"never cited: {', '.join(unused)}")
+        raise KnowledgeError(
+            str(sources_path), None, "sources", f"never cited: {', '.join(unused)}"
+        )
     return KnowledgeBase(version, sources, entries)
 
 
@@ -149,7 +155,9 @@ def _read_sources(path: Path) -> tuple[str, dict[str, Source]]:
         try:
             source = Source.model_validate(raw)
         except ValidationError as exc:
-            key = raw.get("id", f"sources[{index}]") if isinstance(raw, dict) else f"sources[{index}]"
+            key = (
+                raw.get("id", f"sources[{index}]") if isinstance(raw, dict) else f"sources[{index}]"
+            )
             raise KnowledgeError(str(path), line, str(key), _first_error(exc)) from exc
         if source.id in sources:
             raise KnowledgeError(str(path), line, source.id, "duplicate source id")

@@ -1,0 +1,160 @@
+"""Render an `Assessment` for the terminal: red flags first, then testing, labs, treatment, plan.
+
+The renderer only lays out what `clinical.assess` decided; it adds no clinical wording of its own
+beyond headings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from b12pain.clinical.result import Assessment
+from b12pain.knowledge import Citation
+
+URGENCY_STYLE = {
+    "emergency": "bold white on red",
+    "urgent": "bold red",
+    "routine": "yellow",
+    "none": "green",
+}
+SEVERITY_STYLE = {
+    "emergency": "bold red",
+    "urgent": "red",
+    "warning": "yellow",
+    "caution": "yellow",
+    "info": "cyan",
+}
+
+
+def cite(citations: Iterable[Citation]) -> str:
+    """Citations as a short bracketed list, e.g. `[ng239-bmj §1.2 P*; pulse S]`."""
+    parts = [f"{c.source}{' §' + c.section if c.section else ''} {c.level}" for c in citations]
+    return escape("[" + "; ".join(parts) + "]") if parts else ""
+
+
+def render_assessment(assessment: Assessment, console: Console, clinician: bool = False) -> None:
+    """Print the whole assessment; `clinician=True` shows clinician wording instead of plain words."""
+    for flag in assessment.red_flags:
+        body = Text.from_markup(
+            f"[bold]{escape(flag.title)}[/bold]\n{escape(flag.action)}\n[dim]{cite(flag.citations)}[/dim]"
+        )
+        console.print(Panel(body, title=f"RED FLAG — {flag.urgency.upper()}", border_style="red"))
+    style = URGENCY_STYLE.get(assessment.urgency, "")
+    console.print(Text(f"Overall urgency: {assessment.urgency}", style=style))
+
+    testing = assessment.testing
+    lines = [f"[bold]B12 test:[/bold] {testing.status.replace('_', ' ')}"]
+    if testing.tests:
+        lines.append("Tests: " + ", ".join(testing.tests))
+    if testing.monitoring_suggested:
+        lines.append("Periodic B12 monitoring suggested.")
+    lines += [f"• {escape(r)}" for r in testing.reasons]
+    if testing.citations:
+        lines.append(f"[dim]{cite(testing.citations)}[/dim]")
+    console.print(Panel("\n".join(lines), title="Testing"))
+
+    if assessment.labs:
+        table = Table(title="Blood tests", show_lines=True)
+        for column in ("test", "result", "band", "next", "flags", "sources"):
+            table.add_column(column, overflow="fold")
+        for lab in assessment.labs:
+            shown = f"{lab.value:g} {lab.unit}"
+            if lab.unit != lab.reference_unit:
+                shown += f" (≈{lab.value_in_reference_unit:g} {lab.reference_unit})"
+            table.add_row(
+                lab.test,
+                shown,
+                lab.band.replace("_", " "),
+                ", ".join(lab.next_tests),
+                ", ".join(lab.flags),
+                cite(lab.citations),
+            )
+        console.print(table)
+    console.print(
+        f"Deficiency: [bold]{assessment.deficiency}[/bold]"
+        + ("   Neurological involvement suspected" if assessment.neurological_involvement else "")
+    )
+
+    if assessment.treatment is not None:
+        _render_treatment(assessment, console)
+
+    if assessment.findings:
+        table = Table(title="Findings", show_lines=True)
+        table.add_column("", width=9)
+        table.add_column("what it means" if not clinician else "for the clinician", overflow="fold")
+        table.add_column("sources", overflow="fold")
+        for finding in assessment.findings:
+            text = finding.clinician_summary if clinician else finding.summary
+            if finding.unverified:
+                text += " (unverified: not yet checked against the primary source)"
+            table.add_row(
+                Text(finding.severity, style=SEVERITY_STYLE.get(finding.severity, "")),
+                escape(text),
+                cite(finding.citations),
+            )
+        console.print(table)
+
+    if assessment.instruments:
+        table = Table(title="Pain questionnaires")
+        for column in ("instrument", "score", "category", "positive"):
+            table.add_column(column)
+        for result in assessment.instruments:
+            table.add_row(
+                *(str(_get(result, k, "")) for k in ("instrument", "score", "category", "positive"))
+            )
+        console.print(table)
+
+    if assessment.plan:
+        rows = []
+        for item in assessment.plan:
+            title = _get(item, "title", "")
+            why = _get(item, "why", "") or _get(item, "summary", "")
+            rows.append(
+                f"• [bold]{escape(str(title))}[/bold] — {escape(str(why))} "
+                f"[dim]{cite(_get(item, 'citations', ()) or ())}[/dim]"
+            )
+        console.print(Panel("\n".join(rows), title="Points to discuss with your clinician"))
+
+    console.print(
+        Panel(escape(assessment.disclaimer), title="Not medical advice", border_style="dim")
+    )
+
+
+def _render_treatment(assessment: Assessment, console: Console) -> None:
+    treatment = assessment.treatment
+    assert treatment is not None
+    lines = [
+        f"[bold]{escape(treatment.regimen_id)}[/bold]: {escape(treatment.dose)} {treatment.route.upper()}, "
+        f"{escape(treatment.frequency)}",
+        f"Maintenance: {escape(treatment.maintenance)}"
+        + (" (lifelong)" if treatment.lifelong else ""),
+        f"Review after {treatment.review_after_days} days",
+    ]
+    if treatment.alternatives:
+        lines.append("Alternatives: " + ", ".join(treatment.alternatives))
+    lines += [f"• {escape(n)}" for n in treatment.notes]
+    lines.append(f"[dim]{cite(treatment.citations)}[/dim]")
+    parts: list[Any] = [Text.from_markup("\n".join(lines))]
+    if treatment.schedule:
+        table = Table(show_header=True, box=None)
+        table.add_column("date")
+        table.add_column("what")
+        for step in treatment.schedule[:12]:
+            table.add_row(step.date.isoformat(), escape(step.what))
+        if len(treatment.schedule) > 12:
+            table.add_row("…", f"{len(treatment.schedule) - 12} more (see --json)")
+        parts.append(table)
+    console.print(Panel(Group(*parts), title="Treatment to discuss (a clinician decides)"))
+
+
+def _get(item: Any, key: str, default: Any) -> Any:
+    if isinstance(item, dict):
+        return item.get(key, default)
+    return getattr(item, key, default)
