@@ -38,8 +38,10 @@ def measure(runs: int = 15) -> dict[str, float]:
 def test_cli_help_cold_start(benchmark: object) -> None:
     """pytest-benchmark entry: times `b12pain --help` end to end (one subprocess per round)."""
     result = measure(runs=5)
-    print(f"\n--help: {result['b12pain_help_ms']:.0f} ms; python -c pass: "
-          f"{result['python_start_ms']:.0f} ms; ratio {result['ratio']:.1f}x")
+    print(
+        f"\n--help: {result['b12pain_help_ms']:.0f} ms; python -c pass: "
+        f"{result['python_start_ms']:.0f} ms; ratio {result['ratio']:.1f}x"
+    )
     benchmark.pedantic(  # type: ignore[attr-defined]
         subprocess.run,
         args=([str(BIN / "b12pain"), "--help"],),
