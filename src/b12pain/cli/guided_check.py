@@ -1,0 +1,321 @@
+"""The guided self-check: questions in the terminal that build a CONTRACT.md profile.
+
+Questions come first about red-flag features (they decide urgency before anything else), then
+about the person, medicines, conditions, symptoms, pain and any blood tests. The answers are a
+plain profile dict, so the same `parse_profile` + `assess` path runs as for a file.
+
+`ask` is injected (a function from prompt text to the typed answer) so the flow is testable
+without a terminal. Typing `b` goes back one question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Ask = Callable[[str], str]
+Say = Callable[[str], None]
+
+#: Canonical ids (CONTRACT.md); titles are looked up in knowledge where an entry exists.
+RED_FLAG_FEATURES = (
+    "saddle_numbness",
+    "urinary_retention",
+    "bladder_dysfunction",
+    "bowel_dysfunction",
+    "bilateral_leg_weakness",
+    "bilateral_sciatica",
+    "foot_drop",
+    "thunderclap_headache",
+    "headache_with_fever",
+    "new_neurological_deficit",
+    "impaired_consciousness",
+    "breathless_at_rest",
+    "chest_pain",
+    "rapidly_progressive_symptoms",
+    "unexplained_weight_loss",
+    "fever",
+    "history_of_cancer",
+)
+NERVE_SYMPTOMS = (
+    "tingling",
+    "numbness",
+    "burning",
+    "shooting_pain",
+    "muscle_weakness",
+    "poor_balance",
+)
+GENERAL_SYMPTOMS = (
+    "fatigue",
+    "pale_skin",
+    "shortness_of_breath",
+    "dizziness",
+    "mouth_ulcers",
+    "memory_problems",
+    "confusion",
+    "visual_changes",
+    "depression",
+    "anxiety",
+    "glossitis",
+    "unsteady_gait",
+)
+MEDICINES = (
+    "metformin",
+    "omeprazole",
+    "esomeprazole",
+    "lansoprazole",
+    "pantoprazole",
+    "rabeprazole",
+    "h2_antagonist",
+    "colchicine",
+    "topiramate",
+    "pregabalin",
+    "phenobarbital",
+    "primidone",
+)
+CONDITIONS = (
+    "type1_diabetes",
+    "type2_diabetes",
+    "autoimmune_gastritis",
+    "coeliac",
+    "crohns",
+    "ileal_resection",
+    "gastrectomy",
+    "bariatric_surgery",
+    "abdominal_pelvic_radiotherapy",
+    "autoimmune_thyroid",
+    "sjogrens",
+    "renal_impairment",
+    "alcohol_excess",
+    "family_history_b12_deficiency",
+)
+PAIN_TYPES = (
+    "diabetic_neuropathy",
+    "sciatica",
+    "peripheral_neuropathy",
+    "back_pain",
+    "fibromyalgia",
+    "migraine",
+    "other",
+)
+DIETS = ("omnivore", "pescatarian", "vegetarian", "vegan", "low_animal")
+LAB_TESTS = ("total_b12", "active_b12", "mma", "homocysteine", "folate", "haemoglobin", "mcv")
+
+
+class GoBack(Exception):
+    """The person typed `b`: return to the previous question."""
+
+
+@dataclass
+class GuidedCheck:
+    """Asks the questions and collects a profile dict; `titles` maps ids to readable names."""
+
+    ask: Ask
+    say: Say
+    titles: dict[str, str] = field(default_factory=dict)
+    profile: dict[str, Any] = field(default_factory=dict)
+
+    def title(self, item_id: str) -> str:
+        """A readable name for an id (from knowledge when known)."""
+        return self.titles.get(item_id) or item_id.replace("_", " ")
+
+    def run(self) -> dict[str, Any]:
+        """Ask every step in order, allowing one step back at a time; return the profile dict."""
+        steps: list[Callable[[], None]] = [
+            self._red_flags,
+            self._about_you,
+            self._pregnancy,
+            self._diet,
+            self._medicines,
+            self._conditions,
+            self._nitrous_oxide,
+            self._symptoms,
+            self._pain,
+            self._labs,
+        ]
+        index = 0
+        while index < len(steps):
+            try:
+                steps[index]()
+                index += 1
+            except GoBack:
+                index = max(0, index - 1)
+        return self.profile
+
+    # -- answer helpers -------------------------------------------------------------------------
+    def _answer(self, prompt: str) -> str:
+        reply = self.ask(prompt).strip()
+        if reply.lower() in {"b", "back"}:
+            raise GoBack
+        return reply
+
+    def choose_many(self, question: str, options: tuple[str, ...]) -> list[str]:
+        """Numbered list; answer like `1,3` (or empty for none). Re-asks until valid."""
+        self.say(question)
+        for number, option in enumerate(options, start=1):
+            self.say(f"  {number:>2}. {self.title(option)}")
+        while True:
+            reply = self._answer("Numbers separated by commas, empty for none (b = back)")
+            if not reply:
+                return []
+            try:
+                picked = [int(part) for part in reply.replace(" ", ",").split(",") if part]
+            except ValueError:
+                self.say(f"Please type numbers between 1 and {len(options)}, like 1,3.")
+                continue
+            if all(1 <= p <= len(options) for p in picked):
+                return [options[p - 1] for p in dict.fromkeys(picked)]
+            self.say(f"Please use numbers between 1 and {len(options)}.")
+
+    def choose_one(self, question: str, options: tuple[str, ...], default: str) -> str:
+        """Numbered list; answer one number, or empty for the default."""
+        self.say(question)
+        for number, option in enumerate(options, start=1):
+            self.say(f"  {number:>2}. {self.title(option)}")
+        while True:
+            reply = self._answer(f"Number (empty = {self.title(default)})")
+            if not reply:
+                return default
+            if reply.isdigit() and 1 <= int(reply) <= len(options):
+                return options[int(reply) - 1]
+            self.say(f"Please type a number between 1 and {len(options)}.")
+
+    def yes_no(self, question: str, default: bool = False) -> bool:
+        """A yes/no question; empty gives the default."""
+        while True:
+            reply = self._answer(f"{question} [{'Y/n' if default else 'y/N'}]").lower()
+            if not reply:
+                return default
+            if reply in {"y", "yes"}:
+                return True
+            if reply in {"n", "no"}:
+                return False
+            self.say("Please answer y or n.")
+
+    def number(self, question: str, low: float, high: float, integer: bool = False) -> float | None:
+        """A number within [low, high]; empty gives None."""
+        while True:
+            reply = self._answer(question)
+            if not reply:
+                return None
+            try:
+                value = int(reply) if integer else float(reply)
+            except ValueError:
+                self.say(
+                    f"Please type a {'whole ' if integer else ''}number from {low:g} to {high:g}."
+                )
+                continue
+            if low <= value <= high:
+                return value
+            self.say(f"Please type a number from {low:g} to {high:g}.")
+
+    # -- steps ----------------------------------------------------------------------------------
+    def _red_flags(self) -> None:
+        self.say("\nFirst, anything that needs urgent care. Do you have any of these now?")
+        self.profile["red_flag_answers"] = self.choose_many(
+            "Pick all that apply:", RED_FLAG_FEATURES
+        )
+
+    def _about_you(self) -> None:
+        age = None
+        while age is None:
+            age = self.number("Your age in years (0–120)", 0, 120, integer=True)
+        self.profile["age"] = int(age)
+        self.profile["sex"] = self.choose_one(
+            "Sex:", ("female", "male", "intersex", "unspecified"), "unspecified"
+        )
+
+    def _pregnancy(self) -> None:
+        self.profile["pregnant"] = False
+        self.profile["breastfeeding"] = False
+        if (
+            self.profile.get("sex") in {"female", "intersex", "unspecified"}
+            and 12 <= self.profile["age"] <= 60
+        ):
+            self.profile["pregnant"] = self.yes_no("Are you pregnant?")
+            self.profile["breastfeeding"] = self.yes_no("Are you breastfeeding?")
+
+    def _diet(self) -> None:
+        self.profile["diet"] = self.choose_one(
+            "Which best describes how you eat?", DIETS, "omnivore"
+        )
+
+    def _medicines(self) -> None:
+        picked = self.choose_many("Do you take any of these medicines?", MEDICINES)
+        medications = []
+        for name in picked:
+            while True:
+                duration = self._answer(
+                    f"For how long have you taken {self.title(name)}? (e.g. 6y, 18m, 10w; empty if unsure)"
+                )
+                if not duration or _is_duration(duration):
+                    break
+                self.say("Please answer like 6y, 18m, 10w or 30d.")
+            medications.append({"name": name, **({"duration": duration} if duration else {})})
+        self.profile["medications"] = medications
+
+    def _conditions(self) -> None:
+        self.profile["conditions"] = self.choose_many(
+            "Have you been told you have any of these?", CONDITIONS
+        )
+
+    def _nitrous_oxide(self) -> None:
+        used = self.yes_no("Have you used nitrous oxide ('laughing gas', 'nos') recreationally?")
+        self.profile["nitrous_oxide"] = "recreational" if used else "none"
+
+    def _symptoms(self) -> None:
+        nerve = self.choose_many("Nerve symptoms — any of these?", NERVE_SYMPTOMS)
+        general = self.choose_many("Other signs of low B12 — any of these?", GENERAL_SYMPTOMS)
+        self.profile["symptoms"] = nerve + general
+
+    def _pain(self) -> None:
+        types = self.choose_many("Which kinds of pain do you have?", PAIN_TYPES)
+        nrs = self.number(
+            "Pain right now, 0 (none) to 10 (worst imaginable); empty to skip", 0, 10, integer=True
+        )
+        self.profile["pain"] = {"types": types, **({"nrs": int(nrs)} if nrs is not None else {})}
+
+    def _labs(self) -> None:
+        labs: list[dict[str, Any]] = []
+        while self.yes_no(
+            "Do you have a blood test result to add?" if not labs else "Add another result?"
+        ):
+            test = self.choose_one("Which test?", LAB_TESTS, "total_b12")
+            value = None
+            while value is None:
+                value = self.number("The value, as printed on the report", 0.000001, 1_000_000)
+            unit = self._lab_unit(test)
+            date = self._answer("The date of the test (YYYY-MM-DD; empty if unsure)")
+            labs.append(
+                {"test": test, "value": value, "unit": unit, **({"date": date} if date else {})}
+            )
+        self.profile["labs"] = labs
+
+    def _lab_unit(self, test: str) -> str:
+        from b12pain.clinical.profile import ALLOWED_UNITS, canonical_unit
+
+        allowed = ", ".join(ALLOWED_UNITS[test])
+        while True:
+            unit = canonical_unit(test, self._answer(f"The unit, as printed ({allowed})"))
+            if unit is not None:
+                return unit
+            self.say(f"For {self.title(test)} the unit must be one of {allowed}.")
+
+
+def _is_duration(text: str) -> bool:
+    from b12pain.clinical.profile import duration_in_days
+
+    try:
+        duration_in_days(text)
+    except ValueError:
+        return False
+    return True
+
+
+def to_profile_dict(answers: dict[str, Any]) -> dict[str, Any]:
+    """The CONTRACT.md profile from the collected answers (red-flag answers become symptoms)."""
+    profile = {k: v for k, v in answers.items() if k != "red_flag_answers"}
+    profile["symptoms"] = list(answers.get("red_flag_answers", [])) + list(
+        answers.get("symptoms", [])
+    )
+    return profile
