@@ -1,0 +1,27 @@
+"""Foods: USDA SR28 / FoodData Central import, a cited starter table, search, and portions.
+
+The journal and the CLI use `FoodDatabase.open()`, then `db.search(text)`, `db.get(food_id)` and
+`db.measure("2 eggs")`. Nothing here is clinical: targets and advice live in `clinical.intake`.
+"""
+
+from b12pain.foods.database import FoodDatabase
+from b12pain.foods.model import (
+    Food,
+    ImportReport,
+    MeasuredFood,
+    NutrientAmount,
+    Portion,
+    SearchHit,
+    SkippedRows,
+)
+
+__all__ = [
+    "Food",
+    "FoodDatabase",
+    "ImportReport",
+    "MeasuredFood",
+    "NutrientAmount",
+    "Portion",
+    "SearchHit",
+    "SkippedRows",
+]

@@ -1,0 +1,189 @@
+"""`FoodDatabase`: the one door to the food database (its own SQLite file in the data directory).
+
+Open it, import USDA archives into it, search it, look a food up, and weigh an amount typed by a
+person. The starter table is loaded on first open, so search works before any import.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from types import TracebackType
+
+from b12pain.errors import InputError
+from b12pain.foods import schema
+from b12pain.foods import search as _search
+from b12pain.foods._dataset import ProgressCallback
+from b12pain.foods.diets import DIET_GROUPS, FORTIFIED_ONLY
+from b12pain.foods.model import Food, ImportReport, MeasuredFood, NutrientAmount, Portion, SearchHit
+from b12pain.foods.portions import choose_portion, parse_amount
+from b12pain.foods.starter import load_starter
+
+FILE_NAME = "foods.sqlite"
+
+
+def default_path() -> Path:
+    """`foods.sqlite` in the b12pain data directory (`B12PAIN_DATA_DIR`)."""
+    from b12pain.paths import data_dir
+
+    return data_dir() / FILE_NAME
+
+
+class FoodDatabase:
+    """The food database: USDA imports plus the shipped starter table, with search and portions."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> FoodDatabase:
+        """Open (creating if needed) the food database; loads the starter table on first use."""
+        target = Path(path) if path is not None else default_path()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        conn = schema.connect(str(target))
+        schema.create(conn)
+        load_starter(conn)
+        return cls(conn, target)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> FoodDatabase:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- import -----------------------------------------------------------------------------
+    def import_archive(
+        self, archive: Path | str, progress: ProgressCallback | None = None
+    ) -> ImportReport:
+        """Import an SR28 ASCII zip or an FDC CSV zip, replacing that source's previous rows."""
+        from b12pain.foods.importer import import_dataset, open_archive
+
+        dataset = open_archive(Path(archive), progress)
+        return import_dataset(self.conn, dataset)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Foods and foods with a B12 value, per source."""
+        rows = self.conn.execute(
+            "SELECT source, count(*), count(b12_ug) FROM food GROUP BY source ORDER BY source"
+        )
+        return {source: {"foods": n, "with_b12": b} for source, n, b in rows}
+
+    # -- search -----------------------------------------------------------------------------
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 20,
+        group: str | None = None,
+        min_b12_ug: float | None = None,
+        data_type: str | None = None,
+        source: str | None = None,
+    ) -> list[SearchHit]:
+        """Foods matching `text`, plain foods first (see `foods.search`)."""
+        if limit < 1 or limit > 1000:
+            raise InputError.single("limit", limit, "between 1 and 1000")
+        filters = _search.Filters(group, min_b12_ug, data_type, source)
+        return _search.search(self.conn, text, limit, filters)
+
+    def richest_sources(self, diet: str = "omnivore", limit: int = 10) -> list[SearchHit]:
+        """Foods richest in B12 per 100 g that fit a diet pattern; vegan → fortified plant foods."""
+        if diet not in DIET_GROUPS:
+            raise InputError.single("diet", diet, f"one of {', '.join(DIET_GROUPS)}")
+        clauses: list[str] = ["shadowed = 0", "b12_ug > 0"]
+        params: list[object] = []
+        groups = DIET_GROUPS[diet]
+        if groups is not None:
+            clauses.append(f"food_group IN ({','.join('?' * len(groups))})")
+            params.extend(groups)
+        if diet in FORTIFIED_ONLY:
+            clauses.append("b12_added_ug > 0 AND b12_ug - b12_added_ug <= 0.05")
+        rows = self.conn.execute(
+            "SELECT food_id, description, head, food_group, data_type, b12_ug, b12_added_ug, 0"
+            f" FROM food WHERE {' AND '.join(clauses)} ORDER BY b12_ug DESC LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+        return [_search._hit(row, "richest source") for row in rows]
+
+    # -- one food ---------------------------------------------------------------------------
+    def get(self, food_id: str) -> Food:
+        """The food with this id (NDB number, fdcId or starter id); `InputError` if unknown."""
+        key = str(food_id).strip()
+        row = self.conn.execute(
+            "SELECT food_id, description, food_group, common_names, source, data_type,"
+            " ndb_number, b12_ug, b12_added_ug, citation FROM food WHERE food_id = ?",
+            (key,),
+        ).fetchone()
+        if row is None and key.isdigit() and len(key) < 5:
+            return self.get(key.zfill(5))
+        if row is None:
+            raise InputError.single(
+                "food_id", food_id, "no such food; find one with `b12pain foods search`"
+            )
+        nutrients = tuple(
+            NutrientAmount(number=n, name=name, unit=unit, per_100g=value)
+            for n, name, unit, value in self.conn.execute(
+                "SELECT fn.number, coalesce(n.name, fn.number), coalesce(n.unit, ''), fn.per_100g"
+                " FROM food_nutrient fn LEFT JOIN nutrient n ON n.number = fn.number"
+                " WHERE fn.food_id = ? ORDER BY CAST(fn.number AS INTEGER)",
+                (row[0],),
+            )
+        )
+        return Food(
+            food_id=row[0],
+            description=row[1],
+            food_group=row[2],
+            common_names=row[3],
+            source=row[4],
+            data_type=row[5],
+            ndb_number=row[6],
+            b12_ug=row[7],
+            b12_added_ug=row[8],
+            citation=row[9],
+            nutrients=nutrients,
+            portions=self.portions(row[0]),
+        )
+
+    def portions(self, food_id: str) -> tuple[Portion, ...]:
+        """The household portions of a food, in the source's order."""
+        return tuple(
+            Portion(amount=a, unit=u, grams=g)
+            for a, u, g in self.conn.execute(
+                "SELECT amount, unit, grams FROM portion WHERE food_id = ? ORDER BY seq, rowid",
+                (food_id,),
+            )
+        )
+
+    def measure(self, amount_text: str, food_id: str | None = None) -> MeasuredFood:
+        """Weigh "2 eggs" / "150 g salmon" (food found by search) or "1/2 cup" of `food_id`."""
+        parsed = parse_amount(amount_text)
+        if food_id is None:
+            if not parsed.food_text:
+                raise InputError.single(
+                    "amount", amount_text, 'name the food, e.g. "1 cup milk", or choose one first'
+                )
+            hits = self.search(parsed.food_text, limit=1)
+            if not hits:
+                raise InputError.single(
+                    "amount", amount_text, f"no food matches {parsed.food_text!r}"
+                )
+            food_id = hits[0].food_id
+        food = self.get(food_id)
+        grams, portion = choose_portion(parsed, food.portions, food.description)
+        b12 = None if food.b12_ug is None else round(food.b12_ug * grams / 100, 4)
+        added = None if food.b12_added_ug is None else round(food.b12_added_ug * grams / 100, 4)
+        return MeasuredFood(
+            food_id=food.food_id,
+            description=food.description,
+            grams=grams,
+            b12_ug=b12,
+            b12_added_ug=added,
+            amount_text=amount_text,
+            portion=portion,
+        )

@@ -1,0 +1,110 @@
+"""Reader for the USDA SR28 / SR Legacy ASCII archive (caret-separated, tilde-quoted, Latin-1, CRLF).
+
+The layout is USDA's (see ../shared/data/usda-sr28/README.md): FOOD_DES, FD_GROUP, NUTR_DEF,
+NUT_DATA and WEIGHT are read; nutrient values are per 100 g edible portion.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from b12pain.foods._dataset import (
+    ByteProgress,
+    FoodRow,
+    NutrientDefinition,
+    NutrientValue,
+    PortionRow,
+    ProgressCallback,
+    SkipLog,
+    parse_float,
+)
+
+DATA_TYPE = "sr28"
+REQUIRED = ("FOOD_DES.txt", "FD_GROUP.txt", "NUTR_DEF.txt", "NUT_DATA.txt", "WEIGHT.txt")
+
+
+def looks_like_sr28(archive: zipfile.ZipFile) -> bool:
+    """True when the zip holds the SR ASCII files."""
+    names = {Path(n).name.upper() for n in archive.namelist()}
+    return {r.upper() for r in REQUIRED} <= names
+
+
+class SR28Archive:
+    """An SR28 ASCII zip opened for import."""
+
+    source = "sr28"
+
+    def __init__(self, path: Path, progress: ProgressCallback | None = None) -> None:
+        self.path = path
+        self.zip = zipfile.ZipFile(path)
+        self.skipped = SkipLog()
+        self._progress = progress
+        self._names = {Path(n).name.upper(): n for n in self.zip.namelist()}
+        missing = [r for r in REQUIRED if r.upper() not in self._names]
+        if missing:
+            raise ValueError(f"not an SR28 ASCII archive: missing {', '.join(missing)}")
+
+    def close(self) -> None:
+        """Close the zip file."""
+        self.zip.close()
+
+    def data_types(self) -> tuple[str, ...]:
+        """SR28 holds one data type."""
+        return (DATA_TYPE,)
+
+    def _rows(self, name: str) -> Iterator[list[str]]:
+        member = self._names[name.upper()]
+        size = self.zip.getinfo(member).file_size
+        with self.zip.open(member) as raw:
+            text = io.TextIOWrapper(raw, encoding="latin-1", newline="")
+            counter = ByteProgress(name, size, self._progress)
+            yield from csv.reader(counter.lines(text), delimiter="^", quotechar="~")
+
+    def _groups(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self._rows("FD_GROUP.txt") if len(row) >= 2}
+
+    def nutrient_definitions(self) -> Iterator[NutrientDefinition]:
+        """Nutrient number, name and unit (µg spelled as in the file, Latin-1 decoded)."""
+        for row in self._rows("NUTR_DEF.txt"):
+            if len(row) < 4 or not row[0]:
+                self.skipped.skip("NUTR_DEF.txt", "too few fields", "^".join(row))
+                continue
+            yield row[0], row[3], row[1]
+
+    def foods(self) -> Iterator[FoodRow]:
+        """One row per food: NDB number, description, food group, common names."""
+        groups = self._groups()
+        for row in self._rows("FOOD_DES.txt"):
+            if len(row) < 5 or not row[0] or not row[2]:
+                self.skipped.skip(
+                    "FOOD_DES.txt", "missing NDB number or description", "^".join(row)
+                )
+                continue
+            ndb = row[0]
+            group = groups.get(row[1], "")
+            if not group:
+                self.skipped.skip("FOOD_DES.txt", f"unknown food group {row[1]!r} (kept)", ndb)
+            yield ndb, row[2], group, row[4], DATA_TYPE, ndb
+
+    def nutrient_values(self) -> Iterator[NutrientValue]:
+        """Every nutrient value (per 100 g) of every food."""
+        skip = self.skipped.skip
+        for row in self._rows("NUT_DATA.txt"):
+            try:
+                yield row[0], row[1], float(row[2])
+            except (IndexError, ValueError):
+                skip("NUT_DATA.txt", "missing or unreadable value", "^".join(row[:3]))
+
+    def portions(self) -> Iterator[PortionRow]:
+        """Every household measure (WEIGHT.txt)."""
+        for row in self._rows("WEIGHT.txt"):
+            amount = parse_float(row[2]) if len(row) > 4 else None
+            grams = parse_float(row[4]) if len(row) > 4 else None
+            if amount is None or grams is None or amount <= 0 or grams <= 0 or not row[3]:
+                self.skipped.skip("WEIGHT.txt", "missing amount, measure or weight", "^".join(row))
+                continue
+            yield row[0], int(row[1] or 0), amount, row[3], grams
