@@ -1,0 +1,183 @@
+"""Concept sets: shipped ones from knowledge, site ones from ATLAS JSON, resolved to match keys.
+
+Events carry a `concept_key`: `OMOP:<concept_id>` for OMOP sources, `<vocabulary>:<code>` for
+FHIR sources. Resolving a set yields every key it matches: its `(vocabulary, code)` keys, its
+concept id hints, and, when the source has an OMOP vocabulary, the ids the site's `concept`
+table gives for those codes plus their descendants in `concept_ancestor`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from b12pain.errors import InputError, problems_from_pydantic
+from b12pain.knowledge import KnowledgeBase
+from b12pain.knowledge.schema.cohort import ConceptItem, ConceptSet
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from b12pain.cohort.engines import Engine
+
+#: FHIR code system URLs and the OMOP vocabulary ids they correspond to.
+FHIR_SYSTEMS = {
+    "http://www.nlm.nih.gov/research/umls/rxnorm": "RxNorm",
+    "http://loinc.org": "LOINC",
+    "http://snomed.info/sct": "SNOMED",
+    "http://hl7.org/fhir/sid/icd-10-cm": "ICD10CM",
+    "http://www.whocc.no/atc": "ATC",
+}
+
+
+@dataclass(frozen=True)
+class SiteConceptSet:
+    """A concept set supplied by the site for one run (replaces the shipped set of that id)."""
+
+    set_id: str
+    items: tuple[ConceptItem, ...]
+    origin: str
+
+
+@dataclass
+class ConceptSets:
+    """The concept sets of one run: shipped ones, with site overrides applied."""
+
+    shipped: dict[str, ConceptSet]
+    overrides: dict[str, SiteConceptSet] = field(default_factory=dict)
+
+    def items(self, set_id: str) -> tuple[ConceptItem, ...]:
+        """The items of a set, the site's version when one was given."""
+        if set_id in self.overrides:
+            return self.overrides[set_id].items
+        return self.shipped[set_id].items
+
+    def is_unverified(self, set_id: str) -> bool:
+        """True when the shipped set is marked unverified and the site has not replaced it."""
+        return set_id not in self.overrides and self.shipped[set_id].unverified
+
+    def analyte(self, set_id: str) -> str | None:
+        """The lab analyte a measurement set stands for (`total_b12`, `active_b12`), if any."""
+        return self.shipped[set_id].analyte
+
+
+def shipped_sets(kb: KnowledgeBase) -> ConceptSets:
+    """Every `concept_set` knowledge entry, by id."""
+    return ConceptSets({entry.id: entry for entry in kb.of_kind("concept_set", ConceptSet)})
+
+
+def read_site_set(set_id: str, path: Path) -> SiteConceptSet:
+    """Read a site concept set: ATLAS concept-set JSON, or JSON/YAML `{items: [ConceptItem…]}`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() == ".json":
+            raw = json.loads(text)
+        else:
+            import yaml
+
+            raw = yaml.safe_load(text)
+    except (OSError, ValueError) as exc:
+        raise InputError.single(
+            "--concept-set", str(path), f"cannot read concept set: {exc}"
+        ) from exc
+    items_raw = raw.get("expression", raw).get("items") if isinstance(raw, dict) else None
+    if not isinstance(items_raw, list) or not items_raw:
+        raise InputError.single(
+            "--concept-set",
+            str(path),
+            "expected an ATLAS concept set or {items: [...]} with at least one item",
+        )
+    items: list[ConceptItem] = []
+    for index, item in enumerate(items_raw):
+        try:
+            items.append(
+                ConceptItem.model_validate(_from_atlas(item) if "concept" in item else item)
+            )
+        except (ValidationError, AttributeError, TypeError) as exc:
+            if isinstance(exc, ValidationError):
+                raise InputError(
+                    problems_from_pydantic(exc, prefix=f"{path.name}.items[{index}]")
+                ) from exc
+            raise InputError.single(
+                f"{path.name}.items[{index}]", None, "not a concept item"
+            ) from exc
+    return SiteConceptSet(set_id, tuple(items), str(path))
+
+
+def _from_atlas(item: dict[str, Any]) -> dict[str, Any]:
+    """Map one ATLAS item (`concept{CONCEPT_ID, VOCABULARY_ID, CONCEPT_CODE, CONCEPT_NAME}`)."""
+    concept = item["concept"]
+    code = concept.get("CONCEPT_CODE")
+    return {
+        "display": concept.get("CONCEPT_NAME") or str(concept.get("CONCEPT_ID")),
+        "vocabulary": concept.get("VOCABULARY_ID") if code is not None else None,
+        "code": str(code) if code is not None else None,
+        "concept_id": concept.get("CONCEPT_ID"),
+        "include_descendants": bool(item.get("includeDescendants", False)),
+        "exclude": bool(item.get("isExcluded", False)),
+    }
+
+
+def item_rows(sets: ConceptSets, set_ids: set[str]) -> pa.Table:
+    """The items of these sets as an Arrow table (one row per item), the input of resolution."""
+    import pyarrow as pa
+
+    rows: dict[str, list[Any]] = {
+        k: [] for k in ("set_id", "vocabulary", "code", "concept_id", "descendants", "excluded")
+    }
+    for set_id in sorted(set_ids):
+        for item in sets.items(set_id):
+            rows["set_id"].append(set_id)
+            rows["vocabulary"].append(item.vocabulary)
+            rows["code"].append(item.code)
+            rows["concept_id"].append(item.concept_id)
+            rows["descendants"].append(item.include_descendants)
+            rows["excluded"].append(item.exclude)
+    schema = pa.schema(
+        [
+            ("set_id", pa.string()),
+            ("vocabulary", pa.string()),
+            ("code", pa.string()),
+            ("concept_id", pa.int64()),
+            ("descendants", pa.bool_()),
+            ("excluded", pa.bool_()),
+        ]
+    )
+    return pa.table(rows, schema=schema)
+
+
+def resolve(engine: Engine, sets: ConceptSets, set_ids: set[str], has_vocabulary: bool) -> int:
+    """Create the engine view `concept_map(set_id, concept_key)`; return how many keys it holds."""
+    engine.register_arrow("concept_items", item_rows(sets, set_ids))
+    keyed = """
+        SELECT set_id, vocabulary || ':' || code AS concept_key, excluded FROM concept_items
+        WHERE vocabulary IS NOT NULL AND code IS NOT NULL
+        UNION ALL
+        SELECT set_id, ('OMOP:' || CAST(concept_id AS STRING)) AS concept_key, excluded
+        FROM concept_items WHERE concept_id IS NOT NULL"""
+    if has_vocabulary:
+        keyed += """
+        UNION ALL
+        SELECT i.set_id, ('OMOP:' || CAST(c.concept_id AS STRING)) AS concept_key, i.excluded
+        FROM concept_items i JOIN concept c
+          ON c.vocabulary_id = i.vocabulary AND c.concept_code = i.code
+        UNION ALL
+        SELECT r.set_id, ('OMOP:' || CAST(a.descendant_concept_id AS STRING)) AS concept_key, r.excluded
+        FROM (SELECT i.set_id, i.excluded, coalesce(c.concept_id, i.concept_id) AS concept_id
+              FROM concept_items i LEFT JOIN concept c
+                ON c.vocabulary_id = i.vocabulary AND c.concept_code = i.code
+              WHERE i.descendants) r
+        JOIN concept_ancestor a ON a.ancestor_concept_id = r.concept_id"""
+    engine.create_view(
+        "concept_map",
+        f"""WITH keyed AS ({keyed})
+        SELECT DISTINCT set_id, concept_key FROM keyed k
+        WHERE NOT k.excluded AND NOT EXISTS (
+          SELECT 1 FROM keyed x WHERE x.excluded AND x.set_id = k.set_id AND x.concept_key = k.concept_key)""",
+        materialize=True,
+    )
+    return int(engine.scalar("SELECT count(*) FROM concept_map"))

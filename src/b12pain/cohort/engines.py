@@ -1,0 +1,195 @@
+"""Engines run the generated SQL: DuckDB (embedded default) and Spark (local or a cluster).
+
+Both take the same SQL text from `cohort.sql`; the few functions that differ between the two
+dialects (date arithmetic, aggregating matched codes) come from the engine's `Dialect`. Tables
+are registered from Parquet files or Arrow tables, so an engine never sees anything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The SQL spellings that differ between engines."""
+
+    name: str
+
+    def add_days(self, date_sql: str, days_sql: str) -> str:
+        """`date + days` as a DATE."""
+        if self.name == "spark":
+            return f"date_add({date_sql}, CAST({days_sql} AS INT))"
+        return f"CAST({date_sql} + CAST({days_sql} AS INTEGER) AS DATE)"
+
+    def day_diff(self, start_sql: str, end_sql: str) -> str:
+        """Whole days from `start` to `end` (end - start)."""
+        if self.name == "spark":
+            return f"datediff({end_sql}, {start_sql})"
+        return f"datediff('day', {start_sql}, {end_sql})"
+
+    def agg_codes(self, column_sql: str) -> str:
+        """The distinct values of a string column, sorted and joined with ';' (an aggregate)."""
+        if self.name == "spark":
+            return f"array_join(array_sort(collect_set({column_sql})), ';')"
+        return f"string_agg(DISTINCT {column_sql}, ';' ORDER BY {column_sql})"
+
+
+DUCKDB = Dialect("duckdb")
+SPARK = Dialect("spark")
+
+
+class Engine(Protocol):
+    """What screening needs from an engine."""
+
+    name: str
+    dialect: Dialect
+
+    def register_parquet(self, name: str, paths: list[Path]) -> None:
+        """Expose Parquet files as a table called `name`."""
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        """Expose a small Arrow table (concept items, parameters) as `name`."""
+
+    def create_view(self, name: str, sql: str, materialize: bool = False) -> None:
+        """Define `name` as the result of `sql` (kept in memory when `materialize`)."""
+
+    def has_table(self, name: str) -> bool:
+        """True when `name` has been registered."""
+
+    def scalar(self, sql: str) -> Any:
+        """The single value a query returns."""
+
+    def to_arrow(self, sql: str) -> pa.Table:
+        """The query's result as an Arrow table."""
+
+    def close(self) -> None:
+        """Release the engine's resources (not a Spark session the caller passed in)."""
+
+
+class DuckDBEngine:
+    """DuckDB in-process: the default; `threads` and `memory_limit` as for DuckDB itself."""
+
+    name = "duckdb"
+    dialect = DUCKDB
+
+    def __init__(self, threads: int | None = None, memory_limit: str | None = None) -> None:
+        import duckdb
+
+        self.con = duckdb.connect()
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        if memory_limit:
+            self.con.execute("SET memory_limit = ?", [memory_limit])
+        self.con.execute("SET preserve_insertion_order = false")
+        self._tables: set[str] = set()
+        self._arrow: dict[str, pa.Table] = {}
+
+    def register_parquet(self, name: str, paths: list[Path]) -> None:
+        files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+        self.con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet([{files}])")
+        self._tables.add(name)
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        self._arrow[name] = table
+        self.con.register(name, table)
+        self._tables.add(name)
+
+    def create_view(self, name: str, sql: str, materialize: bool = False) -> None:
+        what = "TEMP TABLE" if materialize else "VIEW"
+        self.con.execute(f"CREATE OR REPLACE {what} {name} AS {sql}")
+        self._tables.add(name)
+
+    def has_table(self, name: str) -> bool:
+        return name in self._tables
+
+    def scalar(self, sql: str) -> Any:
+        rows = self.con.execute(sql).fetchall()
+        return rows[0][0] if rows else None
+
+    def to_arrow(self, sql: str) -> pa.Table:
+        return self.con.sql(sql).to_arrow_table()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def local_spark_session(master: str = "local[2]", app_name: str = "b12pain-cohort") -> Any:
+    """A SparkSession for one machine: loopback only, UTC, UI off, few shuffle partitions."""
+    import os
+
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = (
+        SparkSession.builder.master(master)
+        .appName(app_name)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.ansi.enabled", "true")
+    )
+    if master.startswith("local"):
+        builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config(
+            "spark.driver.host", "127.0.0.1"
+        )
+    return builder.getOrCreate()
+
+
+class SparkEngine:
+    """Apache Spark through PySpark: a given session, or one made for `master` (closed on `close`)."""
+
+    name = "spark"
+    dialect = SPARK
+
+    def __init__(self, spark: Any = None, master: str = "local[2]") -> None:
+        self._owned = spark is None
+        self.spark = spark if spark is not None else local_spark_session(master)
+        self._tables: set[str] = set()
+
+    def register_parquet(self, name: str, paths: list[Path]) -> None:
+        self.spark.read.parquet(*[str(p) for p in paths]).createOrReplaceTempView(name)
+        self._tables.add(name)
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        self.spark.createDataFrame(table).createOrReplaceTempView(name)
+        self._tables.add(name)
+
+    def create_view(self, name: str, sql: str, materialize: bool = False) -> None:
+        frame = self.spark.sql(sql)
+        if materialize:
+            frame = frame.cache()
+        frame.createOrReplaceTempView(name)
+        self._tables.add(name)
+
+    def has_table(self, name: str) -> bool:
+        return name in self._tables
+
+    def scalar(self, sql: str) -> Any:
+        return self.spark.sql(sql).collect()[0][0]
+
+    def to_arrow(self, sql: str) -> pa.Table:
+        return self.spark.sql(sql).toArrow()
+
+    def close(self) -> None:
+        for name in self._tables:
+            self.spark.catalog.dropTempView(name)
+        if self._owned:
+            self.spark.stop()
+
+
+def make_engine(name: str, spark_master: str | None = None, spark: Any = None) -> Engine:
+    """The engine called `name` (`duckdb` or `spark`)."""
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "spark":
+        return SparkEngine(spark=spark, master=spark_master or "local[2]")
+    from b12pain.errors import InputError
+
+    raise InputError.single("--engine", name, "one of duckdb, spark")

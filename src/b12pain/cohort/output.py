@@ -1,0 +1,164 @@
+"""Writing flags (Parquet or CSV, typed columns), FHIR Group work lists, and the printed summary.
+
+Person-level rows only ever go to files the user chose (mode 0600, written to a temporary name
+then renamed, so nothing is half-written); what is printed is a count per rule, with counts
+under the small-cell threshold shown as "<11".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from b12pain.errors import InputError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+#: Columns of the flags table, in order.
+FLAG_COLUMNS = (
+    "person_id",
+    "rule_id",
+    "rule_version",
+    "as_of_date",
+    "reason_text",
+    "index_date",
+    "evidence_start",
+    "evidence_end",
+    "cumulative_days",
+    "last_test_date",
+    "last_test_value",
+    "last_test_unit",
+    "matched_codes",
+    "run_id",
+    "engine",
+)
+
+
+def flags_schema() -> pa.Schema:
+    """The typed schema every engine's result is cast to before writing or comparing."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("person_id", pa.string()),
+            ("rule_id", pa.string()),
+            ("rule_version", pa.int32()),
+            ("as_of_date", pa.date32()),
+            ("reason_text", pa.string()),
+            ("index_date", pa.date32()),
+            ("evidence_start", pa.date32()),
+            ("evidence_end", pa.date32()),
+            ("cumulative_days", pa.int32()),
+            ("last_test_date", pa.date32()),
+            ("last_test_value", pa.float64()),
+            ("last_test_unit", pa.string()),
+            ("matched_codes", pa.list_(pa.string())),
+            ("run_id", pa.string()),
+            ("engine", pa.string()),
+        ]
+    )
+
+
+def normalise(raw: pa.Table, run_id: str, engine: str) -> pa.Table:
+    """An engine's rule output as the typed flags table, sorted by rule and person."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = raw.num_rows
+    codes = raw.column("matched_codes").cast(pa.string())
+    columns = {name: raw.column(name) for name in raw.column_names if name != "matched_codes"}
+    columns["matched_codes"] = pc.split_pattern(pc.fill_null(codes, ""), ";")
+    columns["run_id"] = pa.array([run_id] * n, pa.string())
+    columns["engine"] = pa.array([engine] * n, pa.string())
+    schema = flags_schema()
+    table = pa.table({f.name: columns[f.name].cast(f.type) for f in schema}, schema=schema)
+    return table.sort_by([("rule_id", "ascending"), ("person_id", "ascending")])
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_flags(flags: pa.Table, path: Path) -> None:
+    """Write flags as Parquet (`.parquet`) or CSV (`.csv`, matched codes joined with ';')."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        _atomic(path, lambda tmp: pq.write_table(flags, tmp))
+    elif suffix == ".csv":
+        joined = pc.binary_join(flags.column("matched_codes"), ";")
+        index = flags.column_names.index("matched_codes")
+        flat = flags.set_column(index, pa.field("matched_codes", pa.string()), joined)
+        _atomic(path, lambda tmp: pacsv.write_csv(flat, tmp))
+    else:
+        raise InputError.single("--out", str(path), "file name must end in .parquet or .csv")
+
+
+def fhir_groups(flags: pa.Table, titles: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """One FHIR R4 `Group` (actual, type person) per rule, members `Patient/<person_id>`."""
+    groups: dict[str, dict[str, Any]] = {}
+    rules = flags.column("rule_id").to_pylist()
+    people = flags.column("person_id").to_pylist()
+    for rule_id, title in titles.items():
+        members = [
+            {"entity": {"reference": f"Patient/{p}"}}
+            for r, p in zip(rules, people, strict=True)
+            if r == rule_id
+        ]
+        groups[rule_id] = {
+            "resourceType": "Group",
+            "id": rule_id.replace("_", "-"),
+            "type": "person",
+            "actual": True,
+            "name": title,
+            "quantity": len(members),
+            "member": members,
+        }
+    return groups
+
+
+def write_groups(groups: dict[str, dict[str, Any]], folder: Path) -> list[Path]:
+    """Write each Group as `<folder>/<rule_id>.Group.json`; return the paths."""
+    written = []
+    for rule_id, group in groups.items():
+        path = folder / f"{rule_id}.Group.json"
+        text = json.dumps(group, indent=1)
+        _atomic(path, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
+        written.append(path)
+    return written
+
+
+@dataclass(frozen=True)
+class RuleSummary:
+    """What is printed for one rule: never person-level, small counts suppressed."""
+
+    rule_id: str
+    title: str
+    status: str  # "ran" or "refused"
+    flagged: int | None
+    shown: str
+    message: str = ""
+
+
+def suppressed(count: int, threshold: int) -> str:
+    """A count for display: below `threshold` it is shown as "<threshold"."""
+    return f"<{threshold}" if count < threshold else str(count)

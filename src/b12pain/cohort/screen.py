@@ -1,0 +1,230 @@
+"""Screening end to end: input → canonical views → completeness checks → rules → flags.
+
+`screen(...)` is what the CLI, the tests and the benchmarks call. It never prints; person-level
+rows stay in the returned Arrow table until a writer puts them in a file the user chose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from b12pain.cohort.concepts import SiteConceptSet, read_site_set, resolve, shipped_sets
+from b12pain.cohort.engines import Engine, make_engine
+from b12pain.cohort.output import RuleSummary, normalise, suppressed
+from b12pain.cohort.rules import Rule, missing_knowledge, parameter, select_rules
+from b12pain.cohort.sql import b12_test_sets, date_literal, in_sets, rule_sql
+from b12pain.errors import InputError
+from b12pain.knowledge import load
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+InputFormat = Literal["omop", "fhir-bulk"]
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """What the source holds, checked before any rule runs."""
+
+    persons: int
+    covered_at_as_of: int
+    b12_tests: int
+    date_ranges: dict[str, tuple[dt.date | None, dt.date | None]]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly form (dates as ISO strings)."""
+        return {
+            "persons": self.persons,
+            "covered_at_as_of": self.covered_at_as_of,
+            "b12_tests": self.b12_tests,
+            "date_ranges": {
+                k: [str(a) if a else None, str(b) if b else None]
+                for k, (a, b) in self.date_ranges.items()
+            },
+        }
+
+
+@dataclass
+class ScreenResult:
+    """Flags (person-level, for files only), a per-rule summary, refusals and the checks."""
+
+    flags: pa.Table
+    summary: list[RuleSummary]
+    completeness: Completeness
+    run_id: str
+    engine: str
+    as_of: dt.date
+    refused: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+
+
+def parse_concept_set_option(values: list[str]) -> dict[str, SiteConceptSet]:
+    """`ID=PATH` options (site concept sets, e.g. ATLAS JSON) read and validated."""
+    kb = load()
+    sets: dict[str, SiteConceptSet] = {}
+    for value in values:
+        set_id, sep, path = value.partition("=")
+        if not sep or not path:
+            raise InputError.single(
+                "--concept-set",
+                value,
+                "expected ID=PATH, e.g. concept_set.diet_vegan_vegetarian=diet.json",
+            )
+        if set_id not in kb.entries or kb.get(set_id).kind != "concept_set":
+            known = ", ".join(e.id for e in kb.of_kind("concept_set"))
+            raise InputError.single("--concept-set", set_id, f"unknown concept set; one of {known}")
+        sets[set_id] = read_site_set(set_id, Path(path))
+    return sets
+
+
+def _register_input(
+    engine: Engine, source: Path, fmt: InputFormat, workdir: Path, supply_days: int
+) -> bool:
+    if fmt == "omop":
+        from b12pain.cohort import omop
+
+        return omop.canonical_views(engine, omop.find_tables(source, workdir), supply_days)
+    if fmt == "fhir-bulk":
+        from b12pain.cohort import fhir
+
+        for name, paths in fhir.flatten(source, workdir, supply_days).items():
+            engine.register_parquet(name, paths)
+        return False
+    raise InputError.single("--format", fmt, "one of omop, fhir-bulk")
+
+
+def check_completeness(engine: Engine, test_sets: tuple[str, ...], as_of: dt.date) -> Completeness:
+    """Count people, people observed at the as-of date, B12 tests; date range of each table."""
+    asof = date_literal(as_of)
+    ranges: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+    for table, column in (
+        ("drugs", "start_date"),
+        ("conditions", "start_date"),
+        ("measurements", "date"),
+        ("observations", "date"),
+    ):
+        row = engine.to_arrow(
+            f"SELECT min({column}) AS lo, max({column}) AS hi FROM {table}"
+        ).to_pylist()[0]
+        ranges[table] = (row["lo"], row["hi"])
+    return Completeness(
+        persons=int(engine.scalar("SELECT count(DISTINCT person_id) FROM persons")),
+        covered_at_as_of=int(
+            engine.scalar(
+                f"SELECT count(DISTINCT person_id) FROM coverage WHERE start_date <= {asof} AND (end_date IS NULL OR end_date >= {asof})"
+            )
+        ),
+        b12_tests=int(
+            engine.scalar(
+                f"SELECT count(*) FROM measurements x JOIN concept_map c ON c.concept_key = x.concept_key AND c.set_id IN ({in_sets(test_sets)})"
+            )
+        ),
+        date_ranges=ranges,
+    )
+
+
+def refusal(rule: Rule, completeness: Completeness, unverified: set[str]) -> str | None:
+    """Why a rule must not run on this source, or None when it may."""
+    missing = missing_knowledge(rule, load())
+    if missing:
+        return "knowledge this rule needs is missing: " + "; ".join(str(p) for p in missing)
+    if rule.needs_b12_tests() and completeness.b12_tests == 0:
+        return (
+            "the source has no B12 measurements at all (no lab feed?); this rule flags people "
+            "for having no B12 test, so it would flag everyone"
+        )
+    blocked = sorted(rule.concept_sets() & unverified)
+    if blocked:
+        return (
+            f"concept set {', '.join(blocked)} is UNVERIFIED; pass --concept-set "
+            f"{blocked[0]}=FILE with your site's verified codes (ATLAS JSON accepted)"
+        )
+    return None
+
+
+def screen(
+    source: Path,
+    fmt: InputFormat,
+    as_of: dt.date,
+    rule_ids: list[str] | None = None,
+    engine: str | Engine = "duckdb",
+    site_sets: dict[str, SiteConceptSet] | None = None,
+    spark_master: str | None = None,
+    workdir: Path | None = None,
+    progress: Progress | None = None,
+) -> ScreenResult:
+    """Run the screening rules over one source at `as_of` and return flags and a summary.
+
+    `engine` is `duckdb`, `spark`, or an `Engine` instance (tests pass a shared Spark engine;
+    the caller then closes it). A rule whose data cannot support it is refused, not run.
+    """
+    kb = load()
+    step = progress or (lambda _message: None)
+    rules = select_rules(rule_ids)
+    sets = shipped_sets(kb)
+    sets.overrides.update(site_sets or {})
+    owned = isinstance(engine, str)
+    runner = make_engine(engine, spark_master) if isinstance(engine, str) else engine
+    run_id = uuid.uuid4().hex[:12]
+    supply_days = parameter(kb, "cohort.default_supply_days")
+    threshold = parameter(kb, "cohort.small_cell_threshold")
+    with tempfile.TemporaryDirectory(prefix="b12pain-cohort-", dir=workdir) as tmp:
+        try:
+            step("reading input")
+            has_vocabulary = _register_input(runner, source, fmt, Path(tmp), supply_days)
+            needed = {s for rule in rules for s in rule.concept_sets() if s in sets.shipped}
+            needed |= set(b12_test_sets(sets))
+            step("resolving concept sets")
+            resolve(runner, sets, needed, has_vocabulary)
+            step("checking completeness")
+            completeness = check_completeness(runner, b12_test_sets(sets), as_of)
+            unverified = {s for s in needed if sets.is_unverified(s)}
+            tables = []
+            summary: list[RuleSummary] = []
+            refused: dict[str, str] = {}
+            for rule in rules:
+                reason = refusal(rule, completeness, unverified)
+                if reason is not None:
+                    refused[rule.id] = reason
+                    summary.append(
+                        RuleSummary(rule.id, rule.title, "refused", None, "refused", reason)
+                    )
+                    continue
+                step(f"rule {rule.id}")
+                raw = runner.to_arrow(rule_sql(rule, kb, sets, runner.dialect, as_of))
+                table = normalise(raw, run_id, runner.name)
+                tables.append(table)
+                summary.append(
+                    RuleSummary(
+                        rule.id,
+                        rule.title,
+                        "ran",
+                        table.num_rows,
+                        suppressed(table.num_rows, threshold),
+                    )
+                )
+        finally:
+            if owned:
+                runner.close()
+    import pyarrow as pa
+
+    from b12pain.cohort.output import flags_schema
+
+    flags = pa.concat_tables(tables) if tables else flags_schema().empty_table()
+    return ScreenResult(
+        flags,
+        summary,
+        completeness,
+        run_id,
+        runner.name,
+        as_of,
+        refused,
+        {r.id: r.title for r in rules},
+    )

@@ -1,0 +1,290 @@
+"""Compile a rule to one SQL query over the canonical views; the same text runs on every engine.
+
+Every primitive becomes a CTE with one row per person and the same columns
+(`person_id, first_date, last_date, cum_days, test_date, test_value, test_unit, codes`), so the
+combinators `all` (inner join), `any` (union, then aggregate) and `exclude` (NOT EXISTS) compose
+freely. All windows are closed intervals `[as_of - N days, as_of]`; the bounds are computed here
+and written as DATE literals, so only two date functions differ by dialect (`engines.Dialect`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from b12pain.cohort.concepts import ConceptSets
+from b12pain.cohort.engines import Dialect
+from b12pain.cohort.rules import Events, Exposure, Measurement, Primitive, Rule, parameter
+from b12pain.knowledge import KnowledgeBase
+
+COLUMNS = (
+    "person_id",
+    "first_date",
+    "last_date",
+    "cum_days",
+    "test_date",
+    "test_value",
+    "test_unit",
+    "codes",
+)
+
+#: Units that are the same quantity as a threshold's unit, with the factor to reach it
+#: (dimensional identities, clinical-spec §A.5: 1 pg/mL = 1 ng/L; 1 ng/mL = 1000 ng/L).
+SAME_QUANTITY = {"ng/L": {"ng/L": 1, "pg/mL": 1, "ng/mL": 1000}, "pmol/L": {"pmol/L": 1}}
+
+#: Knowledge entries holding the deficiency thresholds, per analyte.
+THRESHOLD_IDS = {
+    "total_b12": ("threshold.total_b12.ng_l", "threshold.total_b12.pmol_l"),
+    "active_b12": ("threshold.active_b12.pmol_l",),
+}
+
+
+def date_literal(day: dt.date) -> str:
+    """A DATE literal both dialects read."""
+    return f"DATE '{day.isoformat()}'"
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def in_sets(set_ids: tuple[str, ...] | list[str]) -> str:
+    """SQL list of set ids."""
+    return ", ".join("'" + s.replace("'", "''") + "'" for s in sorted(set_ids))
+
+
+def deficiency_predicate(kb: KnowledgeBase, sets: ConceptSets, set_ids: tuple[str, ...]) -> str:
+    """SQL that is true when a row (`set_id`, `value`, `unit`) is in the deficiency band.
+
+    The cut-offs are the `deficiency_below` of the threshold knowledge entries, applied in the
+    unit each is published in; a row in any other unit is not classified (never "low").
+    """
+    cases: list[str] = []
+    for analyte in sorted({a for s in set_ids if (a := sets.analyte(s))}):
+        members = in_sets([s for s in set_ids if sets.analyte(s) == analyte])
+        for threshold_id in THRESHOLD_IDS[analyte]:
+            threshold: Any = kb.get(threshold_id)
+            for unit, factor in SAME_QUANTITY[threshold.unit].items():
+                scaled = "value" if factor == 1 else f"value * {factor}"
+                cases.append(
+                    f"WHEN set_id IN ({members}) AND unit = '{unit}' THEN {scaled} < {float(threshold.deficiency_below)!r}"
+                )
+    if not cases:
+        return "false"
+    return "coalesce(CASE " + " ".join(cases) + " END, false)"
+
+
+@dataclass
+class Compiler:
+    """Turns one rule into SQL for one dialect and one as-of date."""
+
+    kb: KnowledgeBase
+    sets: ConceptSets
+    dialect: Dialect
+    as_of: dt.date
+    ctes: list[str] = field(default_factory=list)
+    counter: int = 0
+
+    def _name(self, stem: str) -> str:
+        self.counter += 1
+        return f"{stem}_{self.counter}"
+
+    def _window_start(self, events: Events, default_days: int | None = None) -> dt.date | None:
+        days = events.within_days
+        if days is None:
+            return None if default_days is None else self.as_of - dt.timedelta(days=default_days)
+        return self.as_of - dt.timedelta(days=parameter(self.kb, days))
+
+    def _matched(self, table: str, date_col: str, events: Events, start: dt.date | None) -> str:
+        bounds = f"x.{date_col} <= {date_literal(self.as_of)}"
+        if start is not None:
+            bounds += f" AND x.{date_col} >= {date_literal(start)}"
+        return (
+            f"FROM {table} x JOIN concept_map c ON c.concept_key = x.concept_key "
+            f"AND c.set_id IN ({in_sets(events.concept_sets)}) WHERE {bounds}"
+        )
+
+    def compile(self, node: Primitive) -> str:
+        """Add the CTEs for `node`; return the name of the CTE holding its per-person rows."""
+        kind = node.kind()
+        if kind == "all":
+            return self._all(node.all or ())
+        if kind == "any":
+            return self._any(node.any or ())
+        if node.exposure is not None:
+            return self._exposure(node.exposure)
+        if node.measurement is not None:
+            return self._measurement(node.measurement)
+        events = node.condition or node.observation
+        assert events is not None
+        table, column = (
+            ("conditions", "start_date") if kind == "condition" else ("observations", "date")
+        )
+        return self._events(table, column, events)
+
+    def _events(self, table: str, date_col: str, events: Events) -> str:
+        name = self._name(table[:-1])
+        self.ctes.append(
+            f"""{name} AS (
+  SELECT x.person_id, min(x.{date_col}) AS first_date, max(x.{date_col}) AS last_date,
+    CAST(NULL AS INT) AS cum_days, CAST(NULL AS DATE) AS test_date, CAST(NULL AS DOUBLE) AS test_value,
+    CAST(NULL AS STRING) AS test_unit, {self.dialect.agg_codes("x.concept_key")} AS codes
+  {self._matched(table, date_col, events, self._window_start(events))}
+  GROUP BY x.person_id)"""
+        )
+        return name
+
+    def _exposure(self, exposure: Exposure) -> str:
+        name = self._name("exposure")
+        d = self.dialect
+        start = self._window_start(exposure, parameter(self.kb, "cohort.exposure_lookback_days"))
+        assert start is not None
+        lo, hi = date_literal(start), date_literal(self.as_of)
+        min_days = parameter(self.kb, exposure.min_days)
+        self.ctes.append(
+            f"""{name}_x AS (
+  SELECT DISTINCT x.person_id, x.concept_key, greatest(x.start_date, {lo}) AS s, least(x.end_date, {hi}) AS e
+  FROM drugs x JOIN concept_map c ON c.concept_key = x.concept_key AND c.set_id IN ({in_sets(exposure.concept_sets)})
+  WHERE x.start_date <= {hi} AND x.end_date >= {lo}),
+{name}_y AS (
+  SELECT person_id, s, e, max(e) OVER (PARTITION BY person_id ORDER BY s, e
+    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
+  FROM {name}_x),
+{name}_z AS (
+  SELECT person_id, s, e, sum(CASE WHEN prev_end IS NULL OR s > prev_end THEN 1 ELSE 0 END)
+    OVER (PARTITION BY person_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS island
+  FROM {name}_y),
+{name}_i AS (
+  SELECT person_id, island, min(s) AS s, max(e) AS e FROM {name}_z GROUP BY person_id, island),
+{name}_d AS (
+  SELECT person_id, min(s) AS first_date, max(e) AS last_date,
+    CAST(sum({d.day_diff("s", "e")} + 1) AS INT) AS cum_days
+  FROM {name}_i GROUP BY person_id),
+{name}_c AS (
+  SELECT person_id, {d.agg_codes("concept_key")} AS codes FROM {name}_x GROUP BY person_id),
+{name} AS (
+  SELECT t.person_id, t.first_date, t.last_date, t.cum_days, CAST(NULL AS DATE) AS test_date,
+    CAST(NULL AS DOUBLE) AS test_value, CAST(NULL AS STRING) AS test_unit, k.codes
+  FROM {name}_d t JOIN {name}_c k ON k.person_id = t.person_id
+  WHERE t.cum_days >= {min_days})"""
+        )
+        return name
+
+    def latest_test(self, name: str, set_ids: tuple[str, ...], start: dt.date | None) -> None:
+        """Add CTE `name`: each person's latest test of these sets in the window (ties broken by value)."""
+        events = Events(concept_sets=set_ids)
+        self.ctes.append(
+            f"""{name} AS (
+  SELECT x.person_id, x.concept_key, x.date, x.value, x.unit, c.set_id,
+    row_number() OVER (PARTITION BY x.person_id ORDER BY x.date DESC, x.value ASC NULLS LAST,
+      x.unit ASC NULLS LAST, x.concept_key ASC, c.set_id ASC) AS rn
+  {self._matched("measurements", "date", events, start)})"""
+        )
+
+    def _measurement(self, measurement: Measurement) -> str:
+        name = self._name("measurement")
+        self.latest_test(f"{name}_r", measurement.concept_sets, self._window_start(measurement))
+        band = ""
+        if measurement.band == "deficiency":
+            band = f" AND {deficiency_predicate(self.kb, self.sets, measurement.concept_sets)}"
+        self.ctes.append(
+            f"""{name} AS (
+  SELECT person_id, date AS first_date, date AS last_date, CAST(NULL AS INT) AS cum_days,
+    date AS test_date, value AS test_value, unit AS test_unit, concept_key AS codes
+  FROM {name}_r WHERE rn = 1{band})"""
+        )
+        return name
+
+    def _all(self, children: tuple[Primitive, ...]) -> str:
+        parts = [self.compile(child) for child in children]
+        if len(parts) == 1:
+            return parts[0]
+        name = self._name("all")
+        first = parts[0]
+        joins = " ".join(f"JOIN {p} ON {p}.person_id = {first}.person_id" for p in parts[1:])
+
+        def over(fn: str, col: str) -> str:
+            return f"{fn}({', '.join(f'{p}.{col}' for p in parts)})"
+
+        self.ctes.append(
+            f"""{name} AS (
+  SELECT {first}.person_id, {over("least", "first_date")} AS first_date,
+    {over("greatest", "last_date")} AS last_date, {over("coalesce", "cum_days")} AS cum_days,
+    {over("coalesce", "test_date")} AS test_date, {over("coalesce", "test_value")} AS test_value,
+    {over("coalesce", "test_unit")} AS test_unit, concat_ws(';', {", ".join(f"{p}.codes" for p in parts)}) AS codes
+  FROM {first} {joins})"""
+        )
+        return name
+
+    def _any(self, children: tuple[Primitive, ...]) -> str:
+        parts = [self.compile(child) for child in children]
+        if len(parts) == 1:
+            return parts[0]
+        name = self._name("any")
+        union = " UNION ALL ".join(f"SELECT {', '.join(COLUMNS)} FROM {p}" for p in parts)
+        self.ctes.append(
+            f"""{name}_u AS ({union}),
+{name} AS (
+  SELECT person_id, min(first_date) AS first_date, max(last_date) AS last_date,
+    max(cum_days) AS cum_days, max(test_date) AS test_date, max(test_value) AS test_value,
+    max(test_unit) AS test_unit, {self.dialect.agg_codes("codes")} AS codes
+  FROM {name}_u GROUP BY person_id)"""
+        )
+        return name
+
+
+def b12_test_sets(sets: ConceptSets) -> tuple[str, ...]:
+    """The measurement concept sets that are B12 tests (those with an analyte)."""
+    return tuple(sorted(s for s in sets.shipped if sets.analyte(s)))
+
+
+def rule_sql(
+    rule: Rule, kb: KnowledgeBase, sets: ConceptSets, dialect: Dialect, as_of: dt.date
+) -> str:
+    """The query returning one row per flagged person for `rule` at `as_of`."""
+    compiler = Compiler(kb, sets, dialect, as_of)
+    asof = date_literal(as_of)
+    born_by = date_literal(years_before(as_of, parameter(kb, "cohort.min_age")))
+    compiler.ctes.append(
+        f"""pop AS (
+  SELECT DISTINCT p.person_id FROM persons p
+  WHERE p.birth_date <= {born_by} AND (p.death_date IS NULL OR p.death_date > {asof})
+    AND EXISTS (SELECT 1 FROM coverage v WHERE v.person_id = p.person_id
+      AND v.start_date <= {asof} AND (v.end_date IS NULL OR v.end_date >= {asof})))"""
+    )
+    include = compiler.compile(rule.include)
+    conditions = []
+    for node in rule.exclude:
+        excluded = compiler.compile(node)
+        conditions.append(
+            f"NOT EXISTS (SELECT 1 FROM {excluded} z WHERE z.person_id = i.person_id)"
+        )
+    if rule.not_followed_by is not None:
+        follow = rule.not_followed_by
+        days = parameter(kb, follow.within_days)
+        conditions.append(
+            f"""NOT EXISTS (SELECT 1 FROM drugs t JOIN concept_map c ON c.concept_key = t.concept_key
+      AND c.set_id IN ({in_sets(follow.exposure.concept_sets)})
+    WHERE t.person_id = i.person_id AND t.end_date >= i.last_date
+      AND t.start_date <= {dialect.add_days("i.last_date", str(days))})"""
+        )
+    compiler.latest_test("last_b12", b12_test_sets(sets), None)
+    where = ("WHERE " + "\n  AND ".join(conditions)) if conditions else ""
+    reason = rule.reason.replace("'", "''")
+    ctes = ",\n".join(compiler.ctes)
+    return f"""WITH {ctes}
+SELECT i.person_id AS person_id, '{rule.id}' AS rule_id, {rule.version} AS rule_version,
+  {asof} AS as_of_date, '{reason}' AS reason_text, i.last_date AS index_date,
+  i.first_date AS evidence_start, i.last_date AS evidence_end, i.cum_days AS cumulative_days,
+  coalesce(i.test_date, lt.date) AS last_test_date,
+  CASE WHEN i.test_date IS NULL THEN lt.value ELSE i.test_value END AS last_test_value,
+  CASE WHEN i.test_date IS NULL THEN lt.unit ELSE i.test_unit END AS last_test_unit,
+  i.codes AS matched_codes
+FROM {include} i JOIN pop ON pop.person_id = i.person_id
+LEFT JOIN (SELECT * FROM last_b12 WHERE rn = 1) lt ON lt.person_id = i.person_id
+{where}"""
