@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generate_profiles import generate_profiles  # noqa: E402
+from generate_profiles import generate_profiles
 
-from b12pain import assess, parse_profile  # noqa: E402
+from b12pain import assess, parse_profile
 
 TODAY = date(2026, 11, 24)
 
