@@ -49,14 +49,15 @@ class IntakeReference(Entry):
 class AbsorptionNote(Entry):
     """A cited fact about how B12 from food is absorbed, and who it concerns.
 
-    Shown when `min_age_years` is reached, when the person takes one of `medications` (ids as in
-    CONTRACT.md), or always when neither is set.
+    Shown when `min_age_years` is reached or the person takes one of `medications` (ids as in
+    CONTRACT.md); an entry with `threshold_ug` is shown when a meal holds more B12 than that.
     """
 
     text: str
     clinician_text: str
     min_age_years: float | None = Field(default=None, ge=0, le=120)
     medications: tuple[str, ...] = ()
+    threshold_ug: float | None = Field(default=None, gt=0, lt=100)
 
 
 @entry_kind("food_source")
