@@ -1,0 +1,44 @@
+"""The personal journal: durable storage of everything a person tracks (SQLite or PostgreSQL).
+
+`Journal.open()` creates or migrates the store; `make_record(kind, ...)` validates a record;
+`journal.add(record)` writes it in one transaction; `export_file` / `import_file` move a whole
+journal as JSON; `series(journal)` feeds the pure `insights` functions.
+"""
+
+from __future__ import annotations
+
+from b12pain.journal.records import (
+    BODY_REGIONS,
+    KINDS,
+    Comment,
+    DoseEvent,
+    Entry,
+    FoodEntry,
+    LabEntry,
+    PainEntry,
+    PlanEntry,
+    ProfileEntry,
+)
+from b12pain.journal.store import Journal, make_record, parse_record
+from b12pain.journal.transfer import SCHEMA, backup, export_document, export_file, import_file
+
+__all__ = [
+    "BODY_REGIONS",
+    "KINDS",
+    "SCHEMA",
+    "Comment",
+    "DoseEvent",
+    "Entry",
+    "FoodEntry",
+    "Journal",
+    "LabEntry",
+    "PainEntry",
+    "PlanEntry",
+    "ProfileEntry",
+    "backup",
+    "export_document",
+    "export_file",
+    "import_file",
+    "make_record",
+    "parse_record",
+]

@@ -1,0 +1,54 @@
+"""Engines for the journal: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL.
+
+SQLite write transactions start with `BEGIN IMMEDIATE`, so two writers queue on the busy
+timeout instead of failing when a read lock cannot be upgraded.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+DATABASE_URL_ENV = "B12PAIN_DATABASE_URL"
+JOURNAL_FILE = "journal.sqlite"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def journal_url(data_dir: Path | None = None) -> str:
+    """Where the journal lives: `B12PAIN_DATABASE_URL`, else `journal.sqlite` in the data dir."""
+    if data_dir is None:
+        url = os.environ.get(DATABASE_URL_ENV)
+        if url:
+            return url
+        from b12pain.paths import data_dir as default_dir
+
+        data_dir = default_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / JOURNAL_FILE}"
+
+
+def make_engine(url: str, **options: Any) -> sa.Engine:
+    """An engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and immediate writes."""
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, pool_pre_ping=True, **options)
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **options)
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        immediate = connection.get_execution_options().get("journal_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine

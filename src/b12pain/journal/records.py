@@ -1,0 +1,297 @@
+"""What a person records, as validated pydantic models: the one shape shared by the store,
+the CLI and the JSON export (`b12pain.journal/1`).
+
+Every record has a stable `uid`, the local time it refers to (`at`, with its UTC offset) and an
+optional free-text `note`. The database repeats these limits as CHECK constraints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from b12pain.clinical.profile import LabResult, Profile
+
+#: ACR 2016 Widespread Pain Index areas (instruments-spec §4) plus `feet` and `hands`
+#: for the "stocking-glove" pattern of neuropathy.
+BODY_REGIONS: tuple[str, ...] = (
+    "jaw_left", "jaw_right", "shoulder_girdle_left", "shoulder_girdle_right",
+    "upper_arm_left", "upper_arm_right", "lower_arm_left", "lower_arm_right",
+    "hip_left", "hip_right", "upper_leg_left", "upper_leg_right",
+    "lower_leg_left", "lower_leg_right", "neck", "upper_back", "lower_back",
+    "chest", "abdomen", "feet", "hands",
+)  # fmt: skip
+PAIN_TYPES = ("burning", "tingling", "numbness", "shooting", "stabbing", "aching", "throbbing",
+              "cramping", "electric", "dull", "other")  # fmt: skip
+DOSE_STATUSES = ("planned", "taken", "skipped", "late")
+DOSE_FORMS = ("oral", "sublingual", "injection")
+INJECTION_SITES = ("deltoid_left", "deltoid_right", "thigh_left", "thigh_right",
+                   "gluteal_left", "gluteal_right", "other")  # fmt: skip
+KINDS = ("profile", "lab", "pain", "symptoms", "instrument", "sleep", "exercise", "stress",
+         "mood", "plan", "dose", "food", "assessment")  # fmt: skip
+
+MAX_NOTE = 2000
+MAX_OFFSET_MINUTES = 14 * 60
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+
+_MODEL = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+Note = Annotated[str, Field(min_length=1, max_length=MAX_NOTE)]
+Label = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+def new_uid() -> str:
+    """A fresh record id: stable across export and import, unique across stores."""
+    return uuid.uuid4().hex
+
+
+def _check_ids(values: tuple[str, ...], allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    wrong = [v for v in values if v not in allowed]
+    if wrong:
+        raise ValueError(f"unknown {what} {', '.join(wrong)}; one of {', '.join(allowed)}")
+    if len(set(values)) != len(values):
+        raise ValueError(f"each {what} once")
+    return values
+
+
+class Comment(BaseModel):
+    """A comment on an entry: the person's own note, or later a clinician's."""
+
+    model_config = _MODEL
+
+    uid: str = Field(default_factory=new_uid, pattern=r"^[0-9a-f]{32}$")
+    at: dt.datetime
+    author: Label = "me"
+    text: Note
+
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, value: dt.datetime) -> dt.datetime:
+        return _check_aware(value)
+
+
+def _check_aware(value: dt.datetime) -> dt.datetime:
+    offset = value.utcoffset()
+    if offset is None:
+        raise ValueError("a date-time with a UTC offset, e.g. 2026-11-24T08:30:00+01:00")
+    if abs(offset.total_seconds()) > MAX_OFFSET_MINUTES * 60 or offset.total_seconds() % 60:
+        raise ValueError("UTC offset between -14:00 and +14:00 in whole minutes")
+    return value
+
+
+class Entry(BaseModel):
+    """Fields every journal record has."""
+
+    model_config = _MODEL
+
+    uid: str = Field(default_factory=new_uid, pattern=r"^[0-9a-f]{32}$")
+    at: dt.datetime
+    note: Note | None = None
+    comments: tuple[Comment, ...] = ()
+
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, value: dt.datetime) -> dt.datetime:
+        return _check_aware(value)
+
+    @property
+    def day(self) -> dt.date:
+        """The person's own calendar day of this entry (local to its UTC offset)."""
+        return self.at.date()
+
+
+class ProfileEntry(Entry):
+    """A version of the CONTRACT.md profile; saving a new one keeps the old ones."""
+
+    kind: Literal["profile"] = "profile"
+    profile: dict[str, Any]
+
+    @field_validator("profile")
+    @classmethod
+    def _valid_profile(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return Profile.model_validate(value).model_dump(mode="json", exclude_defaults=True)
+
+
+class LabEntry(Entry):
+    """A blood-test result as the lab reported it, with the lab's own reference range."""
+
+    kind: Literal["lab"] = "lab"
+    test: str
+    value: float
+    unit: str
+    taken_on: dt.date | None = None
+    lab: Annotated[str, Field(max_length=200)] | None = None
+    reference_range: Annotated[str, Field(max_length=80)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _valid_lab(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            fields = {k: data.get(k) for k in ("test", "value", "unit")}
+            checked = LabResult.model_validate(fields)  # canonical unit, value > 0, known test
+            data = {**data, "test": checked.test, "value": checked.value, "unit": checked.unit}
+        return data
+
+
+class PainEntry(Entry):
+    """A pain rating (NRS 0–10) with where, what kind, what triggered it and what helped."""
+
+    kind: Literal["pain"] = "pain"
+    nrs: int = Field(ge=0, le=10)
+    regions: tuple[str, ...] = ()
+    pain_type: str | None = None
+    descriptors: tuple[str, ...] = ()
+    triggers: tuple[Label, ...] = ()
+    helped: tuple[Label, ...] = ()
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_ids(value, BODY_REGIONS, "region")
+
+    @field_validator("descriptors")
+    @classmethod
+    def _descriptors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_ids(value, PAIN_TYPES, "descriptor")
+
+    @field_validator("pain_type")
+    @classmethod
+    def _pain_type(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_ids((value,), PAIN_TYPES, "pain type")
+        return value
+
+
+class SymptomCheck(Entry):
+    """Which symptoms (knowledge ids such as `tingling`, `fatigue`) were present at a check."""
+
+    kind: Literal["symptoms"] = "symptoms"
+    symptoms: tuple[str, ...]
+
+    @field_validator("symptoms")
+    @classmethod
+    def _ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        wrong = [v for v in value if not _ID.match(v)]
+        if wrong:
+            raise ValueError(f"symptom ids are snake_case, e.g. tingling; got {', '.join(wrong)}")
+        return value
+
+
+class InstrumentEntry(Entry):
+    """A questionnaire result: the answers and the score the instruments package gave."""
+
+    kind: Literal["instrument"] = "instrument"
+    instrument: Annotated[str, Field(pattern=_ID.pattern)]
+    answers: dict[str, Any] = Field(default_factory=dict)
+    score: float | None = Field(default=None, allow_inf_nan=False)
+    category: Label | None = None
+
+
+class SleepEntry(Entry):
+    """Last night's sleep: hours, and quality on the 0 (very bad) to 4 (very good) scale."""
+
+    kind: Literal["sleep"] = "sleep"
+    hours: float = Field(ge=0, le=24, allow_inf_nan=False)
+    quality: int | None = Field(default=None, ge=0, le=4)
+
+
+class ExerciseEntry(Entry):
+    """Exercise: minutes and what kind."""
+
+    kind: Literal["exercise"] = "exercise"
+    minutes: int = Field(ge=0, le=1440)
+    activity: Label | None = None
+
+
+class StressEntry(Entry):
+    """Stress level 0 (none) to 10 (worst)."""
+
+    kind: Literal["stress"] = "stress"
+    level: int = Field(ge=0, le=10)
+
+
+class MoodEntry(Entry):
+    """Mood 0 (very bad) to 4 (very good), the pain-diary condition scale."""
+
+    kind: Literal["mood"] = "mood"
+    level: int = Field(ge=0, le=4)
+
+
+class PlanEntry(Entry):
+    """A supplement plan as prescribed or agreed with a clinician (regimen id from `clinical`).
+
+    b12pain records the plan; it does not choose the dose.
+    """
+
+    kind: Literal["plan"] = "plan"
+    regimen_id: Annotated[str, Field(pattern=_ID.pattern)]
+    form: Literal["oral", "sublingual", "injection"]
+    amount_ug: float = Field(gt=0, le=1_000_000, allow_inf_nan=False)
+    every_days: int = Field(ge=1, le=366)
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+    stock_units: int | None = Field(default=None, ge=0, le=100_000)
+    review_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> PlanEntry:
+        if self.ends_on is not None and self.ends_on < self.starts_on:
+            raise ValueError("ends_on must not be before starts_on")
+        return self
+
+
+class DoseEvent(Entry):
+    """A dose: planned, taken, skipped or taken late; injections say where."""
+
+    kind: Literal["dose"] = "dose"
+    plan_uid: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")] | None = None
+    status: Literal["planned", "taken", "skipped", "late"] = "taken"
+    form: Literal["oral", "sublingual", "injection"]
+    site: str | None = None
+    amount_ug: float | None = Field(default=None, gt=0, le=1_000_000, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _site(self) -> DoseEvent:
+        if self.site is not None:
+            if self.form != "injection":
+                raise ValueError("site is only for injections")
+            _check_ids((self.site,), INJECTION_SITES, "injection site")
+        return self
+
+
+class FoodEntry(Entry):
+    """Something eaten: the food id, the amount as typed, grams and its B12 (from `foods`)."""
+
+    kind: Literal["food"] = "food"
+    food_id: Label
+    description: Annotated[str, Field(min_length=1, max_length=300)]
+    amount_text: Label
+    grams: float = Field(gt=0, le=10_000, allow_inf_nan=False)
+    b12_ug: float = Field(ge=0, le=100_000, allow_inf_nan=False)
+
+
+class SavedAssessment(Entry):
+    """A saved assessment: the full Assessment JSON and the knowledge version that produced it."""
+
+    kind: Literal["assessment"] = "assessment"
+    knowledge_version: Label
+    assessment: dict[str, Any]
+
+
+Record = Annotated[
+    ProfileEntry | LabEntry | PainEntry | SymptomCheck | InstrumentEntry | SleepEntry
+    | ExerciseEntry | StressEntry | MoodEntry | PlanEntry | DoseEvent | FoodEntry
+    | SavedAssessment,
+    Field(discriminator="kind"),
+]
+
+RECORD_TYPES: dict[str, type[Entry]] = {
+    "profile": ProfileEntry, "lab": LabEntry, "pain": PainEntry, "symptoms": SymptomCheck,
+    "instrument": InstrumentEntry, "sleep": SleepEntry, "exercise": ExerciseEntry,
+    "stress": StressEntry, "mood": MoodEntry, "plan": PlanEntry, "dose": DoseEvent,
+    "food": FoodEntry, "assessment": SavedAssessment,
+}  # fmt: skip
