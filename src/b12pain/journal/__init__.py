@@ -2,7 +2,7 @@
 
 `Journal.open()` creates or migrates the store; `make_record(kind, ...)` validates a record;
 `journal.add(record)` writes it in one transaction; `export_file` / `import_file` move a whole
-journal as JSON; `series(journal)` feeds the pure `insights` functions.
+journal as JSON; `read_series(journal)` feeds the pure `insights` functions.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from b12pain.journal.records import (
     PlanEntry,
     ProfileEntry,
 )
+from b12pain.journal.series import due_today, read_series
 from b12pain.journal.store import Journal, make_record, parse_record
 from b12pain.journal.transfer import SCHEMA, backup, export_document, export_file, import_file
 
@@ -36,9 +37,11 @@ __all__ = [
     "PlanEntry",
     "ProfileEntry",
     "backup",
+    "due_today",
     "export_document",
     "export_file",
     "import_file",
     "make_record",
     "parse_record",
+    "read_series",
 ]

@@ -264,14 +264,14 @@ class DoseEvent(Entry):
 
 
 class FoodEntry(Entry):
-    """Something eaten: the food id, the amount as typed, grams and its B12 (from `foods`)."""
+    """Something eaten: the food id, the amount as typed, grams and its B12 (None: unknown)."""
 
     kind: Literal["food"] = "food"
     food_id: Label
     description: Annotated[str, Field(min_length=1, max_length=300)]
     amount_text: Label
     grams: float = Field(gt=0, le=10_000, allow_inf_nan=False)
-    b12_ug: float = Field(ge=0, le=100_000, allow_inf_nan=False)
+    b12_ug: float | None = Field(default=None, ge=0, le=100_000, allow_inf_nan=False)
 
 
 class SavedAssessment(Entry):

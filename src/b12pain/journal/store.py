@@ -37,7 +37,7 @@ _RENAMES: dict[str, dict[str, str]] = {
     "stress": {"level": "amount"},
     "mood": {"level": "amount"},
 }
-_RECORD_ADAPTER: TypeAdapter[Entry] = TypeAdapter(Record)  # type: ignore[arg-type]
+_RECORD_ADAPTER: TypeAdapter[Entry] = TypeAdapter(Record)
 
 
 def parse_record(data: dict[str, Any], field: str = "") -> Entry:
@@ -160,7 +160,7 @@ class Journal:
     def _insert(self, conn: sa.Connection, batch: Sequence[Entry]) -> None:
         if not batch:
             return
-        entries = t.EntryRow.__table__
+        entries = t.Base.metadata.tables["entries"]
         rows = []
         for record in batch:
             recorded_at, offset = to_utc(record.at)
@@ -238,7 +238,7 @@ class Journal:
                     "text": comment.text,
                 }
             )
-        conn.execute(sa.insert(t.CommentRow.__table__), rows)
+        conn.execute(sa.insert(t.Base.metadata.tables["comments"]), rows)
 
     # reading ---------------------------------------------------------------------------
 
@@ -320,7 +320,7 @@ class Journal:
         comments: dict[int, list[Comment]],
     ) -> list[tuple[dt.datetime, int, Entry]]:
         entries = t.EntryRow.__table__
-        detail = t.DETAIL_TABLES[kind].__table__  # type: ignore[attr-defined]
+        detail = t.DETAIL_TABLES[kind].__table__
         columns = [entries.c.id, entries.c.uid, entries.c.recorded_at]
         columns += [entries.c.utc_offset_minutes, entries.c.note]
         columns += [c for c in detail.c if c.name != "entry_id"]

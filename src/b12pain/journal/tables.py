@@ -204,7 +204,7 @@ class FoodEntryRow(Base):
     __tablename__ = "food_entries"
     __table_args__ = (
         sa.CheckConstraint("grams > 0", name="grams_positive"),
-        sa.CheckConstraint("b12_ug >= 0", name="b12_nonnegative"),
+        sa.CheckConstraint("b12_ug IS NULL OR b12_ug >= 0", name="b12_nonnegative"),
     )
 
     entry_id: Mapped[int] = _entry_fk()
@@ -212,7 +212,7 @@ class FoodEntryRow(Base):
     description: Mapped[str] = mapped_column(sa.String(300))
     amount_text: Mapped[str] = mapped_column(sa.String(80))
     grams: Mapped[float] = mapped_column(sa.Float())
-    b12_ug: Mapped[float] = mapped_column(sa.Float())
+    b12_ug: Mapped[float | None] = mapped_column(sa.Float())  # None: no B12 value known
 
 
 class CommentRow(Base):

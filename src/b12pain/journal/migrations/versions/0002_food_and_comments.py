@@ -49,8 +49,10 @@ def upgrade() -> None:
         sa.Column("description", sa.String(length=300), nullable=False),
         sa.Column("amount_text", sa.String(length=80), nullable=False),
         sa.Column("grams", sa.Float(), nullable=False),
-        sa.Column("b12_ug", sa.Float(), nullable=False),
-        sa.CheckConstraint("b12_ug >= 0", name=op.f("ck_food_entries_b12_nonnegative")),
+        sa.Column("b12_ug", sa.Float(), nullable=True),
+        sa.CheckConstraint(
+            "b12_ug IS NULL OR b12_ug >= 0", name=op.f("ck_food_entries_b12_nonnegative")
+        ),
         sa.CheckConstraint("grams > 0", name=op.f("ck_food_entries_grams_positive")),
         sa.ForeignKeyConstraint(
             ["entry_id"],
