@@ -19,6 +19,8 @@ PLANT_GROUPS = (
     "Baked Products",
     "Snacks",
     "Fats and Oils",
+    "Plant Based Milk",  # FoodData Central branded categories
+    "Cereal",
 )
 DAIRY_EGG_GROUPS = ("Dairy and Egg Products",)
 FISH_GROUPS = ("Finfish and Shellfish Products",)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import sqlite3
 from importlib import resources
 from typing import Any
@@ -29,11 +28,10 @@ def starter_foods() -> list[dict[str, Any]]:
 
 
 def food_id(row: dict[str, Any]) -> str:
-    """`starter-<NDB>`, or `starter-<slug>` for a food with no USDA record."""
+    """`starter-<NDB>`, or `starter-<key>` for a food with no USDA record."""
     if row.get("ndb"):
         return f"starter-{row['ndb']}"
-    slug = re.sub(r"[^a-z0-9]+", "-", row["description"].lower()).strip("-")[:40]
-    return f"starter-{slug}"
+    return f"starter-{row['key']}"
 
 
 def citation(row: dict[str, Any]) -> str:
