@@ -153,8 +153,8 @@ def canonical_views(
     engine.create_view(
         "persons",
         f"""SELECT CAST(p.person_id AS STRING) AS person_id,
-            make_date(CAST(p.year_of_birth AS INT), CAST(coalesce(p.month_of_birth, 1) AS INT),
-                      CAST(coalesce(p.day_of_birth, 1) AS INT)) AS birth_date,
+            make_date(CAST(p.year_of_birth AS INT), coalesce(CAST(p.month_of_birth AS INT), 1),
+                      coalesce(CAST(p.day_of_birth AS INT), 1)) AS birth_date,
             d.death_date AS death_date
         FROM omop_person p LEFT JOIN ({death}) d ON d.person_id = CAST(p.person_id AS STRING)""",
     )

@@ -384,10 +384,10 @@ def generate_omop(
         ("person", "person_id"),
         ("observation_period", "person_id"),
         ("death", "person_id"),
-        ("drug_exposure", "person_id"),
-        ("condition_occurrence", "person_id"),
-        ("measurement", "person_id"),
-        ("observation", "person_id"),
+        ("drug_exposure", "person_id, drug_exposure_id"),
+        ("condition_occurrence", "person_id, condition_occurrence_id"),
+        ("measurement", "person_id, measurement_id"),
+        ("observation", "person_id, observation_id"),
     ):
         con.execute(
             f"COPY (SELECT * FROM {table} ORDER BY {order}) TO '{out / table}.parquet' (FORMAT parquet)"
