@@ -1,11 +1,63 @@
-"""Entry kinds for the `clinical` area (thresholds, rules, notes … as that area needs)."""
+"""Entry kinds for the `clinical` area: thresholds, vocabularies, rules, regimens, red flags, plan.
+
+Each kind is the shape of one YAML file in `knowledge/data/` (clinical-spec §A-§F). An entry
+marked `unverified: true` may be shown as a visible note but never drives a rule: kinds whose
+entries drive decisions refuse `unverified: true` (`_Rule`).
+"""
 
 from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from b12pain.knowledge._model import Entry
 from b12pain.knowledge.schema._registry import entry_kind
 
-__all__ = ["Entry", "entry_kind"]
+__all__ = [
+    "Condition",
+    "Conversion",
+    "DosageTier",
+    "FollowUp",
+    "LabLimit",
+    "LabTestInfo",
+    "Medicine",
+    "Note",
+    "PainTypeInfo",
+    "Parameter",
+    "PlanItem",
+    "RedFlagRule",
+    "Regimen",
+    "RiskFactor",
+    "Symptom",
+    "TerminologyCode",
+    "TestRule",
+    "Threshold",
+]
+
+Analyte = Literal["total_b12", "active_b12", "mma", "homocysteine", "folate", "haemoglobin", "mcv"]
+PainTypeId = Literal[
+    "diabetic_neuropathy",
+    "sciatica",
+    "peripheral_neuropathy",
+    "back_pain",
+    "fibromyalgia",
+    "migraine",
+    "other",
+]
+
+
+class _Rule(Entry):
+    """An entry that drives a decision: it may not be an UNVERIFIED item (clinical-spec §0.1)."""
+
+    @model_validator(mode="after")
+    def _verified(self) -> _Rule:
+        if self.unverified:
+            raise ValueError(
+                f"{self.kind or 'rule'} entries drive decisions and cannot be unverified; "
+                "ship an unverified item as a `note` instead"
+            )
+        return self
 
 
 @entry_kind("note")
@@ -13,3 +65,251 @@ class Note(Entry):
     """A cited statement shown to people as text (a disclaimer, an explanation, a caveat)."""
 
     text: str | None = None
+    clinician_text: str | None = None
+
+
+@entry_kind("parameter")
+class Parameter(_Rule):
+    """A number a rule uses (an age limit, a window in days), written once with its source."""
+
+    value: float
+    unit: Literal["days", "years", "months"]
+
+
+@entry_kind("threshold")
+class Threshold(_Rule):
+    """Published interpretation bands of one analyte in one unit (clinical-spec §A.3).
+
+    Below `deficiency_below` deficiency is confirmed, above `unlikely_above` it is unlikely; both
+    boundary values themselves are indeterminate ("below X", "X to Y", "above Y").
+    """
+
+    analyte: Analyte
+    unit: str
+    deficiency_below: float = Field(gt=0)
+    unlikely_above: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Threshold:
+        if self.deficiency_below > self.unlikely_above:
+            raise ValueError("deficiency_below must not exceed unlikely_above")
+        return self
+
+
+@entry_kind("conversion")
+class Conversion(_Rule):
+    """`value_in_to_unit = value_in_from_unit * factor` for one analyte (clinical-spec §A.5)."""
+
+    analyte: Analyte
+    from_unit: str
+    to_unit: str
+    factor: float = Field(gt=0)
+
+
+@entry_kind("lab_limit")
+class LabLimit(_Rule):
+    """A one-sided limit that raises a flag: a lab's upper reference limit, or a plausibility limit.
+
+    `meaning` says what crossing it means: `raised` (above a lab upper limit, e.g. MMA > 0.40
+    µmol/L) or `implausible` (tool policy: confirm units or a recent injection).
+    """
+
+    analyte: Analyte
+    unit: str
+    above: float | None = Field(default=None, gt=0)
+    below: float | None = Field(default=None, gt=0)
+    meaning: Literal["raised", "implausible"]
+    flag: str
+
+    @model_validator(mode="after")
+    def _one_side(self) -> LabLimit:
+        if self.above is None and self.below is None:
+            raise ValueError("give `above` or `below`")
+        return self
+
+
+@entry_kind("lab_test")
+class LabTestInfo(Entry):
+    """A blood test b12pain reads: names, the unit its bands are published in, and its caveats."""
+
+    plain: str
+    reference_unit: str
+    uses_lab_reference_range: bool = False
+
+
+@entry_kind("symptom")
+class Symptom(Entry):
+    """A symptom or sign with its synonyms and the lists it comes from (clinical-spec §A.1, §E).
+
+    `t1` marks a common symptom or sign that satisfies the NG239 testing criterion; `neurological`
+    marks a feature of possible neurological involvement (§E.1); `strong_feature` marks an
+    examination sign (posterior column) that counts as a strong clinical feature (BSH-2014 rec 4).
+    """
+
+    plain: str
+    synonyms: tuple[str, ...] = ()
+    lists: tuple[Literal["seed_neuropathic", "seed_general", "ng239", "sign", "red_flag"], ...] = ()
+    t1: bool = False
+    neurological: bool = False
+    strong_feature: bool = False
+
+
+@entry_kind("condition")
+class Condition(Entry):
+    """A condition id a profile may name, with synonyms (CONTRACT.md canonical ids)."""
+
+    plain: str
+    synonyms: tuple[str, ...] = ()
+
+
+@entry_kind("medicine")
+class Medicine(Entry):
+    """A medicine id a profile may name; `group` joins brands and members (famotidine → H2RA)."""
+
+    plain: str
+    group: str | None = None
+    synonyms: tuple[str, ...] = ()
+    b12_treatment: bool = False
+
+
+RiskCategory = Literal[
+    "diet", "medicine", "condition", "surgery", "nitrous_oxide", "family_history"
+]
+Cause = Literal[
+    "dietary",
+    "malabsorption",
+    "malabsorption_irreversible",
+    "autoimmune_gastritis",
+    "nitrous_oxide",
+]
+
+
+@entry_kind("risk_factor")
+class RiskFactor(_Rule):
+    """A common risk factor of the NG239 criterion (T1), matched by diet, medicine or condition id.
+
+    `cause` is the likely cause it points to when deficiency is found (it steers the regimen,
+    §B.1); `duration_note_days` is a duration after which a source says the risk matters more
+    (informational; NG239 itself gives none).
+    """
+
+    category: RiskCategory
+    matches: tuple[str, ...] = Field(min_length=1)
+    plain: str
+    cause: Cause | None = None
+    duration_note_days: int | None = Field(default=None, gt=0)
+    duration_note: str | None = None
+
+
+@entry_kind("test_rule")
+class TestRule(_Rule):
+    """A rule about who to test and which test (clinical-spec §A.1, §A.2: T1, T2a-T2h)."""
+
+    rule: str
+    text: str
+    plain: str
+    tests: tuple[str, ...] = ()
+
+
+class LoadingPhase(BaseModel):
+    """How loading doses are spaced: on given weekdays offsets or every N days, for how long."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    every_days: int | None = Field(default=None, gt=0)
+    day_offsets_per_week: tuple[int, ...] = ()
+    for_days: int | None = Field(default=None, gt=0)
+    until_no_further_improvement: bool = False
+    #: Tool policy: how many days of an open-ended loading phase the schedule lists.
+    shown_days: int | None = Field(default=None, gt=0)
+
+
+@entry_kind("regimen")
+class Regimen(_Rule):
+    """A cited treatment regimen (clinical-spec §B.1, R1-R8); the only doses b12pain ever states."""
+
+    rule: str
+    indication: str
+    route: Literal["oral", "im", "any", "none"]
+    drug: str
+    dose: str
+    frequency: str
+    maintenance: str
+    lifelong: bool = False
+    lifelong_if_irreversible: bool = False
+    daily: bool = False
+    loading: LoadingPhase | None = None
+    maintenance_every_months: int | None = Field(default=None, gt=0)
+    plain: str
+    cautions: tuple[str, ...] = ()
+
+
+@entry_kind("follow_up")
+class FollowUp(_Rule):
+    """A follow-up rule (clinical-spec §B.2, F1-F4)."""
+
+    rule: str
+    text: str
+    plain: str
+    review_after_days: int | None = Field(default=None, gt=0)
+    review_after_days_pregnant: int | None = Field(default=None, gt=0)
+
+
+@entry_kind("red_flag")
+class RedFlagRule(_Rule):
+    """A red flag (clinical-spec §E): any of `any_of` present, in the right context → `urgency`.
+
+    `pain_types` and `context_symptoms` restrict where it applies (both empty: everywhere; else
+    it applies when the person has one of those pain types or one of those symptoms). `requires`
+    adds a condition evaluated by `clinical.triage`.
+    """
+
+    urgency: Literal["emergency", "urgent"]
+    action: str
+    plain: str
+    any_of: tuple[str, ...] = Field(min_length=1)
+    pain_types: tuple[PainTypeId, ...] = ()
+    context_symptoms: tuple[str, ...] = ()
+    requires: Literal["none", "nitrous_oxide", "deficiency_confirmed"] = "none"
+    urgency_is_tool_decision: bool = False
+
+
+@entry_kind("pain_type")
+class PainTypeInfo(Entry):
+    """One of the seed's pain types, with what the seed claims and what the evidence says."""
+
+    plain: str
+    seed_claim: str
+    evidence: str
+    counts_as_b12_symptom: bool = False
+
+
+@entry_kind("plan_item")
+class PlanItem(Entry):
+    """A pain-plan point to discuss with a clinician (the seed's lifestyle and medical items)."""
+
+    group: Literal["lifestyle", "medical"]
+    why: str
+    discuss: str
+    pain_types: tuple[PainTypeId, ...] = ()
+
+
+@entry_kind("dosage_tier")
+class DosageTier(Entry):
+    """A consumer dosage tier of the seed article beside the closest guideline rule (§B.3)."""
+
+    tier: str
+    closest_regimens: tuple[str, ...] = ()
+    agreement: Literal["partly_agrees", "differs", "not_covered"]
+    explanation: str
+
+
+@entry_kind("code")
+class TerminologyCode(Entry):
+    """A terminology code (LOINC, SNOMED CT, RxNorm, ATC, ICD-10-CM) with how it was verified."""
+
+    system: Literal["LOINC", "SNOMED CT", "RxNorm", "ATC", "ICD-10-CM"]
+    code: str
+    display: str
+    verification: Literal["verified", "partly"]
+    refers_to: str
