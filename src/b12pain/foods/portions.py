@@ -69,7 +69,8 @@ HOUSEHOLD_UNITS: dict[str, str] = {
 COUNT_PORTIONS = ("large", "medium", "each", "whole", "item", "piece", "serving", "slice", "fillet")
 _UNICODE_FRACTIONS = {"½": "1/2", "¼": "1/4", "¾": "3/4", "⅓": "1/3", "⅔": "2/3", "⅛": "1/8"}
 _QUANTITY = re.compile(
-    r"^\s*(?P<q>\d+\s+\d+/\d+|\d+/\d+|\d+(?:[.,]\d+)?|\.\d+|an?|one|two|three|half)\b\s*(?P<rest>.*)$",
+    r"^\s*(?P<q>(?:\d+\s+\d+/\d+|\d+/\d+|\d+(?:[.,]\d+)?|\.\d+)(?![\d/.,])"
+    r"|(?:an?|one|two|three|half)\b)\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 _WORD_NUMBERS = {"a": "1", "an": "1", "one": "1", "two": "2", "three": "3", "half": "1/2"}

@@ -175,14 +175,12 @@ def _trigram(conn: sqlite3.Connection, query_words: list[str], filters: Filters)
         f" WHERE food_trigram MATCH ? AND {where} ORDER BY score LIMIT {POOL}",
         [match, *params],
     ).fetchall()
-    query = " ".join(query_words)
 
-    def similarity(row: tuple[object, ...]) -> float:
-        head = str(row[2]).lower()
-        first = " ".join(words(str(row[1]))[: len(query_words)])
-        return max(
-            SequenceMatcher(None, query, head).ratio(), SequenceMatcher(None, query, first).ratio()
-        )
+    def similarity(row: tuple[Any, ...]) -> float:
+        """Mean over query words of the best spelling match among the description's words."""
+        found = words(str(row[1])) or [""]
+        best = [max(SequenceMatcher(None, w, f).ratio() for f in found) for w in query_words]
+        return sum(best) / len(best)
 
     scored = [(similarity(r), r) for r in rows]
     scored = [s for s in scored if s[0] >= 0.6]

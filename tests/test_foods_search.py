@@ -1,0 +1,110 @@
+"""Search over the starter table (no import needed): ranking, prefix, typos, filters, safety."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from b12pain.errors import InputError
+from b12pain.foods import FoodDatabase
+from b12pain.foods.search import singular, words
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FoodDatabase]:
+    database = FoodDatabase.open(tmp_path_factory.mktemp("starter") / "foods.sqlite")
+    yield database
+    database.close()
+
+
+def test_open_builds_the_starter_table_in_the_data_dir(data_dir: Path) -> None:
+    with FoodDatabase.open() as database:
+        assert database.path == data_dir / "foods.sqlite"
+        first = database.counts()
+    assert first["starter"]["foods"] >= 30
+    with FoodDatabase.open() as again:  # second open: the starter table is not loaded twice
+        assert again.counts() == first
+        ids = [h.food_id for h in again.search("egg", limit=50)]
+        assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("milk", "Milk, whole, 3.25% milkfat"),
+        ("egg", "Egg, whole, raw"),
+        ("eggs", "Egg, whole, raw"),
+        ("beef liver", "Beef liver"),
+        ("spinach", "Spinach, raw"),
+        ("bananas", "Bananas, raw"),
+        ("banana", "Bananas, raw"),
+    ],
+)
+def test_plain_food_first(db: FoodDatabase, query: str, first: str) -> None:
+    assert db.search(query)[0].description.startswith(first)
+
+
+def test_prefix_as_you_type(db: FoodDatabase) -> None:
+    for typed in ("sa", "sal", "salm", "salmo"):
+        assert db.search(typed)[0].description.startswith("Salmon"), typed
+    assert db.search("sal")[0].matched_by == "words"
+
+
+def test_typo_falls_back_to_trigrams(db: FoodDatabase) -> None:
+    hits = db.search("salmn")
+    assert hits[0].description.startswith("Salmon")
+    assert hits[0].matched_by == "similar spelling"
+    assert db.search("chedar")[0].description == "Cheese, cheddar"
+
+
+def test_common_names_and_groups_are_searched(db: FoodDatabase) -> None:
+    assert db.search("yoghurt")[0].description.startswith("Yogurt")
+    assert db.search("nooch")[0].description == "Nutritional yeast, fortified"
+    assert {h.food_group for h in db.search("dairy", limit=50)} == {"Dairy and Egg Products"}
+
+
+def test_filters(db: FoodDatabase) -> None:
+    rich = db.search("liver", min_b12_ug=50)
+    assert rich and all((h.b12_ug or 0) >= 50 for h in rich)
+    fish = db.search("tuna", group="Finfish")
+    assert fish and all(h.food_group == "Finfish and Shellfish Products" for h in fish)
+    assert db.search("milk", data_type="branded_food") == []
+    with pytest.raises(InputError):
+        db.search("milk", limit=0)
+
+
+def test_unknown_b12_is_not_zero(db: FoodDatabase) -> None:
+    yeast = db.get("starter-nutritional-yeast-fortified")
+    assert yeast.b12_ug is None
+    assert all(h.food_id != yeast.food_id for h in db.search("yeast", min_b12_ug=0))
+
+
+def test_richest_sources_per_diet(db: FoodDatabase) -> None:
+    vegan = db.richest_sources("vegan")
+    assert [h.food_id for h in vegan] == ["starter-cereal-fortified-25dv"]
+    vegetarian = {h.food_group for h in db.richest_sources("vegetarian", limit=50)}
+    assert "Beef Products" not in vegetarian and "Dairy and Egg Products" in vegetarian
+    assert db.richest_sources("omnivore")[0].food_id == "starter-13327"
+
+
+def test_words_and_singular() -> None:
+    assert words('Milk, "whole" 3.25%') == ["milk", "whole", "3.25%"]
+    assert [singular(w) for w in ("eggs", "cherries", "glass", "boxes", "egg")] == [
+        "egg",
+        "cherry",
+        "glass",
+        "box",
+        "egg",
+    ]
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=40))
+def test_any_text_is_a_safe_query(db: FoodDatabase, text: str) -> None:
+    """FTS5 syntax in user input (quotes, *, NEAR, parentheses) never reaches the engine raw."""
+    hits = db.search(text, limit=5)
+    assert len(hits) <= 5
