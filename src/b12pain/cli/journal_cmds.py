@@ -1,9 +1,607 @@
-"""CLI commands of this area; `register(app)` adds them to the `b12pain` app."""
+"""CLI commands of the journal: `b12pain log …`, `history`, `insights`, `plan`, `today`,
+`export`, `import`, `backup`, `delete-all`, and `labs_add` for the lead's `b12pain labs add`.
+
+Thin: each command validates through `journal.make_record`, writes through `Journal`, and renders.
+Heavy imports (SQLAlchemy, pydantic models) happen inside the commands so `--help` stays fast.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
 import typer
+
+NOT_ADVICE = (
+    "Not medical advice: these are your own entries summarised; discuss changes with a clinician."
+)
+
+log_app = typer.Typer(help="Record pain, doses, sleep, exercise, stress, mood, food, symptoms.",
+                      no_args_is_help=True)  # fmt: skip
+plan_app = typer.Typer(help="Supplement plans: start one, list them.", no_args_is_help=True)
+
+DATA_DIR = typer.Option(
+    None, "--data-dir", help="Journal folder (default: B12PAIN_DATA_DIR or the user data folder)."
+)
+AT = typer.Option(None, "--at", help="When (ISO date-time, e.g. 2026-11-24T08:30); default now.")
+NOTE = typer.Option(None, "--note", help="A free-text note on this entry.")
+JSON = typer.Option(False, "--json", help="Print the result as JSON.")
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the app."""
+    app.add_typer(log_app, name="log")
+    app.add_typer(plan_app, name="plan")
+    for command in (history, insights, today, export, import_, backup, delete_all):
+        name = command.__name__.rstrip("_").replace("_", "-")
+        app.command(name)(command)
+
+
+# helpers -------------------------------------------------------------------------------
+
+
+def _open(data_dir: Path | None) -> Any:
+    from b12pain.journal import Journal
+
+    return Journal.open(data_dir=data_dir)
+
+
+def _parse_at(text: str | None, field: str = "at") -> dt.datetime:
+    """An aware date-time from `--at` (local offset when none is given); now when absent."""
+    from b12pain.errors import InputError
+
+    if text is None:
+        return dt.datetime.now().astimezone().replace(microsecond=0)
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError.single(field, text, "an ISO date-time such as 2026-11-24T08:30") from None
+    return value if value.tzinfo is not None else value.astimezone()
+
+
+def _parse_day(text: str | None, field: str) -> dt.date | None:
+    from b12pain.errors import InputError
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError.single(field, text, "a date as YYYY-MM-DD") from None
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _save(data_dir: Path | None, kind: str, as_json: bool, **fields: Any) -> Any:
+    """Validate, store in one transaction, and confirm (or print the saved record as JSON)."""
+    from b12pain.journal import make_record
+
+    record = make_record(kind, **fields)
+    with _open(data_dir) as journal:
+        journal.add(record)
+    if as_json:
+        _print_json({"saved": record.model_dump(mode="json")})
+    else:
+        typer.echo(f"Saved {kind} entry {record.uid[:8]}: {describe(record)}")
+    return record
+
+
+def describe(record: Any) -> str:
+    """One line about a record, in plain words."""
+    kind = record.kind
+    if kind == "pain":
+        where = f" in {', '.join(record.regions)}" if record.regions else ""
+        what = f" ({record.pain_type})" if record.pain_type else ""
+        return f"pain {record.nrs}/10{what}{where}"
+    if kind == "dose":
+        amount = f" {record.amount_ug:g} µg" if record.amount_ug else ""
+        site = f" at {record.site}" if record.site else ""
+        return f"dose {record.status}:{amount} {record.form}{site}"
+    if kind == "sleep":
+        quality = f", quality {record.quality}/4" if record.quality is not None else ""
+        return f"sleep {record.hours:g} h{quality}"
+    if kind == "exercise":
+        return f"exercise {record.minutes} min" + (
+            f" ({record.activity})" if record.activity else ""
+        )
+    if kind in ("stress", "mood"):
+        return f"{kind} {record.level}/{10 if kind == 'stress' else 4}"
+    if kind == "lab":
+        return f"{record.test} {record.value:g} {record.unit}"
+    if kind == "food":
+        b12 = "B12 unknown" if record.b12_ug is None else f"{record.b12_ug:.2f} µg B12"
+        return f"{record.amount_text} ({record.grams:g} g, {b12})"
+    if kind == "plan":
+        return (f"plan {record.regimen_id}: {record.amount_ug:g} µg {record.form} every "
+                f"{record.every_days} day(s) from {record.starts_on}")  # fmt: skip
+    if kind == "symptoms":
+        return "symptoms: " + (", ".join(record.symptoms) or "none")
+    if kind == "instrument":
+        return f"{record.instrument} score {record.score}"
+    if kind == "profile":
+        return "profile saved"
+    return f"{kind} saved"
+
+
+# log -----------------------------------------------------------------------------------
+
+
+@log_app.command("pain")
+def log_pain(
+    nrs: int = typer.Argument(..., help="Pain now, 0 (none) to 10 (worst imaginable)."),
+    regions: str | None = typer.Option(None, "--regions", help="Comma-separated, e.g. feet,hands."),
+    pain_type: str | None = typer.Option(None, "--type", help="burning, tingling, shooting …"),
+    descriptors: str | None = typer.Option(None, "--descriptors", help="Comma-separated."),
+    triggers: str | None = typer.Option(None, "--triggers", help="Comma-separated."),
+    helped: str | None = typer.Option(None, "--helped", help="What helped, comma-separated."),
+    note: str | None = NOTE,
+    at: str | None = AT,
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Record a pain rating (NRS 0–10) with body regions, type and a note.
+
+    Regions: the ACR 2016 WPI areas (jaw_left … lower_leg_right, neck, upper_back, lower_back,
+    chest, abdomen) plus feet and hands.
+
+    Example: b12pain log pain 6 --regions feet,hands --type burning --note "worse at night"
+    """
+    _save(data_dir, "pain", as_json, at=_parse_at(at), nrs=nrs, regions=_split(regions),
+          pain_type=pain_type, descriptors=_split(descriptors), triggers=_split(triggers),
+          helped=_split(helped), note=note)  # fmt: skip
+
+
+@log_app.command("dose")
+def log_dose(
+    status: str = typer.Option("taken", "--status", help="taken, skipped, late or planned."),
+    form: str | None = typer.Option(None, "--form", help="oral, sublingual or injection."),
+    site: str | None = typer.Option(None, "--site", help="Injection site, e.g. deltoid_left."),
+    amount: float | None = typer.Option(None, "--amount", help="Amount in micrograms (µg)."),
+    plan: str | None = typer.Option(None, "--plan", help="Plan id (default: the latest plan)."),
+    note: str | None = NOTE,
+    at: str | None = AT,
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Record a supplement dose: taken, skipped or late (form and amount default to the plan).
+
+    Example: b12pain log dose --status taken
+    """
+    plan_uid, plan_form, plan_amount = plan, None, None
+    with _open(data_dir) as journal:
+        plans = journal.plans()
+    chosen = [p for p in plans if plan is None or p.uid.startswith(plan)]
+    if plan is not None and not chosen:
+        from b12pain.errors import InputError
+
+        raise InputError.single("plan", plan, "no supplement plan with this id (b12pain plan list)")
+    if chosen:
+        plan_uid, plan_form, plan_amount = chosen[-1].uid, chosen[-1].form, chosen[-1].amount_ug
+    if form is None and plan_form is None:
+        from b12pain.errors import InputError
+
+        raise InputError.single("form", None, "oral, sublingual or injection (no plan to copy)")
+    _save(data_dir, "dose", as_json, at=_parse_at(at), plan_uid=plan_uid, status=status,
+          form=form or plan_form, site=site, amount_ug=amount or plan_amount, note=note)  # fmt: skip
+
+
+@log_app.command("sleep")
+def log_sleep(
+    hours: float = typer.Argument(..., help="Hours slept, 0–24."),
+    quality: int | None = typer.Option(None, "--quality", help="0 very bad … 4 very good."),
+    note: str | None = NOTE,
+    at: str | None = AT,
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Record last night's sleep (hours and quality 0–4).
+
+    Example: b12pain log sleep 6.5 --quality 2
+    """
+    _save(data_dir, "sleep", as_json, at=_parse_at(at), hours=hours, quality=quality, note=note)
+
+
+@log_app.command("exercise")
+def log_exercise(
+    minutes: int = typer.Argument(..., help="Minutes of exercise, 0–1440."),
+    kind: str | None = typer.Option(None, "--kind", help="What kind, e.g. walking."),
+    note: str | None = NOTE,
+    at: str | None = AT,
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Record exercise (minutes and kind).
+
+    Example: b12pain log exercise 30 --kind walking
+    """
+    _save(data_dir, "exercise", as_json, at=_parse_at(at), minutes=minutes, activity=kind,
+          note=note)  # fmt: skip
+
+
+@log_app.command("stress")
+def log_stress(
+    level: int = typer.Argument(..., help="Stress 0 (none) to 10 (worst)."),
+    note: str | None = NOTE,
+    at: str | None = AT,
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Record stress (0–10).
+
+    Example: b12pain log stress 7 --note "deadline"
+    """
+    _save(data_dir, "stress", as_json, at=_parse_at(at), level=level, note=note)
+
+
+@log_app.command("mood")
+def log_mood(
+    level: int = typer.Argument(..., help="Mood 0 very bad, 1 bad, 2 okay, 3 good, 4 very good."),
+    note: str | None = NOTE,
+    at: str | None = AT,
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Record mood (0 very bad … 4 very good).
+
+    Example: b12pain log mood 3
+    """
+    _save(data_dir, "mood", as_json, at=_parse_at(at), level=level, note=note)
+
+
+@log_app.command("symptoms")
+def log_symptoms(
+    symptoms: str = typer.Argument(..., help="Comma-separated ids, e.g. tingling,fatigue."),
+    note: str | None = NOTE,
+    at: str | None = AT,
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Record a symptom check (which symptoms are present now).
+
+    Example: b12pain log symptoms tingling,numbness,fatigue
+    """
+    _save(data_dir, "symptoms", as_json, at=_parse_at(at), symptoms=_split(symptoms), note=note)
+
+
+@log_app.command("food")
+def log_food(
+    amount: str = typer.Argument(..., help='Amount and food, e.g. "2 eggs" or "150 g salmon".'),
+    food_id: str | None = typer.Option(None, "--food-id", help="A food id from `foods search`."),
+    note: str | None = NOTE,
+    at: str | None = AT,
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Record something eaten; the food database weighs it and works out its B12.
+
+    Example: b12pain log food "2 eggs"
+    """
+    from b12pain.foods import FoodDatabase
+
+    with FoodDatabase.open() as db:
+        measured = db.measure(amount, food_id=food_id)
+    _save(data_dir, "food", as_json, at=_parse_at(at), food_id=measured.food_id,
+          description=measured.description, amount_text=measured.amount_text,
+          grams=measured.grams, b12_ug=measured.b12_ug, note=note)  # fmt: skip
+
+
+@log_app.command("comment")
+def log_comment(
+    entry: str = typer.Argument(..., help="The entry id (or its first 8 characters)."),
+    text: str = typer.Argument(..., help="The comment."),
+    author: str = typer.Option("me", "--author", help="Who writes it (e.g. a clinician's name)."),
+    at: str | None = AT,
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Add a comment to any earlier entry.
+
+    Example: b12pain log comment 3f2a9c1e "pain eased after a walk"
+    """
+    from b12pain.errors import InputError
+
+    with _open(data_dir) as journal:
+        matches = [r.uid for r in journal.entries() if r.uid.startswith(entry.lower())]
+        if len(matches) != 1:
+            reason = "no entry with this id" if not matches else "several entries match; give more"
+            raise InputError.single("entry", entry, reason)
+        comment = journal.comment(matches[0], text, _parse_at(at), author=author)
+    if as_json:
+        _print_json({"saved": comment.model_dump(mode="json"), "entry": matches[0]})
+    else:
+        typer.echo(f"Comment added to entry {matches[0][:8]}.")
+
+
+def labs_add(
+    test: str,
+    value: float,
+    unit: str,
+    date: str | None,
+    lab: str | None,
+    reference_range: str | None,
+    note: str | None,
+    as_json: bool,
+    data_dir: Path | None = None,
+) -> None:
+    """Validate and store a lab result in the journal, then print it (for `b12pain labs add`).
+
+    `date` is the day the blood was taken (YYYY-MM-DD); bad input raises `InputError`.
+    """
+    taken_on = _parse_day(date, "date")
+    at = _parse_at(None)
+    if taken_on is not None and taken_on < at.date():
+        at = dt.datetime.combine(taken_on, dt.time(12, 0)).astimezone()
+    _save(data_dir, "lab", as_json, at=at, test=test, value=value, unit=unit, taken_on=taken_on,
+          lab=lab, reference_range=reference_range, note=note)  # fmt: skip
+
+
+# plans ---------------------------------------------------------------------------------
+
+
+@plan_app.command("start")
+def plan_start(
+    regimen: str = typer.Argument(..., help="Regimen id, e.g. oral_cyanocobalamin_dietary."),
+    form: str = typer.Option(..., "--form", help="oral, sublingual or injection."),
+    amount: float = typer.Option(..., "--amount", help="Amount per dose in µg, as prescribed."),
+    every: int = typer.Option(1, "--every", help="Days between doses (1 = daily)."),
+    start: str | None = typer.Option(
+        None, "--start", help="First day (YYYY-MM-DD); default today."
+    ),
+    end: str | None = typer.Option(None, "--end", help="Last day, if the plan has one."),
+    stock: int | None = typer.Option(None, "--stock", help="Tablets/ampoules on hand at start."),
+    review: str | None = typer.Option(None, "--review", help="Review blood test date."),
+    note: str | None = NOTE,
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Start a supplement plan as your clinician prescribed it (b12pain records, never doses).
+
+    Example: b12pain plan start oral_cyanocobalamin_dietary --form oral --amount 50 --stock 60
+    """
+    at = _parse_at(None)
+    _save(data_dir, "plan", as_json, at=at, regimen_id=regimen, form=form, amount_ug=amount,
+          every_days=every, starts_on=_parse_day(start, "start") or at.date(),
+          ends_on=_parse_day(end, "end"), stock_units=stock,
+          review_on=_parse_day(review, "review"), note=note)  # fmt: skip
+
+
+@plan_app.command("list")
+def plan_list(as_json: bool = JSON, data_dir: Path | None = DATA_DIR) -> None:
+    """List supplement plans, oldest first.
+
+    Example: b12pain plan list --json
+    """
+    with _open(data_dir) as journal:
+        plans = journal.plans()
+    if as_json:
+        _print_json({"plans": [p.model_dump(mode="json") for p in plans]})
+        return
+    if not plans:
+        typer.echo("No supplement plan yet. Start one with `b12pain plan start`.")
+    for plan in plans:
+        typer.echo(f"{plan.uid[:8]}  {describe(plan)}")
+
+
+# reading -------------------------------------------------------------------------------
+
+
+def history(
+    start: str | None = typer.Option(None, "--from", help="First day (YYYY-MM-DD)."),
+    end: str | None = typer.Option(None, "--to", help="Last day (YYYY-MM-DD), inclusive."),
+    kind: str | None = typer.Option(None, "--kind", help="Only these kinds, e.g. pain,dose."),
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Show journal entries, oldest first, optionally between two days.
+
+    Example: b12pain history --from 2026-11-01 --to 2026-11-24 --kind pain
+    """
+    first, last = _parse_day(start, "from"), _parse_day(end, "to")
+    lower = dt.datetime.combine(first, dt.time()).astimezone() if first else None
+    upper = (dt.datetime.combine(last + dt.timedelta(days=1), dt.time()).astimezone()
+             if last else None)  # fmt: skip
+    with _open(data_dir) as journal:
+        records = journal.entries(_split(kind) or None, lower, upper)
+    if as_json:
+        _print_json({"entries": [r.model_dump(mode="json") for r in records]})
+        return
+    if not records:
+        typer.echo("No entries in this period.")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("when", "id", "entry", "note")
+    for record in records:
+        note = record.note or ""
+        if record.comments:
+            note += f" [{len(record.comments)} comment(s)]"
+        table.add_row(record.at.strftime("%Y-%m-%d %H:%M"), record.uid[:8], describe(record), note)
+    Console().print(table)
+
+
+def insights(
+    on: str | None = typer.Option(None, "--today", help="Pretend today is this day (YYYY-MM-DD)."),
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Trends, adherence, "is it helping?" and factor effects from your own entries.
+
+    Example: b12pain insights --json
+    """
+    from b12pain.insights import dashboard
+    from b12pain.journal import read_series
+
+    day = _parse_day(on, "today") or dt.date.today()
+    with _open(data_dir) as journal:
+        series = read_series(journal)
+        target = _intake_target(journal)
+    board = dashboard(series, day, target)
+    if as_json:
+        _print_json({**board.as_dict(), "disclaimer": NOT_ADVICE})
+        return
+    _render_dashboard(board)
+
+
+def _intake_target(journal: Any) -> Any:
+    """The cited reference intake for the current profile (or an adult's if there is none)."""
+    try:
+        from b12pain.clinical.intake import target_for
+    except ImportError:  # pragma: no cover - the intake module ships with clinical
+        return None
+    profile = journal.current_profile()
+    data = profile.profile if profile else {}
+    return target_for(data.get("age", 30), data.get("sex", "unspecified"),
+                      bool(data.get("pregnant")), bool(data.get("breastfeeding")))  # fmt: skip
+
+
+def _render_dashboard(board: Any) -> None:
+    typer.echo(f"Insights as of {board.today}")
+    if board.daily_pain:
+        days = len(board.daily_pain)
+        mean = sum(board.daily_pain.values()) / days
+        typer.echo(f"Pain, last 30 days: average {mean:.1f}/10 over {days} day(s) with entries.")
+    else:
+        typer.echo("Pain: no entries in the last 30 days.")
+    if board.weekly_pain:
+        weeks = ", ".join(f"{w}: {v:.1f}" for w, v in list(board.weekly_pain.items())[-4:])
+        typer.echo(f"Weekly averages (week starting): {weeks}")
+    adherence = board.adherence
+    if adherence.percent is not None:
+        typer.echo(f"Doses, last 30 days: {adherence.percent:.0f}% taken "
+                   f"({adherence.taken + adherence.late} of {adherence.due}).")  # fmt: skip
+    for test, results in board.labs.items():
+        points = ", ".join(f"{r.day} {r.value:g} {r.unit}" for r in results[-5:])
+        typer.echo(f"{test}: {points}")
+    if board.intake:
+        intake = board.intake
+        typer.echo(f"B12 from food, last 7 days: {intake['daily_b12_ug']:.2f} µg a day "
+                   f"({intake['coverage']}); reference "
+                   f"{intake['target']['amount_ug']:g} µg ({intake['target']['measure']}, "
+                   f"{intake['target']['reference_id']}).")  # fmt: skip
+    typer.echo(f"Is it helping? {board.helping.message}")
+    if board.helping.status == "estimated":
+        typer.echo(f"  {board.helping.caveat}")
+    for effect in board.factors:
+        typer.echo(f"- {effect.message}")
+    typer.echo(NOT_ADVICE)
+
+
+def today(
+    on: str | None = typer.Option(None, "--today", help="Pretend today is this day (YYYY-MM-DD)."),
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """What is due today: doses from your plans and review blood tests.
+
+    Example: b12pain today
+    """
+    from b12pain.journal import due_today
+
+    day = _parse_day(on, "today") or dt.date.today()
+    with _open(data_dir) as journal:
+        items = due_today(journal, day)
+    if as_json:
+        import dataclasses
+
+        _print_json({"today": day.isoformat(), "due": [dataclasses.asdict(i) for i in items]})
+        return
+    if not items:
+        typer.echo(f"Nothing due on {day}.")
+    for item in items:
+        mark = "done" if item.done else "due"
+        line = f"[{mark}] {item.what}"
+        if item.stock is not None:
+            line += f" (stock {item.stock.remaining}, runs out about {item.stock.runs_out_on})"
+        typer.echo(line)
+
+
+# moving data ---------------------------------------------------------------------------
+
+
+def export(
+    path: Path = typer.Argument(..., help="The JSON file to write."),
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Export the whole journal as one JSON file (schema b12pain.journal/1).
+
+    Example: b12pain export my-journal.json
+    """
+    from b12pain.journal import export_file
+
+    with _open(data_dir) as journal:
+        count = export_file(journal, path)
+    if as_json:
+        _print_json({"exported": count, "file": str(path)})
+    else:
+        typer.echo(f"Exported {count} entries to {path}.")
+
+
+def import_(
+    path: Path = typer.Argument(..., help="A JSON file written by `b12pain export`."),
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Import a journal export: every entry in one go, or nothing if any entry is invalid.
+
+    Example: b12pain import my-journal.json
+    """
+    from b12pain.journal import import_file
+
+    with _open(data_dir) as journal:
+        count = import_file(journal, path)
+    if as_json:
+        _print_json({"imported": count, "file": str(path)})
+    else:
+        typer.echo(f"Imported {count} entries from {path}.")
+
+
+def backup(
+    folder: Path | None = typer.Option(None, "--to", help="Folder (default: data dir/backups)."),
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Save a dated copy of the journal (SQLite file; a JSON export in server mode).
+
+    Example: b12pain backup --to ~/Backups
+    """
+    from b12pain.journal import backup as make_backup
+    from b12pain.paths import data_dir as default_dir
+
+    target_folder = folder or (data_dir or default_dir()) / "backups"
+    with _open(data_dir) as journal:
+        path = make_backup(journal, target_folder, dt.datetime.now())
+    if as_json:
+        _print_json({"backup": str(path)})
+    else:
+        typer.echo(f"Backup written to {path}.")
+
+
+def delete_all(
+    yes: bool = typer.Option(False, "--yes", help="Confirm: delete every entry for good."),
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Delete every journal entry (consider `b12pain backup` first). Needs --yes.
+
+    Example: b12pain delete-all --yes
+    """
+    from b12pain.errors import InputError
+
+    if not yes:
+        raise InputError.single("--yes", None, "add --yes to confirm deleting every entry")
+    with _open(data_dir) as journal:
+        count = journal.delete_all()
+    if as_json:
+        _print_json({"deleted": count})
+    else:
+        typer.echo(f"Deleted {count} entries.")
