@@ -1,0 +1,80 @@
+"""`b12pain foods import|search|show` end to end, through the real CLI runner (exit codes, JSON)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from tests.test_foods_fdc import make_zip
+
+from b12pain.cli.errors import run_guarded
+from b12pain.cli.main import app
+
+
+def run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["b12pain", *args])
+    code = run_guarded(app)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_search_json(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(monkeypatch, capsys, "foods", "search", "salmon", "--json")
+    assert code == 0
+    results = json.loads(out)["results"]
+    assert results[0]["description"].startswith("Salmon")
+    assert (data_dir / "foods.sqlite").exists()
+
+
+def test_search_table_and_richest(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(monkeypatch, capsys, "foods", "search", "egg")
+    assert code == 0 and "Egg, whole, raw" in out
+    code, out, _ = run(monkeypatch, capsys, "foods", "search", "--richest-for", "vegan", "--json")
+    assert code == 0 and json.loads(out)["results"][0]["food_id"] == "starter-cereal-fortified-25dv"
+
+
+def test_show_json_has_per_portion_b12(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(monkeypatch, capsys, "foods", "show", "starter-01123", "--json")
+    assert code == 0
+    shown = json.loads(out)
+    assert shown["food"]["b12_ug"] == 0.89
+    large = next(p for p in shown["per_portion"] if p["portion"].startswith("1 large"))
+    assert large["b12_ug"] == pytest.approx(0.445)
+
+
+def test_bad_input_exits_2_without_traceback(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(monkeypatch, capsys, "foods", "show", "99999999")
+    assert code == 2 and "food_id" in err and "Traceback" not in err
+    code, out, _ = run(monkeypatch, capsys, "foods", "search", "", "--json")
+    assert code == 2 and json.loads(out)["errors"][0]["field"] == "TEXT"
+    code, out, err = run(monkeypatch, capsys, "foods", "import", str(data_dir / "missing.zip"))
+    assert code == 2 and "no such file" in err
+
+
+def test_import_fdc_json_report(
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    archive = make_zip(tmp_path / "fdc.zip")
+    code, out, _ = run(monkeypatch, capsys, "foods", "import", str(archive), "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert result["report"]["foods"] == 5
+    assert result["database"]["fdc"] == {"foods": 5, "with_b12": 4}
+    code, out, _ = run(monkeypatch, capsys, "foods", "import", str(archive))
+    assert code == 0 and "Imported 5 foods (4 with a vitamin B12 value)" in out
+    assert "Skipped rows:" in out
