@@ -56,3 +56,32 @@ def postgres_url() -> str:
             raise
         pytest.skip(f"PostgreSQL not reachable at {url}: {exc}")
     return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def journal_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty journal database URL: a SQLite file, or a private PostgreSQL schema.
+
+    Each PostgreSQL test gets its own schema (named after the xdist worker and a random suffix,
+    set as `search_path` in the URL), dropped afterwards, so parallel workers never collide.
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'journal.sqlite'}"
+        return
+    import uuid
+
+    import sqlalchemy as sa
+
+    base = request.getfixturevalue("postgres_url")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    schema = f"journal_{worker}_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()

@@ -18,8 +18,9 @@ NOT_ADVICE = (
     "Not medical advice: these are your own entries summarised; discuss changes with a clinician."
 )
 
-log_app = typer.Typer(help="Record pain, doses, sleep, exercise, stress, mood, food, symptoms.",
-                      no_args_is_help=True)  # fmt: skip
+log_app = typer.Typer(
+    help="Record pain, doses, sleep, exercise, stress, mood, food, symptoms.", no_args_is_help=True
+)
 plan_app = typer.Typer(help="Supplement plans: start one, list them.", no_args_is_help=True)
 
 DATA_DIR = typer.Option(
@@ -120,8 +121,10 @@ def describe(record: Any) -> str:
         b12 = "B12 unknown" if record.b12_ug is None else f"{record.b12_ug:.2f} µg B12"
         return f"{record.amount_text} ({record.grams:g} g, {b12})"
     if kind == "plan":
-        return (f"plan {record.regimen_id}: {record.amount_ug:g} µg {record.form} every "
-                f"{record.every_days} day(s) from {record.starts_on}")  # fmt: skip
+        return (
+            f"plan {record.regimen_id}: {record.amount_ug:g} µg {record.form} every "
+            f"{record.every_days} day(s) from {record.starts_on}"
+        )
     if kind == "symptoms":
         return "symptoms: " + (", ".join(record.symptoms) or "none")
     if kind == "instrument":
@@ -154,9 +157,19 @@ def log_pain(
 
     Example: b12pain log pain 6 --regions feet,hands --type burning --note "worse at night"
     """
-    _save(data_dir, "pain", as_json, at=_parse_at(at), nrs=nrs, regions=_split(regions),
-          pain_type=pain_type, descriptors=_split(descriptors), triggers=_split(triggers),
-          helped=_split(helped), note=note)  # fmt: skip
+    _save(
+        data_dir,
+        "pain",
+        as_json,
+        at=_parse_at(at),
+        nrs=nrs,
+        regions=_split(regions),
+        pain_type=pain_type,
+        descriptors=_split(descriptors),
+        triggers=_split(triggers),
+        helped=_split(helped),
+        note=note,
+    )
 
 
 @log_app.command("dose")
@@ -189,8 +202,18 @@ def log_dose(
         from b12pain.errors import InputError
 
         raise InputError.single("form", None, "oral, sublingual or injection (no plan to copy)")
-    _save(data_dir, "dose", as_json, at=_parse_at(at), plan_uid=plan_uid, status=status,
-          form=form or plan_form, site=site, amount_ug=amount or plan_amount, note=note)  # fmt: skip
+    _save(
+        data_dir,
+        "dose",
+        as_json,
+        at=_parse_at(at),
+        plan_uid=plan_uid,
+        status=status,
+        form=form or plan_form,
+        site=site,
+        amount_ug=amount or plan_amount,
+        note=note,
+    )
 
 
 @log_app.command("sleep")
@@ -222,8 +245,9 @@ def log_exercise(
 
     Example: b12pain log exercise 30 --kind walking
     """
-    _save(data_dir, "exercise", as_json, at=_parse_at(at), minutes=minutes, activity=kind,
-          note=note)  # fmt: skip
+    _save(
+        data_dir, "exercise", as_json, at=_parse_at(at), minutes=minutes, activity=kind, note=note
+    )
 
 
 @log_app.command("stress")
@@ -288,9 +312,18 @@ def log_food(
 
     with FoodDatabase.open() as db:
         measured = db.measure(amount, food_id=food_id)
-    _save(data_dir, "food", as_json, at=_parse_at(at), food_id=measured.food_id,
-          description=measured.description, amount_text=measured.amount_text,
-          grams=measured.grams, b12_ug=measured.b12_ug, note=note)  # fmt: skip
+    _save(
+        data_dir,
+        "food",
+        as_json,
+        at=_parse_at(at),
+        food_id=measured.food_id,
+        description=measured.description,
+        amount_text=measured.amount_text,
+        grams=measured.grams,
+        b12_ug=measured.b12_ug,
+        note=note,
+    )
 
 
 @log_app.command("comment")
@@ -339,8 +372,19 @@ def labs_add(
     at = _parse_at(None)
     if taken_on is not None and taken_on < at.date():
         at = dt.datetime.combine(taken_on, dt.time(12, 0)).astimezone()
-    _save(data_dir, "lab", as_json, at=at, test=test, value=value, unit=unit, taken_on=taken_on,
-          lab=lab, reference_range=reference_range, note=note)  # fmt: skip
+    _save(
+        data_dir,
+        "lab",
+        as_json,
+        at=at,
+        test=test,
+        value=value,
+        unit=unit,
+        taken_on=taken_on,
+        lab=lab,
+        reference_range=reference_range,
+        note=note,
+    )
 
 
 # plans ---------------------------------------------------------------------------------
@@ -367,10 +411,21 @@ def plan_start(
     Example: b12pain plan start oral_cyanocobalamin_dietary --form oral --amount 50 --stock 60
     """
     at = _parse_at(None)
-    _save(data_dir, "plan", as_json, at=at, regimen_id=regimen, form=form, amount_ug=amount,
-          every_days=every, starts_on=_parse_day(start, "start") or at.date(),
-          ends_on=_parse_day(end, "end"), stock_units=stock,
-          review_on=_parse_day(review, "review"), note=note)  # fmt: skip
+    _save(
+        data_dir,
+        "plan",
+        as_json,
+        at=at,
+        regimen_id=regimen,
+        form=form,
+        amount_ug=amount,
+        every_days=every,
+        starts_on=_parse_day(start, "start") or at.date(),
+        ends_on=_parse_day(end, "end"),
+        stock_units=stock,
+        review_on=_parse_day(review, "review"),
+        note=note,
+    )
 
 
 @plan_app.command("list")
@@ -406,8 +461,9 @@ def history(
     """
     first, last = _parse_day(start, "from"), _parse_day(end, "to")
     lower = dt.datetime.combine(first, dt.time()).astimezone() if first else None
-    upper = (dt.datetime.combine(last + dt.timedelta(days=1), dt.time()).astimezone()
-             if last else None)  # fmt: skip
+    upper = (
+        dt.datetime.combine(last + dt.timedelta(days=1), dt.time()).astimezone() if last else None
+    )
     with _open(data_dir) as journal:
         records = journal.entries(_split(kind) or None, lower, upper)
     if as_json:
@@ -459,8 +515,12 @@ def _intake_target(journal: Any) -> Any:
         return None
     profile = journal.current_profile()
     data = profile.profile if profile else {}
-    return target_for(data.get("age", 30), data.get("sex", "unspecified"),
-                      bool(data.get("pregnant")), bool(data.get("breastfeeding")))  # fmt: skip
+    return target_for(
+        data.get("age", 30),
+        data.get("sex", "unspecified"),
+        bool(data.get("pregnant")),
+        bool(data.get("breastfeeding")),
+    )
 
 
 def _render_dashboard(board: Any) -> None:
@@ -476,17 +536,21 @@ def _render_dashboard(board: Any) -> None:
         typer.echo(f"Weekly averages (week starting): {weeks}")
     adherence = board.adherence
     if adherence.percent is not None:
-        typer.echo(f"Doses, last 30 days: {adherence.percent:.0f}% taken "
-                   f"({adherence.taken + adherence.late} of {adherence.due}).")  # fmt: skip
+        typer.echo(
+            f"Doses, last 30 days: {adherence.percent:.0f}% taken "
+            f"({adherence.taken + adherence.late} of {adherence.due})."
+        )
     for test, results in board.labs.items():
         points = ", ".join(f"{r.day} {r.value:g} {r.unit}" for r in results[-5:])
         typer.echo(f"{test}: {points}")
     if board.intake:
         intake = board.intake
-        typer.echo(f"B12 from food, last 7 days: {intake['daily_b12_ug']:.2f} µg a day "
-                   f"({intake['coverage']}); reference "
-                   f"{intake['target']['amount_ug']:g} µg ({intake['target']['measure']}, "
-                   f"{intake['target']['reference_id']}).")  # fmt: skip
+        typer.echo(
+            f"B12 from food, last 7 days: {intake['daily_b12_ug']:.2f} µg a day "
+            f"({intake['coverage']}); reference "
+            f"{intake['target']['amount_ug']:g} µg ({intake['target']['measure']}, "
+            f"{intake['target']['reference_id']})."
+        )
     typer.echo(f"Is it helping? {board.helping.message}")
     if board.helping.status == "estimated":
         typer.echo(f"  {board.helping.caveat}")

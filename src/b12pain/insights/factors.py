@@ -98,7 +98,10 @@ _LABELS: dict[FactorName, tuple[str, str]] = {
     "sleep": ("nights with at least your usual sleep", "nights with less sleep than usual"),
     "exercise": ("days after exercise", "days after no exercise"),
     "stress": ("days with more stress than usual", "days with usual or less stress"),
-    "adherence": ("days after a week with every dose taken", "days after a week with a missed dose"),
+    "adherence": (
+        "days after a week with every dose taken",
+        "days after a week with a missed dose",
+    ),
 }
 
 
@@ -129,10 +132,15 @@ def _compare(
     n_with, n_without = len(with_values), len(without_values)
     if n_with < min_days or n_without < min_days:
         return FactorEffect(
-            name, "not_enough_data", with_label, without_label, n_with, n_without,
+            name,
+            "not_enough_data",
+            with_label,
+            without_label,
+            n_with,
+            n_without,
             f"Not enough data yet for {name}: needs pain entries on at least {min_days} "
             f"{with_label} and {min_days} {without_label} (now {n_with} and {n_without}).",
-        )  # fmt: skip
+        )
     diff = mean_difference(without_values, with_values)
     if diff.high < 0:
         words = f"{abs(diff.difference):.1f} points lower"
@@ -146,7 +154,16 @@ def _compare(
         f"{n_with} and {n_without} days). An association in your entries, not proof of a cause."
     )
     return FactorEffect(
-        name, "compared", with_label, without_label, n_with, n_without, message,
-        round(diff.after_mean, 2), round(diff.before_mean, 2), round(diff.difference, 2),
-        round(diff.low, 2), round(diff.high, 2),
-    )  # fmt: skip
+        name,
+        "compared",
+        with_label,
+        without_label,
+        n_with,
+        n_without,
+        message,
+        round(diff.after_mean, 2),
+        round(diff.before_mean, 2),
+        round(diff.difference, 2),
+        round(diff.low, 2),
+        round(diff.high, 2),
+    )

@@ -1,4 +1,4 @@
-""""Is it helping?": pain in the weeks before supplementation started vs the weeks after.
+""" "Is it helping?": pain in the weeks before supplementation started vs the weeks after.
 
 Compares daily mean pain in a window before the start with a window after it, skipping a lag
 while a response is not yet expected. Window, lag and the minimum number of days are settings
@@ -75,9 +75,11 @@ def is_it_helping(
             f"Not enough data yet: this needs pain entries on at least {min_days} days before "
             f"the start ({before[0]} to {before[1]}) and {min_days} days from {after[0]}; "
             f"there are {len(before_values)} and {len(after_values)}.",
-            before, after if after[1] >= after[0] else None,
-            len(before_values), len(after_values),
-        )  # fmt: skip
+            before,
+            after if after[1] >= after[0] else None,
+            len(before_values),
+            len(after_values),
+        )
     diff = mean_difference(before_values, after_values)
     if diff.high < 0:
         trend = "lower"
@@ -93,7 +95,16 @@ def is_it_helping(
         f"based on {diff.before_n} days before and {diff.after_n} days after."
     )
     return HelpingResult(
-        "estimated", message, before, after, diff.before_n, diff.after_n,
-        round(diff.before_mean, 2), round(diff.after_mean, 2), round(diff.difference, 2),
-        round(diff.low, 2), round(diff.high, 2), diff.level,
-    )  # fmt: skip
+        "estimated",
+        message,
+        before,
+        after,
+        diff.before_n,
+        diff.after_n,
+        round(diff.before_mean, 2),
+        round(diff.after_mean, 2),
+        round(diff.difference, 2),
+        round(diff.low, 2),
+        round(diff.high, 2),
+        diff.level,
+    )

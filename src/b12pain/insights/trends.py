@@ -54,8 +54,9 @@ def adherence(doses: Iterable[DoseReading], start: dt.date, end: dt.date) -> Adh
     due = sum(counts.values())
     done = counts["taken"] + counts["late"]
     percent = round(100 * done / due, 1) if due else None
-    return Adherence(counts["taken"], counts["late"], counts["skipped"], counts["planned"], due,
-                     percent)  # fmt: skip
+    return Adherence(
+        counts["taken"], counts["late"], counts["skipped"], counts["planned"], due, percent
+    )
 
 
 def lab_trajectory(labs: Iterable[LabReading], test: str = "total_b12") -> list[LabReading]:
@@ -72,9 +73,12 @@ class Stock:
 
 
 def stock_forecast(
-    stock_units: int, stock_day: dt.date, taken_days: Sequence[dt.date], every_days: int,
+    stock_units: int,
+    stock_day: dt.date,
+    taken_days: Sequence[dt.date],
+    every_days: int,
     today: dt.date,
-) -> Stock:  # fmt: skip
+) -> Stock:
     """Stock on hand since `stock_day` minus one unit per dose taken since; run-out estimate."""
     used = sum(1 for day in taken_days if day >= stock_day)
     remaining = max(0, stock_units - used)

@@ -12,27 +12,81 @@ import re
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from b12pain.clinical.profile import LabResult, Profile
 
 #: ACR 2016 Widespread Pain Index areas (instruments-spec §4) plus `feet` and `hands`
 #: for the "stocking-glove" pattern of neuropathy.
 BODY_REGIONS: tuple[str, ...] = (
-    "jaw_left", "jaw_right", "shoulder_girdle_left", "shoulder_girdle_right",
-    "upper_arm_left", "upper_arm_right", "lower_arm_left", "lower_arm_right",
-    "hip_left", "hip_right", "upper_leg_left", "upper_leg_right",
-    "lower_leg_left", "lower_leg_right", "neck", "upper_back", "lower_back",
-    "chest", "abdomen", "feet", "hands",
-)  # fmt: skip
-PAIN_TYPES = ("burning", "tingling", "numbness", "shooting", "stabbing", "aching", "throbbing",
-              "cramping", "electric", "dull", "other")  # fmt: skip
+    "jaw_left",
+    "jaw_right",
+    "shoulder_girdle_left",
+    "shoulder_girdle_right",
+    "upper_arm_left",
+    "upper_arm_right",
+    "lower_arm_left",
+    "lower_arm_right",
+    "hip_left",
+    "hip_right",
+    "upper_leg_left",
+    "upper_leg_right",
+    "lower_leg_left",
+    "lower_leg_right",
+    "neck",
+    "upper_back",
+    "lower_back",
+    "chest",
+    "abdomen",
+    "feet",
+    "hands",
+)
+PAIN_TYPES = (
+    "burning",
+    "tingling",
+    "numbness",
+    "shooting",
+    "stabbing",
+    "aching",
+    "throbbing",
+    "cramping",
+    "electric",
+    "dull",
+    "other",
+)
 DOSE_STATUSES = ("planned", "taken", "skipped", "late")
 DOSE_FORMS = ("oral", "sublingual", "injection")
-INJECTION_SITES = ("deltoid_left", "deltoid_right", "thigh_left", "thigh_right",
-                   "gluteal_left", "gluteal_right", "other")  # fmt: skip
-KINDS = ("profile", "lab", "pain", "symptoms", "instrument", "sleep", "exercise", "stress",
-         "mood", "plan", "dose", "food", "assessment")  # fmt: skip
+INJECTION_SITES = (
+    "deltoid_left",
+    "deltoid_right",
+    "thigh_left",
+    "thigh_right",
+    "gluteal_left",
+    "gluteal_right",
+    "other",
+)
+KINDS = (
+    "profile",
+    "lab",
+    "pain",
+    "symptoms",
+    "instrument",
+    "sleep",
+    "exercise",
+    "stress",
+    "mood",
+    "plan",
+    "dose",
+    "food",
+    "assessment",
+)
 
 MAX_NOTE = 2000
 MAX_OFFSET_MINUTES = 14 * 60
@@ -237,11 +291,13 @@ class PlanEntry(Entry):
     stock_units: int | None = Field(default=None, ge=0, le=100_000)
     review_on: dt.date | None = None
 
-    @model_validator(mode="after")
-    def _dates(self) -> PlanEntry:
-        if self.ends_on is not None and self.ends_on < self.starts_on:
-            raise ValueError("ends_on must not be before starts_on")
-        return self
+    @field_validator("ends_on")
+    @classmethod
+    def _dates(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        starts_on = info.data.get("starts_on")
+        if value is not None and starts_on is not None and value < starts_on:
+            raise ValueError(f"on or after starts_on ({starts_on})")
+        return value
 
 
 class DoseEvent(Entry):
@@ -254,13 +310,14 @@ class DoseEvent(Entry):
     site: str | None = None
     amount_ug: float | None = Field(default=None, gt=0, le=1_000_000, allow_inf_nan=False)
 
-    @model_validator(mode="after")
-    def _site(self) -> DoseEvent:
-        if self.site is not None:
-            if self.form != "injection":
-                raise ValueError("site is only for injections")
-            _check_ids((self.site,), INJECTION_SITES, "injection site")
-        return self
+    @field_validator("site")
+    @classmethod
+    def _site(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            if info.data.get("form") != "injection":
+                raise ValueError("only for injections (form injection)")
+            _check_ids((value,), INJECTION_SITES, "injection site")
+        return value
 
 
 class FoodEntry(Entry):
@@ -283,15 +340,34 @@ class SavedAssessment(Entry):
 
 
 Record = Annotated[
-    ProfileEntry | LabEntry | PainEntry | SymptomCheck | InstrumentEntry | SleepEntry
-    | ExerciseEntry | StressEntry | MoodEntry | PlanEntry | DoseEvent | FoodEntry
+    ProfileEntry
+    | LabEntry
+    | PainEntry
+    | SymptomCheck
+    | InstrumentEntry
+    | SleepEntry
+    | ExerciseEntry
+    | StressEntry
+    | MoodEntry
+    | PlanEntry
+    | DoseEvent
+    | FoodEntry
     | SavedAssessment,
     Field(discriminator="kind"),
 ]
 
 RECORD_TYPES: dict[str, type[Entry]] = {
-    "profile": ProfileEntry, "lab": LabEntry, "pain": PainEntry, "symptoms": SymptomCheck,
-    "instrument": InstrumentEntry, "sleep": SleepEntry, "exercise": ExerciseEntry,
-    "stress": StressEntry, "mood": MoodEntry, "plan": PlanEntry, "dose": DoseEvent,
-    "food": FoodEntry, "assessment": SavedAssessment,
-}  # fmt: skip
+    "profile": ProfileEntry,
+    "lab": LabEntry,
+    "pain": PainEntry,
+    "symptoms": SymptomCheck,
+    "instrument": InstrumentEntry,
+    "sleep": SleepEntry,
+    "exercise": ExerciseEntry,
+    "stress": StressEntry,
+    "mood": MoodEntry,
+    "plan": PlanEntry,
+    "dose": DoseEvent,
+    "food": FoodEntry,
+    "assessment": SavedAssessment,
+}

@@ -130,9 +130,7 @@ class Journal:
             ) from None
         return len(batch)
 
-    def comment(
-        self, entry_uid: str, text: str, at: dt.datetime, author: str = "me"
-    ) -> Comment:
+    def comment(self, entry_uid: str, text: str, at: dt.datetime, author: str = "me") -> Comment:
         """Add a comment to an existing entry (the person's own note, or a clinician's)."""
         try:
             comment = Comment(at=at, author=author, text=text)

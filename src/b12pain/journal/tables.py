@@ -237,9 +237,17 @@ class CommentRow(Base):
 
 #: Detail table of each record kind.
 DETAIL_TABLES: dict[str, type[Base]] = {
-    "profile": ProfileVersionRow, "lab": LabResultRow, "pain": PainEntryRow,
-    "symptoms": SymptomCheckRow, "instrument": InstrumentResultRow, "sleep": LifestyleRow,
-    "exercise": LifestyleRow, "stress": LifestyleRow, "mood": LifestyleRow,
-    "plan": SupplementPlanRow, "dose": DoseEventRow, "food": FoodEntryRow,
+    "profile": ProfileVersionRow,
+    "lab": LabResultRow,
+    "pain": PainEntryRow,
+    "symptoms": SymptomCheckRow,
+    "instrument": InstrumentResultRow,
+    "sleep": LifestyleRow,
+    "exercise": LifestyleRow,
+    "stress": LifestyleRow,
+    "mood": LifestyleRow,
+    "plan": SupplementPlanRow,
+    "dose": DoseEventRow,
+    "food": FoodEntryRow,
     "assessment": SavedAssessmentRow,
-}  # fmt: skip
+}

@@ -60,8 +60,14 @@ def parse_document(document: Any) -> list[Entry]:
         try:
             records.append(parse_record(item, field=field))
         except InputError as exc:
-            problems += [Problem(p.field.replace(f"{field}.{item.get('kind')}.", f"{field}.", 1),
-                                 p.value, p.message) for p in exc.problems]  # fmt: skip
+            problems += [
+                Problem(
+                    p.field.replace(f"{field}.{item.get('kind')}.", f"{field}.", 1),
+                    p.value,
+                    p.message,
+                )
+                for p in exc.problems
+            ]
     if problems:
         raise InputError(problems)
     return records
