@@ -65,6 +65,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM entries WHERE kind = 'food'")  # their detail table goes
     op.drop_table("food_entries")
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_comments_entry_id"))
