@@ -15,15 +15,43 @@ __version__ = "0.1.0"
 
 #: Public name -> module that defines it.
 _EXPORTS: dict[str, str] = {
+    "Assessment": "b12pain.clinical.result",
+    "Finding": "b12pain.clinical.result",
+    "InputError": "b12pain.errors",
+    "LabReading": "b12pain.clinical.result",
     "LabResult": "b12pain.clinical.profile",
     "Medication": "b12pain.clinical.profile",
+    "PlanPoint": "b12pain.clinical.result",
+    "Problem": "b12pain.errors",
     "Profile": "b12pain.clinical.profile",
+    "RedFlag": "b12pain.clinical.result",
+    "ScheduledDose": "b12pain.clinical.result",
+    "Testing": "b12pain.clinical.result",
+    "Treatment": "b12pain.clinical.result",
+    "assess": "b12pain.clinical.assessment",
+    "build_schedule": "b12pain.clinical.regimens",
+    "parse_profile": "b12pain.clinical.parse",
 }
 
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
-    from b12pain.clinical.profile import LabResult, Medication, Profile
+    from b12pain.clinical.assessment import assess as assess
+    from b12pain.clinical.parse import parse_profile as parse_profile
+    from b12pain.clinical.profile import LabResult as LabResult
+    from b12pain.clinical.profile import Medication as Medication
+    from b12pain.clinical.profile import Profile as Profile
+    from b12pain.clinical.regimens import build_schedule as build_schedule
+    from b12pain.clinical.result import Assessment as Assessment
+    from b12pain.clinical.result import Finding as Finding
+    from b12pain.clinical.result import LabReading as LabReading
+    from b12pain.clinical.result import PlanPoint as PlanPoint
+    from b12pain.clinical.result import RedFlag as RedFlag
+    from b12pain.clinical.result import ScheduledDose as ScheduledDose
+    from b12pain.clinical.result import Testing as Testing
+    from b12pain.clinical.result import Treatment as Treatment
+    from b12pain.errors import InputError as InputError
+    from b12pain.errors import Problem as Problem
 
 
 def __getattr__(name: str) -> Any:

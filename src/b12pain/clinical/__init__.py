@@ -2,3 +2,8 @@
 
 No I/O and no clock: every function that depends on the date takes `today`.
 """
+
+from b12pain.clinical.assessment import assess
+from b12pain.clinical.parse import parse_profile
+
+__all__ = ["assess", "parse_profile"]

@@ -6,8 +6,8 @@ ids of symptoms and conditions are checked against `knowledge/` by `clinical.voc
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import (

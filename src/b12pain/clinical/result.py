@@ -19,6 +19,7 @@ Urgency = Literal["emergency", "urgent", "routine", "none"]
 Severity = Literal["info", "caution", "warning", "urgent", "emergency"]
 TestingStatus = Literal["recommended", "clinician_judgement", "not_indicated", "out_of_scope"]
 Band = Literal["deficiency_confirmed", "indeterminate", "unlikely", "not_interpretable"]
+Evidence = Literal["primary", "secondary", "policy", "unverified"]
 Deficiency = Literal["confirmed", "indeterminate", "unlikely", "unknown", "discordant"]
 
 #: Urgencies from most to least pressing; `max` over findings uses this order.
@@ -36,7 +37,9 @@ class RedFlag(BaseModel):
     urgency: Urgency
     title: str
     action: str
+    summary: str = ""
     triggered_by: tuple[str, ...] = ()
+    urgency_is_tool_decision: bool = False
     citations: tuple[Citation, ...] = Field(min_length=1)
 
 
@@ -66,6 +69,8 @@ class LabReading(BaseModel):
     next_tests: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     date: dt.date | None = None
+    equivalent_value: float | None = None
+    equivalent_unit: str | None = None
     explanation: str = ""
     citations: tuple[Citation, ...] = ()
 
@@ -78,6 +83,21 @@ class ScheduledDose(BaseModel):
     date: dt.date
     what: str
     kind: Literal["dose", "review", "test"] = "dose"
+    regimen_id: str = ""
+    dose: str | None = None
+
+
+class TierComparison(BaseModel):
+    """A consumer dosage tier of the seed article beside the guideline regimen (§B.3)."""
+
+    model_config = _RESULT
+
+    id: str
+    tier: str
+    agreement: Literal["partly_agrees", "differs", "not_covered"]
+    explanation: str
+    applies: bool = False
+    citations: tuple[Citation, ...] = Field(min_length=1)
 
 
 class Treatment(BaseModel):
@@ -95,6 +115,8 @@ class Treatment(BaseModel):
     review_after_days: int
     schedule: tuple[ScheduledDose, ...] = ()
     notes: tuple[str, ...] = ()
+    summary: str = ""
+    consumer_tiers: tuple[TierComparison, ...] = ()
     citations: tuple[Citation, ...] = Field(min_length=1)
 
 
@@ -109,6 +131,22 @@ class Finding(BaseModel):
     clinician_summary: str
     citations: tuple[Citation, ...] = Field(min_length=1)
     unverified: bool = False
+    #: How directly the cited sources were read: `primary` (P/P*), `secondary` (S only),
+    #: `policy` (b12pain's own rule) or `unverified` (shown, never drives a decision).
+    evidence: Evidence = "primary"
+
+
+class PlanPoint(BaseModel):
+    """A pain-plan point to discuss with a clinician (the seed's lifestyle and medical items)."""
+
+    model_config = _RESULT
+
+    id: str
+    group: Literal["lifestyle", "medical"]
+    title: str
+    why: str
+    discuss: str
+    citations: tuple[Citation, ...] = Field(min_length=1)
 
 
 class Assessment(BaseModel):
@@ -127,7 +165,7 @@ class Assessment(BaseModel):
     neurological_involvement: bool
     treatment: Treatment | None = None
     findings: tuple[Finding, ...] = ()
-    plan: tuple[dict[str, Any], ...] = ()
+    plan: tuple[PlanPoint, ...] = ()
     instruments: tuple[dict[str, Any], ...] = ()
     disclaimer: str
 

@@ -1,0 +1,273 @@
+"""`assess(profile, today)`: the whole b12pain answer for one person, as one `Assessment`.
+
+A fixed sequence of pure steps (no I/O, no clock): risk factors and testing, lab readings,
+deficiency status, neurological involvement, red flags (listed first), treatment, findings,
+pain plan, urgency. Every step reads knowledge through the precomputed `catalogue()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from b12pain.clinical import findings as words
+from b12pain.clinical.catalogue import Catalogue, catalogue
+from b12pain.clinical.labs import B12_TESTS, FLAG_NOTES, LabContext, lab_context, read_lab
+from b12pain.clinical.plan import pain_type_findings, plan_for
+from b12pain.clinical.profile import Profile
+from b12pain.clinical.regimens import treatment_for
+from b12pain.clinical.result import (
+    Assessment,
+    Deficiency,
+    Finding,
+    LabReading,
+    RedFlag,
+    Severity,
+    Testing,
+    Treatment,
+    Urgency,
+)
+from b12pain.clinical.screening import RiskProfile, risk_profile, screen
+from b12pain.clinical.triage import highest, red_flags
+
+_SEVERITY_URGENCY: dict[Severity, Urgency] = {
+    "emergency": "emergency",
+    "urgent": "urgent",
+    "warning": "routine",
+    "caution": "routine",
+    "info": "none",
+}
+_FLAG_SEVERITY: dict[str, Severity] = {"strong_features_normal_result": "warning"}
+_TESTING_SEVERITY: dict[str, Severity] = {
+    "recommended": "caution",
+    "clinician_judgement": "info",
+    "not_indicated": "info",
+    "out_of_scope": "caution",
+}
+_TESTING_RULE = {
+    "recommended": "test.t1",
+    "clinician_judgement": "test.symptom_only",
+    "not_indicated": "test.risk_only",
+    "out_of_scope": "test.out_of_scope",
+}
+#: Age from which the (unverified) age-prevalence note is shown; it never drives a rule.
+_AGE_NOTE_FROM = 65
+
+
+def assess(profile: Profile, today: dt.date) -> Assessment:
+    """Assess one profile on `today` (CONTRACT.md): red flags, testing, labs, treatment, plan."""
+    cat = catalogue()
+    risks = risk_profile(profile, cat)
+    testing = screen(profile, today, cat, risks)
+    context = lab_context(profile, today, cat)
+    readings = tuple(read_lab(lab, context, cat) for lab in profile.labs)
+    deficiency = deficiency_status(readings, context, profile, cat)
+    neurological = neurological_involvement(profile, deficiency, context, cat)
+    flags = red_flags(
+        profile, deficiency_confirmed=neurological and not context.nitrous_oxide, cat=cat
+    )
+    treatment = _treatment(profile, risks, deficiency, neurological, context, readings, today, cat)
+    found = _findings(profile, testing, readings, deficiency, context, treatment, cat)
+    plan = plan_for(profile.pain.types, cat)
+    return Assessment(
+        knowledge_version=cat.kb.version,
+        today=today,
+        urgency=_urgency(flags, found, testing, treatment),
+        red_flags=flags,
+        testing=testing,
+        labs=readings,
+        deficiency=deficiency,
+        neurological_involvement=neurological,
+        treatment=treatment,
+        findings=found,
+        plan=plan,
+        disclaimer=cat.note("disclaimer").text or "",
+    )
+
+
+def deficiency_status(
+    readings: tuple[LabReading, ...], context: LabContext, profile: Profile, cat: Catalogue
+) -> Deficiency:
+    """Overall B12 status from the readable results (§A.3, §A.4).
+
+    Any total/active B12 below its band → confirmed. Indeterminate: a raised MMA → confirmed
+    (deficiency likely), a normal MMA → unlikely, no MMA → indeterminate. A raised MMA with
+    renal impairment → discordant (clinician review). A normal B12 with strong clinical
+    features, or after nitrous oxide with neurological features → discordant.
+    """
+    if not context.adult:
+        return "unknown"
+    usable = [r for r in readings if r.band != "not_interpretable"]
+    b12 = [r.band for r in usable if r.test in B12_TESTS]
+    mma = [r.band for r in usable if r.test == "mma"]
+    mma_raised = "deficiency_confirmed" in mma
+    homocysteine_raised = any(
+        r.band == "deficiency_confirmed" for r in usable if r.test == "homocysteine"
+    )
+    if "deficiency_confirmed" in b12:
+        return "confirmed"
+    if mma_raised and context.renal_impairment:
+        return "discordant"
+    if context.nitrous_oxide and homocysteine_raised:
+        return "confirmed"
+    if "indeterminate" in b12:
+        if mma_raised:
+            return "confirmed"
+        return "unlikely" if mma else "indeterminate"
+    if b12:
+        neuro = _has_neurological_features(profile, cat)
+        if mma_raised or context.strong_features or (context.nitrous_oxide and neuro):
+            return "discordant"
+        return "unlikely"
+    return "unknown"
+
+
+def _has_neurological_features(profile: Profile, cat: Catalogue) -> bool:
+    return any(s in cat.symptoms and cat.symptoms[s].neurological for s in profile.symptoms)
+
+
+def neurological_involvement(
+    profile: Profile, deficiency: Deficiency, context: LabContext, cat: Catalogue
+) -> bool:
+    """Neurological features together with a confirmed deficiency, a discordant result with
+    strong clinical features, or recreational nitrous oxide use (§E.1)."""
+    if not context.adult or not _has_neurological_features(profile, cat):
+        return False
+    return (
+        deficiency == "confirmed"
+        or context.nitrous_oxide
+        or (deficiency == "discordant" and context.strong_features)
+    )
+
+
+def _treatment(
+    profile: Profile,
+    risks: RiskProfile,
+    deficiency: Deficiency,
+    neurological: bool,
+    context: LabContext,
+    readings: tuple[LabReading, ...],
+    today: dt.date,
+    cat: Catalogue,
+) -> Treatment | None:
+    if not (deficiency == "confirmed" or neurological):
+        return None
+    notes: list[str] = []
+    for regimen_id, test, flag in (
+        ("folate_with_b12", "folate", None),
+        ("severe_anaemia_potassium", "haemoglobin", "below_lab_range"),
+    ):
+        for reading in readings:
+            if reading.test == test and (
+                reading.band == "deficiency_confirmed" if flag is None else flag in reading.flags
+            ):
+                notes.append(cat.regimens[regimen_id].plain)
+    return treatment_for(
+        risks.cause,
+        neurological,
+        today,
+        pregnant_or_breastfeeding=profile.pregnant or profile.breastfeeding,
+        extra_notes=tuple(dict.fromkeys(notes)),
+        cat=cat,
+    )
+
+
+def _findings(
+    profile: Profile,
+    testing: Testing,
+    readings: tuple[LabReading, ...],
+    deficiency: Deficiency,
+    context: LabContext,
+    treatment: Treatment | None,
+    cat: Catalogue,
+) -> tuple[Finding, ...]:
+    out: list[Finding] = [
+        words.make(
+            f"testing.{testing.status}",
+            _TESTING_SEVERITY[testing.status],
+            " ".join(testing.reasons),
+            f"{cat.test_rules[_TESTING_RULE[testing.status]].text}",
+            testing.citations,
+        )
+    ]
+    if testing.monitoring_suggested:
+        out.append(
+            words.from_test_rule(
+                "testing.metformin_monitoring", "test.metformin_monitoring", "info", cat
+            )
+        )
+    if profile.b12_treatment is not None and "recent_injection" not in {
+        f for r in readings for f in r.flags
+    }:
+        out.append(
+            words.from_test_rule("testing.no_retest_on_replacement", "test.t2g", "info", cat)
+        )
+    seen_flags: set[str] = set()
+    next_tests: list[str] = []
+    for reading in readings:
+        out.append(words.lab_finding(reading, cat))
+        for flag in reading.flags:
+            note_id = FLAG_NOTES.get(flag)
+            if note_id is not None and flag not in seen_flags and flag != "lab_reference_range":
+                seen_flags.add(flag)
+                out.append(
+                    words.from_note(
+                        f"flag.{flag}", note_id, _FLAG_SEVERITY.get(flag, "caution"), cat
+                    )
+                )
+        next_tests.extend(reading.next_tests)
+    for test in dict.fromkeys(next_tests):
+        rule = _NEXT_TEST_RULES.get(test)
+        if rule is not None:
+            out.append(words.from_test_rule(f"next_test.{test}", rule, "caution", cat))
+    if deficiency == "indeterminate":
+        if context.has_symptoms and "mma" not in context.measured:
+            out.append(words.from_note("treatment_trial", "note.indeterminate_no_mma", "info", cat))
+        elif not context.has_symptoms:
+            out.append(
+                words.from_test_rule(
+                    "indeterminate_no_symptoms", "test.indeterminate_no_symptoms", "info", cat
+                )
+            )
+    if any(r.test in B12_TESTS for r in readings):
+        out.append(words.from_note("assay_dependence", "note.assay_dependence", "info", cat))
+    if profile.pregnant and deficiency in ("confirmed", "indeterminate", "discordant"):
+        out.append(words.from_note("pregnancy_review", "note.pregnancy_review", "warning", cat))
+    if treatment is not None:
+        regimen = cat.regimens[treatment.regimen_id]
+        severity: Severity = (
+            "urgent" if treatment.regimen_id == "im_hydroxocobalamin_neuro" else "caution"
+        )
+        out.append(
+            words.make(
+                f"treatment.{regimen.id}",
+                severity,
+                f"Guidance for this situation is {regimen.plain}. Your clinician decides the treatment.",
+                f"{regimen.rule}: {regimen.title} ({regimen.indication}).",
+                treatment.citations,
+            )
+        )
+    if profile.age >= _AGE_NOTE_FROM:
+        out.append(words.from_note("age_prevalence", "note.age_prevalence", "info", cat))
+    out.extend(pain_type_findings(profile.pain.types, cat))
+    return tuple(out)
+
+
+_NEXT_TEST_RULES = {
+    "mma": "test.t2d",
+    "homocysteine": "test.t2c",
+    "active_b12": "test.t2b",
+    "anti_intrinsic_factor_antibodies": "test.aif_antibodies",
+}
+
+
+def _urgency(
+    flags: tuple[RedFlag, ...],
+    found: tuple[Finding, ...],
+    testing: Testing,
+    treatment: Treatment | None,
+) -> Urgency:
+    urgencies: list[Urgency] = [flag.urgency for flag in flags]
+    urgencies.extend(_SEVERITY_URGENCY[f.severity] for f in found)
+    if testing.status == "recommended" or treatment is not None:
+        urgencies.append("routine")
+    return highest(urgencies)

@@ -1,0 +1,140 @@
+"""The clinical knowledge, indexed once for fast lookups (no YAML or validation per assessment).
+
+`catalogue()` reads the knowledge base a single time per process and precomputes what the
+decision functions need: thresholds by (analyte, unit), limits by analyte, synonym maps,
+risk factors by matched id, red flags, regimens and the texts findings are written from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from b12pain.knowledge import Citation, KnowledgeBase, load
+from b12pain.knowledge.schema.clinical import (
+    Condition,
+    Conversion,
+    DosageTier,
+    FollowUp,
+    LabLimit,
+    LabTestInfo,
+    Medicine,
+    Note,
+    PainTypeInfo,
+    Parameter,
+    PlanItem,
+    RedFlagRule,
+    Regimen,
+    RiskFactor,
+    Symptom,
+    TestRule,
+    Threshold,
+)
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalise(name: str) -> str:
+    """The lookup key of a name or id: lower case, runs of other characters become `_`."""
+    return _NOT_WORD.sub("_", name.lower().replace("'", "")).strip("_")
+
+
+def _synonym_map(entries: Iterable[Symptom | Condition | Medicine]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for entry in entries:
+        mapping[normalise(entry.id)] = entry.id
+        for synonym in entry.synonyms:
+            mapping.setdefault(normalise(synonym), entry.id)
+    return mapping
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything `clinical` reads from knowledge, keyed for constant-time access."""
+
+    kb: KnowledgeBase
+    symptoms: dict[str, Symptom]
+    conditions: dict[str, Condition]
+    medicines: dict[str, Medicine]
+    symptom_names: dict[str, str]
+    condition_names: dict[str, str]
+    medicine_names: dict[str, str]
+    thresholds: dict[tuple[str, str], Threshold]
+    conversions: dict[tuple[str, str], Conversion]
+    limits: dict[str, tuple[LabLimit, ...]]
+    lab_tests: dict[str, LabTestInfo]
+    risk_factors: tuple[RiskFactor, ...]
+    risk_by_match: dict[tuple[str, str], RiskFactor]
+    test_rules: dict[str, TestRule]
+    regimens: dict[str, Regimen]
+    follow_up: dict[str, FollowUp]
+    red_flags: tuple[RedFlagRule, ...]
+    pain_types: dict[str, PainTypeInfo]
+    plan_items: tuple[PlanItem, ...]
+    tiers: tuple[DosageTier, ...]
+    notes: dict[str, Note]
+    parameters: dict[str, Parameter]
+
+    def note(self, note_id: str) -> Note:
+        """The note with this id."""
+        return self.notes[note_id]
+
+    def cite(self, *entry_ids: str) -> tuple[Citation, ...]:
+        """The citations of several entries, in order, without repeats."""
+        seen: dict[Citation, None] = {}
+        for entry_id in entry_ids:
+            for citation in self.kb.get(entry_id).citations:
+                seen.setdefault(citation, None)
+        return tuple(seen)
+
+    def parameter(self, parameter_id: str) -> float:
+        """The value of a cited parameter."""
+        return self.parameters[parameter_id].value
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The catalogue of the shipped knowledge base (built once per process)."""
+    return build_catalogue(load())
+
+
+def build_catalogue(kb: KnowledgeBase) -> Catalogue:
+    """Index a knowledge base for the clinical engine."""
+    symptoms = {e.id: e for e in kb.of_kind("symptom", Symptom)}
+    conditions = {e.id: e for e in kb.of_kind("condition", Condition)}
+    medicines = {e.id: e for e in kb.of_kind("medicine", Medicine)}
+    limits: dict[str, list[LabLimit]] = {}
+    for limit in kb.of_kind("lab_limit", LabLimit):
+        limits.setdefault(limit.analyte, []).append(limit)
+    risk_factors = tuple(kb.of_kind("risk_factor", RiskFactor))
+    risk_by_match: dict[tuple[str, str], RiskFactor] = {
+        (r.category, m): r for r in risk_factors for m in r.matches
+    }
+    return Catalogue(
+        kb=kb,
+        symptoms=symptoms,
+        conditions=conditions,
+        medicines=medicines,
+        symptom_names=_synonym_map(symptoms.values()),
+        condition_names=_synonym_map(conditions.values()),
+        medicine_names=_synonym_map(medicines.values()),
+        thresholds={(t.analyte, t.unit): t for t in kb.of_kind("threshold", Threshold)},
+        conversions={(c.analyte, c.from_unit): c for c in kb.of_kind("conversion", Conversion)},
+        limits={analyte: tuple(items) for analyte, items in limits.items()},
+        lab_tests={t.id: t for t in kb.of_kind("lab_test", LabTestInfo)},
+        risk_factors=risk_factors,
+        risk_by_match=risk_by_match,
+        test_rules={r.id: r for r in kb.of_kind("test_rule", TestRule)},
+        regimens={r.id: r for r in kb.of_kind("regimen", Regimen)},
+        follow_up={f.id: f for f in kb.of_kind("follow_up", FollowUp)},
+        red_flags=tuple(kb.of_kind("red_flag", RedFlagRule)),
+        pain_types={
+            p.id.removeprefix("pain_type."): p for p in kb.of_kind("pain_type", PainTypeInfo)
+        },
+        plan_items=tuple(kb.of_kind("plan_item", PlanItem)),
+        tiers=tuple(kb.of_kind("dosage_tier", DosageTier)),
+        notes={n.id: n for n in kb.of_kind("note", Note)},
+        parameters={p.id: p for p in kb.of_kind("parameter", Parameter)},
+    )

@@ -1,0 +1,114 @@
+"""Findings written from knowledge: plain words, clinician words and citations, never invented here.
+
+Every finding's wording comes from a knowledge entry (a note's `text`/`clinician_text`, a test
+rule's `plain`/`text`, a regimen's `plain`/`title`), so a reviewer audits wording where the
+evidence is. `evidence` labels how directly the sources were read (§0.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from b12pain.clinical.catalogue import Catalogue
+from b12pain.clinical.result import Evidence, Finding, LabReading, Severity
+from b12pain.knowledge import Citation
+
+
+def evidence_of(citations: Iterable[Citation], unverified: bool = False) -> Evidence:
+    """`unverified`, else `primary` if any source was read first-hand (P, P*), else `secondary`
+    if any is S, else `policy`."""
+    if unverified:
+        return "unverified"
+    levels = {c.level for c in citations}
+    if levels & {"P", "P*"}:
+        return "primary"
+    return "secondary" if "S" in levels else "policy"
+
+
+def make(
+    code: str,
+    severity: Severity,
+    summary: str,
+    clinician_summary: str,
+    citations: tuple[Citation, ...],
+    unverified: bool = False,
+) -> Finding:
+    """A finding with its evidence label computed from its citations."""
+    return Finding(
+        code=code,
+        severity=severity,
+        summary=summary,
+        clinician_summary=clinician_summary,
+        citations=citations,
+        unverified=unverified,
+        evidence=evidence_of(citations, unverified),
+    )
+
+
+def from_note(code: str, note_id: str, severity: Severity, cat: Catalogue) -> Finding:
+    """A finding worded by a knowledge note."""
+    note = cat.note(note_id)
+    return make(
+        code,
+        severity,
+        note.text or note.title,
+        note.clinician_text or note.title,
+        note.citations,
+        unverified=note.unverified,
+    )
+
+
+def from_test_rule(code: str, rule_id: str, severity: Severity, cat: Catalogue) -> Finding:
+    """A finding worded by a testing rule (§A.1-A.4)."""
+    rule = cat.test_rules[rule_id]
+    return make(code, severity, rule.plain, f"{rule.rule}: {rule.text}", rule.citations)
+
+
+_LAB_SEVERITY: dict[str, Severity] = {
+    "deficiency_confirmed": "warning",
+    "indeterminate": "caution",
+    "unlikely": "info",
+    "not_interpretable": "caution",
+}
+_LAB_WORDS = {
+    "deficiency_confirmed": "below the level the guidance uses for a confirmed deficiency",
+    "indeterminate": "in the grey zone (indeterminate)",
+    "unlikely": "in the range where deficiency is unlikely",
+    "not_interpretable": "not something b12pain can interpret (see the notes)",
+}
+_FOLATE_WORDS = {
+    "deficiency_confirmed": "in the low (deficient) folate range",
+    "indeterminate": "in the borderline folate range",
+    "unlikely": "in the normal folate range",
+}
+_REFERENCE_WORDS = {
+    "deficiency_confirmed": "above the laboratory's upper limit (raised)",
+    "unlikely": "within the laboratory reference range",
+}
+_RANGE_WORDS = {
+    "indeterminate": "outside the range printed by your laboratory",
+    "unlikely": "within the range printed by your laboratory",
+}
+
+
+def lab_finding(reading: LabReading, cat: Catalogue) -> Finding:
+    """One lab reading in plain and clinician words."""
+    info = cat.lab_tests[reading.test]
+    words = _LAB_WORDS
+    if reading.test == "folate":
+        words = {**_LAB_WORDS, **_FOLATE_WORDS}
+    elif reading.test in ("mma", "homocysteine"):
+        words = {**_LAB_WORDS, **_REFERENCE_WORDS}
+    elif reading.test in ("haemoglobin", "mcv"):
+        words = {**_LAB_WORDS, **_RANGE_WORDS}
+    shown = f"{reading.value:g} {reading.unit}"
+    if reading.equivalent_value is not None:
+        shown += f" (about {reading.equivalent_value:g} {reading.equivalent_unit})"
+    return make(
+        f"lab.{reading.test}.{reading.band}",
+        _LAB_SEVERITY[reading.band],
+        f"Your {info.plain} of {shown} is {words[reading.band]}.",
+        f"{info.title}: {reading.explanation}"
+        + (f"; flags: {', '.join(reading.flags)}" if reading.flags else ""),
+        reading.citations,
+    )

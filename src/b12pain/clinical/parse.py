@@ -1,0 +1,91 @@
+"""Read a profile from plain data (YAML/JSON/form), refusing bad input with every problem named.
+
+`parse_profile(data)` is the one door from untrusted input to a `Profile`: structural problems
+come from pydantic (`problems_from_pydantic`), unknown symptom, condition and medicine names
+are resolved through knowledge synonyms, and anything left unknown is an error naming the
+allowed ids. Nothing is half-accepted: either a full `Profile` or an `InputError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from b12pain.clinical.catalogue import Catalogue, catalogue
+from b12pain.clinical.profile import Profile
+from b12pain.clinical.vocabulary import Vocabulary, known_ids, resolve
+from b12pain.errors import InputError, Problem, problems_from_pydantic
+
+
+def parse_profile(data: Mapping[str, Any]) -> Profile:
+    """A validated `Profile` from plain data, with names resolved to knowledge ids.
+
+    Raises `InputError` listing every problem (field path, value, what is allowed).
+    """
+    if not isinstance(data, Mapping):
+        raise InputError.single("(input)", None, "a profile must be a mapping of fields")
+    cat = catalogue()
+    problems: list[Problem] = []
+    resolved: dict[str, Any] = dict(data)
+    fields: tuple[tuple[str, Vocabulary], ...] = (
+        ("symptoms", "symptom"),
+        ("conditions", "condition"),
+    )
+    for field, vocabulary in fields:
+        if field in data and isinstance(data[field], list | tuple):
+            resolved[field] = _resolve_names(data[field], field, vocabulary, cat, problems)
+    medications = data.get("medications")
+    if isinstance(medications, list | tuple):
+        resolved["medications"] = [
+            _resolve_medication(item, index, cat, problems)
+            for index, item in enumerate(medications)
+        ]
+    try:
+        profile = Profile.model_validate(resolved)
+    except ValidationError as exc:
+        problems.extend(problems_from_pydantic(exc))
+        raise InputError(problems) from None
+    if problems:
+        raise InputError(problems)
+    return profile
+
+
+def _allowed(vocabulary: Vocabulary, cat: Catalogue) -> str:
+    return f"unknown {vocabulary}; known ids: {', '.join(known_ids(vocabulary, cat))}"
+
+
+def _resolve_names(
+    names: list[Any] | tuple[Any, ...],
+    field: str,
+    vocabulary: Vocabulary,
+    cat: Catalogue,
+    problems: list[Problem],
+) -> list[Any]:
+    out: list[Any] = []
+    for index, name in enumerate(names):
+        if not isinstance(name, str):
+            out.append(name)  # pydantic reports the wrong type
+            continue
+        found = resolve(vocabulary, name, cat)
+        if found is None:
+            problems.append(Problem(f"{field}[{index}]", name, _allowed(vocabulary, cat)))
+            continue
+        if found not in out:
+            out.append(found)
+    return out
+
+
+def _resolve_medication(item: Any, index: int, cat: Catalogue, problems: list[Problem]) -> Any:
+    name = (
+        item if isinstance(item, str) else item.get("name") if isinstance(item, Mapping) else None
+    )
+    if not isinstance(name, str) or not name.strip():
+        return item  # pydantic reports the missing or wrong name
+    found = resolve("medicine", name, cat)
+    if found is None:
+        field = f"medications[{index}]" if isinstance(item, str) else f"medications[{index}].name"
+        problems.append(Problem(field, name, _allowed("medicine", cat)))
+        return item
+    return found if isinstance(item, str) else {**item, "name": found}

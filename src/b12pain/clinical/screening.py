@@ -1,0 +1,131 @@
+"""Who should be tested for B12 deficiency, why, and with which test first (clinical-spec §A.1-A.2).
+
+Core rule T1 (NG239): at least one common symptom or sign AND at least one common risk factor →
+`recommended`. A symptom alone → `clinician_judgement` (AAFP 2025); a risk factor alone →
+`not_indicated` (with ADA/MHRA monitoring suggested on metformin); under 16 → `out_of_scope`.
+Pain types by themselves are not B12 symptoms (§A.1 implementation decision).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from b12pain.clinical.catalogue import Catalogue, catalogue
+from b12pain.clinical.profile import Profile
+from b12pain.clinical.result import Testing, TestingStatus
+from b12pain.clinical.vocabulary import medicine_group
+from b12pain.knowledge.schema.clinical import RiskFactor
+
+#: Order in which a cause steers the regimen when several risk factors are present.
+CAUSE_PRIORITY = (
+    "autoimmune_gastritis",
+    "malabsorption_irreversible",
+    "nitrous_oxide",
+    "malabsorption",
+    "dietary",
+)
+
+
+@dataclass(frozen=True)
+class RiskProfile:
+    """The risk factors a profile matches, with the medicines/conditions that matched them."""
+
+    factors: tuple[RiskFactor, ...]
+    matched_by: tuple[tuple[str, str], ...]
+    t1_symptoms: tuple[str, ...]
+    on_metformin: bool
+
+    @property
+    def cause(self) -> str | None:
+        """The most specific likely cause among the matched risk factors (None if none)."""
+        causes = {f.cause for f in self.factors if f.cause}
+        return next((c for c in CAUSE_PRIORITY if c in causes), None)
+
+
+def risk_profile(profile: Profile, cat: Catalogue | None = None) -> RiskProfile:
+    """Match a profile's diet, medicines, conditions and nitrous oxide use to risk factors."""
+    cat = cat or catalogue()
+    keys: list[tuple[str, str]] = [("diet", profile.diet), ("nitrous_oxide", profile.nitrous_oxide)]
+    for medication in profile.medications:
+        keys.append(("medicine", medication.name))
+        keys.append(("medicine", medicine_group(medication.name, cat)))
+    for condition in profile.conditions:
+        keys.extend(
+            (category, condition) for category in ("condition", "surgery", "family_history")
+        )
+    found: dict[str, RiskFactor] = {}
+    matched: list[tuple[str, str]] = []
+    for key in keys:
+        factor = cat.risk_by_match.get(key)
+        if factor is not None:
+            found.setdefault(factor.id, factor)
+            matched.append((factor.id, key[1]))
+    symptoms = tuple(s for s in profile.symptoms if s in cat.symptoms and cat.symptoms[s].t1)
+    return RiskProfile(
+        factors=tuple(found.values()),
+        matched_by=tuple(dict.fromkeys(matched)),
+        t1_symptoms=symptoms,
+        on_metformin=any(m.name == "metformin" for m in profile.medications),
+    )
+
+
+def first_tests(profile: Profile) -> tuple[str, ...]:
+    """Which tests first (§A.2): homocysteine after nitrous oxide (T2c), active B12 in pregnancy
+    (T2b), otherwise total B12 (T2a); folate alongside (T2h)."""
+    if profile.nitrous_oxide == "recreational":
+        return ("homocysteine", "folate")
+    if profile.pregnant:
+        return ("active_b12", "folate")
+    return ("total_b12", "folate")
+
+
+def _first_test_rules(profile: Profile) -> tuple[str, ...]:
+    if profile.nitrous_oxide == "recreational":
+        return ("test.t2c", "test.t2h")
+    if profile.pregnant:
+        return ("test.t2b", "test.t2h")
+    return ("test.t2a", "test.t2h")
+
+
+def screen(
+    profile: Profile, today: dt.date, cat: Catalogue | None = None, risks: RiskProfile | None = None
+) -> Testing:
+    """Whether a B12 test is indicated for this person, which tests, and the reasons with citations."""
+    cat = cat or catalogue()
+    risks = risks or risk_profile(profile, cat)
+    if profile.age < cat.parameter("param.min_age_years"):
+        rule = cat.test_rules["test.out_of_scope"]
+        return Testing(status="out_of_scope", reasons=(rule.plain,), citations=rule.citations)
+    status: TestingStatus
+    if risks.t1_symptoms and risks.factors:
+        status, rule_id = "recommended", "test.t1"
+    elif risks.t1_symptoms:
+        status, rule_id = "clinician_judgement", "test.symptom_only"
+    else:
+        status, rule_id = "not_indicated", "test.risk_only"
+    rule_ids = [rule_id]
+    reasons = [cat.test_rules[rule_id].plain]
+    if risks.t1_symptoms:
+        names = ", ".join(cat.symptoms[s].plain for s in risks.t1_symptoms)
+        reasons.append(f"Symptoms: {names}.")
+    if risks.factors:
+        reasons.append(f"Risk factors: {', '.join(f.plain for f in risks.factors)}.")
+    tests: tuple[str, ...] = ()
+    if status != "not_indicated":
+        tests = first_tests(profile)
+        rule_ids.extend(_first_test_rules(profile))
+    monitoring = risks.on_metformin
+    if monitoring:
+        rule_ids.append("test.metformin_monitoring")
+        reasons.append(cat.test_rules["test.metformin_monitoring"].plain)
+        if not tests:
+            tests = ("total_b12",)
+    citations = cat.cite(*rule_ids, *(f.id for f in risks.factors))
+    return Testing(
+        status=status,
+        monitoring_suggested=monitoring,
+        tests=tests,
+        reasons=tuple(reasons),
+        citations=citations,
+    )

@@ -1,0 +1,60 @@
+"""Red flags (clinical-spec §E): evaluated before any B12 logic; they set urgency and come first.
+
+A red flag fires when the person has any of its features, in its context (pain types or
+context symptoms; none given = everywhere), and its extra condition holds (`requires`:
+recreational nitrous oxide, or a confirmed deficiency for the B12 neurological flag).
+Emergency flags are listed before urgent ones.
+"""
+
+from __future__ import annotations
+
+from b12pain.clinical.catalogue import Catalogue, catalogue
+from b12pain.clinical.profile import Profile
+from b12pain.clinical.result import URGENCY_ORDER, RedFlag, Urgency
+from b12pain.knowledge.schema.clinical import RedFlagRule
+
+
+def _applies(rule: RedFlagRule, profile: Profile, deficiency_confirmed: bool) -> tuple[str, ...]:
+    present = tuple(s for s in rule.any_of if s in profile.symptoms)
+    if not present:
+        return ()
+    if rule.pain_types or rule.context_symptoms:
+        in_context = any(p in rule.pain_types for p in profile.pain.types) or any(
+            s in rule.context_symptoms for s in profile.symptoms
+        )
+        if not in_context:
+            return ()
+    if rule.requires == "nitrous_oxide" and profile.nitrous_oxide != "recreational":
+        return ()
+    if rule.requires == "deficiency_confirmed" and not deficiency_confirmed:
+        return ()
+    return present
+
+
+def red_flags(
+    profile: Profile, deficiency_confirmed: bool = False, cat: Catalogue | None = None
+) -> tuple[RedFlag, ...]:
+    """Every red flag the profile raises, emergencies first (stable in knowledge order)."""
+    cat = cat or catalogue()
+    found: list[RedFlag] = []
+    for rule in cat.red_flags:
+        present = _applies(rule, profile, deficiency_confirmed)
+        if present:
+            found.append(
+                RedFlag(
+                    id=rule.id,
+                    urgency=rule.urgency,
+                    title=rule.title,
+                    action=rule.action,
+                    summary=rule.plain,
+                    triggered_by=present,
+                    urgency_is_tool_decision=rule.urgency_is_tool_decision,
+                    citations=rule.citations,
+                )
+            )
+    return tuple(sorted(found, key=lambda flag: URGENCY_ORDER.index(flag.urgency)))
+
+
+def highest(urgencies: list[Urgency]) -> Urgency:
+    """The most pressing of several urgencies (`none` when there are none)."""
+    return min(urgencies, key=URGENCY_ORDER.index, default="none")
