@@ -57,11 +57,16 @@ def test_sample_is_read_and_no_test_rules_refuse(synthea_zip: Path) -> None:
     people = read_csv(synthea_zip, "PERSON.csv")
     assert result.completeness.persons == len(people)
     assert result.completeness.b12_tests == 0
-    starts = [
-        dt.date.fromisoformat(r["drug_exposure_start_date"])
-        for r in read_csv(synthea_zip, "DRUG_EXPOSURE.csv")
-    ]
-    assert result.completeness.date_ranges["drugs"] == (min(starts), max(starts))
+    periods = read_csv(synthea_zip, "OBSERVATION_PERIOD.csv")
+    covered = {
+        r["person_id"]
+        for r in periods
+        if dt.date.fromisoformat(r["observation_period_start_date"])
+        <= AS_OF
+        <= dt.date.fromisoformat(r["observation_period_end_date"])
+    }
+    assert result.completeness.covered_at_as_of == len(covered)
+    assert result.completeness.date_ranges["drugs"] == (None, None)  # no screened drug at all
     assert {RULE_A, RULE_B} <= set(result.refused)
     assert "no B12 measurements" in result.refused[RULE_A]
     assert result.flags.num_rows == 0  # rule c ran and found no low results

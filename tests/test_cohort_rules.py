@@ -139,9 +139,10 @@ def test_exposure_days_are_the_union_of_intervals_clipped_to_the_window(
     starts = [AS_OF + dt.timedelta(days=s) for s, _ in spans]
     ends = [AS_OF + dt.timedelta(days=s + length) for s, length in spans]
     engine.register_arrow(
-        "drugs",
+        "drugs_hits",
         pa.table(
             {
+                "set_id": ["concept_set.metformin"] * len(spans),
                 "person_id": ["p"] * len(spans),
                 "concept_key": ["OMOP:1503297"] * len(spans),
                 "start_date": starts,

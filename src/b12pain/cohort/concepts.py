@@ -151,7 +151,7 @@ def item_rows(sets: ConceptSets, set_ids: set[str]) -> pa.Table:
 
 
 def resolve(engine: Engine, sets: ConceptSets, set_ids: set[str], has_vocabulary: bool) -> int:
-    """Create the engine view `concept_map(set_id, concept_key)`; return how many keys it holds."""
+    """Create the engine table `concept_map(set_id, concept_key, concept_id)`; return its size."""
     engine.register_arrow("concept_items", item_rows(sets, set_ids))
     keyed = """
         SELECT set_id, vocabulary || ':' || code AS concept_key, excluded FROM concept_items
@@ -175,9 +175,36 @@ def resolve(engine: Engine, sets: ConceptSets, set_ids: set[str], has_vocabulary
     engine.create_view(
         "concept_map",
         f"""WITH keyed AS ({keyed})
-        SELECT DISTINCT set_id, concept_key FROM keyed k
+        SELECT DISTINCT set_id, concept_key,
+          CASE WHEN concept_key LIKE 'OMOP:%' THEN CAST(substr(concept_key, 6) AS BIGINT) END AS concept_id
+        FROM keyed k
         WHERE NOT k.excluded AND NOT EXISTS (
           SELECT 1 FROM keyed x WHERE x.excluded AND x.set_id = k.set_id AND x.concept_key = k.concept_key)""",
         materialize=True,
     )
     return int(engine.scalar("SELECT count(*) FROM concept_map"))
+
+
+#: Event tables, their date columns, and the columns kept for matched events.
+EVENT_TABLES = {
+    "drugs": "person_id, start_date, end_date",
+    "conditions": "person_id, start_date",
+    "measurements": "person_id, date, value, unit",
+    "observations": "person_id, date",
+}
+
+
+def match_events(engine: Engine, match_on: str) -> None:
+    """Create `<table>_hits`: every event of a resolved concept set, with `set_id` and `concept_key`.
+
+    OMOP sources match on the integer `concept_id`, FHIR sources on `concept_key`; each event
+    table is scanned once per run and the (small) result is kept, so rules never rescan it.
+    """
+    for table, columns in EVENT_TABLES.items():
+        kept = ", ".join(f"x.{c}" for c in columns.split(", "))
+        engine.create_view(
+            f"{table}_hits",
+            f"SELECT {kept}, c.concept_key, c.set_id FROM {table} x "
+            f"JOIN concept_map c ON c.{match_on} = x.{match_on}",
+            materialize=True,
+        )

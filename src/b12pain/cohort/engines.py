@@ -131,6 +131,7 @@ def local_spark_session(master: str = "local[2]", app_name: str = "b12pain-cohor
         .appName(app_name)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.ansi.enabled", "true")
@@ -151,6 +152,8 @@ class SparkEngine:
     def __init__(self, spark: Any = None, master: str = "local[2]") -> None:
         self._owned = spark is None
         self.spark = spark if spark is not None else local_spark_session(master)
+        if self._owned:
+            self.spark.sparkContext.setLogLevel("ERROR")
         self._tables: set[str] = set()
 
     def register_parquet(self, name: str, paths: list[Path]) -> None:

@@ -3,9 +3,9 @@ define the canonical event views over them in SQL that DuckDB and Spark both run
 
 Canonical views (all dates DATE, `person_id` a string so FHIR ids fit too):
 `persons(person_id, birth_date, death_date)`, `coverage(person_id, start_date, end_date)`,
-`drugs(person_id, concept_key, start_date, end_date)`, `conditions(person_id, concept_key,
-start_date)`, `measurements(person_id, concept_key, date, value, unit)`,
-`observations(person_id, concept_key, date)`, and, when the source has a vocabulary,
+`drugs(person_id, concept_id, start_date, end_date)`, `conditions(person_id, concept_id,
+start_date)`, `measurements(person_id, concept_id, date, value, unit)`,
+`observations(person_id, concept_id, date)`, and, when the source has a vocabulary,
 `concept(concept_id, vocabulary_id, concept_code)` and `concept_ancestor(ancestor_concept_id,
 descendant_concept_id)`.
 """
@@ -169,10 +169,10 @@ def canonical_views(
         supply = f"CASE WHEN CAST(days_supply AS INT) > 0 THEN CAST(days_supply AS INT) ELSE {default_supply_days} END"
         engine.create_view(
             "drugs",
-            f"""SELECT person_id, concept_key, start_date,
+            f"""SELECT person_id, concept_id, start_date,
                 greatest(start_date, coalesce(end_date, {d.add_days("start_date", f"{supply} - 1")})) AS end_date
             FROM (SELECT CAST(person_id AS STRING) AS person_id,
-                         ('OMOP:' || CAST(CAST(drug_concept_id AS BIGINT) AS STRING)) AS concept_key,
+                         CAST(drug_concept_id AS BIGINT) AS concept_id,
                          CAST(drug_exposure_start_date AS DATE) AS start_date,
                          CAST(drug_exposure_end_date AS DATE) AS end_date, days_supply
                   FROM omop_drug_exposure) x""",
@@ -180,20 +180,20 @@ def canonical_views(
     else:
         engine.create_view(
             "drugs",
-            f"SELECT CAST(NULL AS STRING) AS person_id, CAST(NULL AS STRING) AS concept_key, CAST(NULL AS DATE) AS start_date, CAST(NULL AS DATE) AS end_date {empty}",
+            f"SELECT CAST(NULL AS STRING) AS person_id, CAST(NULL AS BIGINT) AS concept_id, CAST(NULL AS DATE) AS start_date, CAST(NULL AS DATE) AS end_date {empty}",
         )
     if "condition_occurrence" in has:
         engine.create_view(
             "conditions",
             """SELECT CAST(person_id AS STRING) AS person_id,
-                ('OMOP:' || CAST(CAST(condition_concept_id AS BIGINT) AS STRING)) AS concept_key,
+                CAST(condition_concept_id AS BIGINT) AS concept_id,
                 CAST(condition_start_date AS DATE) AS start_date
             FROM omop_condition_occurrence""",
         )
     else:
         engine.create_view(
             "conditions",
-            f"SELECT CAST(NULL AS STRING) AS person_id, CAST(NULL AS STRING) AS concept_key, CAST(NULL AS DATE) AS start_date {empty}",
+            f"SELECT CAST(NULL AS STRING) AS person_id, CAST(NULL AS BIGINT) AS concept_id, CAST(NULL AS DATE) AS start_date {empty}",
         )
     if "measurement" in has:
         hint = " ".join(f"WHEN {k} THEN '{v}'" for k, v in UNIT_HINTS.items())
@@ -205,7 +205,7 @@ def canonical_views(
         engine.create_view(
             "measurements",
             f"""SELECT CAST(m.person_id AS STRING) AS person_id,
-                ('OMOP:' || CAST(CAST(m.measurement_concept_id AS BIGINT) AS STRING)) AS concept_key,
+                CAST(m.measurement_concept_id AS BIGINT) AS concept_id,
                 CAST(m.measurement_date AS DATE) AS date,
                 CAST(m.value_as_number AS DOUBLE) AS value,
                 {unit} AS unit
@@ -214,25 +214,25 @@ def canonical_views(
     else:
         engine.create_view(
             "measurements",
-            f"SELECT CAST(NULL AS STRING) AS person_id, CAST(NULL AS STRING) AS concept_key, CAST(NULL AS DATE) AS date, CAST(NULL AS DOUBLE) AS value, CAST(NULL AS STRING) AS unit {empty}",
+            f"SELECT CAST(NULL AS STRING) AS person_id, CAST(NULL AS BIGINT) AS concept_id, CAST(NULL AS DATE) AS date, CAST(NULL AS DOUBLE) AS value, CAST(NULL AS STRING) AS unit {empty}",
         )
     if "observation" in has:
         engine.create_view(
             "observations",
             """SELECT CAST(person_id AS STRING) AS person_id,
-                ('OMOP:' || CAST(CAST(observation_concept_id AS BIGINT) AS STRING)) AS concept_key,
+                CAST(observation_concept_id AS BIGINT) AS concept_id,
                 CAST(observation_date AS DATE) AS date
             FROM omop_observation
             UNION ALL
             SELECT CAST(person_id AS STRING) AS person_id,
-                ('OMOP:' || CAST(CAST(value_as_concept_id AS BIGINT) AS STRING)) AS concept_key,
+                CAST(value_as_concept_id AS BIGINT) AS concept_id,
                 CAST(observation_date AS DATE) AS date
             FROM omop_observation WHERE CAST(value_as_concept_id AS BIGINT) > 0""",
         )
     else:
         engine.create_view(
             "observations",
-            f"SELECT CAST(NULL AS STRING) AS person_id, CAST(NULL AS STRING) AS concept_key, CAST(NULL AS DATE) AS date {empty}",
+            f"SELECT CAST(NULL AS STRING) AS person_id, CAST(NULL AS BIGINT) AS concept_id, CAST(NULL AS DATE) AS date {empty}",
         )
     if has_vocabulary:
         engine.create_view(

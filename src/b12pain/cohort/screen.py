@@ -14,11 +14,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from b12pain.cohort.concepts import SiteConceptSet, read_site_set, resolve, shipped_sets
+from b12pain.cohort.concepts import (
+    SiteConceptSet,
+    match_events,
+    read_site_set,
+    resolve,
+    shipped_sets,
+)
 from b12pain.cohort.engines import Engine, make_engine
 from b12pain.cohort.output import RuleSummary, normalise, suppressed
 from b12pain.cohort.rules import Rule, missing_knowledge, parameter, select_rules
-from b12pain.cohort.sql import b12_test_sets, date_literal, in_sets, rule_sql
+from b12pain.cohort.sql import (
+    b12_test_sets,
+    date_literal,
+    in_sets,
+    last_test_sql,
+    population_sql,
+    rule_sql,
+)
 from b12pain.errors import InputError
 from b12pain.knowledge import load
 
@@ -101,7 +114,8 @@ def _register_input(
 
 
 def check_completeness(engine: Engine, test_sets: tuple[str, ...], as_of: dt.date) -> Completeness:
-    """Count people, people observed at the as-of date, B12 tests; date range of each table."""
+    """Count people, people observed at the as-of date and B12 tests; date range of the events
+    the rules look at (each `*_hits` table)."""
     asof = date_literal(as_of)
     ranges: dict[str, tuple[dt.date | None, dt.date | None]] = {}
     for table, column in (
@@ -111,21 +125,15 @@ def check_completeness(engine: Engine, test_sets: tuple[str, ...], as_of: dt.dat
         ("observations", "date"),
     ):
         row = engine.to_arrow(
-            f"SELECT min({column}) AS lo, max({column}) AS hi FROM {table}"
+            f"SELECT min({column}) AS lo, max({column}) AS hi FROM {table}_hits"
         ).to_pylist()[0]
         ranges[table] = (row["lo"], row["hi"])
+    covered = f"SELECT count(DISTINCT person_id) FROM coverage WHERE start_date <= {asof} AND (end_date IS NULL OR end_date >= {asof})"
+    tests = f"SELECT count(*) FROM measurements_hits WHERE set_id IN ({in_sets(test_sets)})"
     return Completeness(
-        persons=int(engine.scalar("SELECT count(DISTINCT person_id) FROM persons")),
-        covered_at_as_of=int(
-            engine.scalar(
-                f"SELECT count(DISTINCT person_id) FROM coverage WHERE start_date <= {asof} AND (end_date IS NULL OR end_date >= {asof})"
-            )
-        ),
-        b12_tests=int(
-            engine.scalar(
-                f"SELECT count(*) FROM measurements x JOIN concept_map c ON c.concept_key = x.concept_key AND c.set_id IN ({in_sets(test_sets)})"
-            )
-        ),
+        persons=int(engine.scalar("SELECT count(*) FROM persons")),
+        covered_at_as_of=int(engine.scalar(covered)),
+        b12_tests=int(engine.scalar(tests)),
         date_ranges=ranges,
     )
 
@@ -183,6 +191,11 @@ def screen(
             needed |= set(b12_test_sets(sets))
             step("resolving concept sets")
             resolve(runner, sets, needed, has_vocabulary)
+            match_events(runner, "concept_id" if fmt == "omop" else "concept_key")
+            runner.create_view("population", population_sql(kb, as_of), materialize=True)
+            runner.create_view(
+                "last_b12", last_test_sql(kb, sets, runner.dialect, as_of), materialize=True
+            )
             step("checking completeness")
             completeness = check_completeness(runner, b12_test_sets(sets), as_of)
             unverified = {s for s in needed if sets.is_unverified(s)}

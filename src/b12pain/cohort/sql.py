@@ -105,8 +105,7 @@ class Compiler:
         if start is not None:
             bounds += f" AND x.{date_col} >= {date_literal(start)}"
         return (
-            f"FROM {table} x JOIN concept_map c ON c.concept_key = x.concept_key "
-            f"AND c.set_id IN ({in_sets(events.concept_sets)}) WHERE {bounds}"
+            f"FROM {table}_hits x WHERE x.set_id IN ({in_sets(events.concept_sets)}) AND {bounds}"
         )
 
     def compile(self, node: Primitive) -> str:
@@ -149,8 +148,8 @@ class Compiler:
         self.ctes.append(
             f"""{name}_x AS (
   SELECT DISTINCT x.person_id, x.concept_key, greatest(x.start_date, {lo}) AS s, least(x.end_date, {hi}) AS e
-  FROM drugs x JOIN concept_map c ON c.concept_key = x.concept_key AND c.set_id IN ({in_sets(exposure.concept_sets)})
-  WHERE x.start_date <= {hi} AND x.end_date >= {lo}),
+  FROM drugs_hits x WHERE x.set_id IN ({in_sets(exposure.concept_sets)})
+    AND x.start_date <= {hi} AND x.end_date >= {lo}),
 {name}_y AS (
   SELECT person_id, s, e, max(e) OVER (PARTITION BY person_id ORDER BY s, e
     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
@@ -180,9 +179,9 @@ class Compiler:
         events = Events(concept_sets=set_ids)
         self.ctes.append(
             f"""{name} AS (
-  SELECT x.person_id, x.concept_key, x.date, x.value, x.unit, c.set_id,
+  SELECT x.person_id, x.concept_key, x.date, x.value, x.unit, x.set_id,
     row_number() OVER (PARTITION BY x.person_id ORDER BY x.date DESC, x.value ASC NULLS LAST,
-      x.unit ASC NULLS LAST, x.concept_key ASC, c.set_id ASC) AS rn
+      x.unit ASC NULLS LAST, x.concept_key ASC, x.set_id ASC) AS rn
   {self._matched("measurements", "date", events, start)})"""
         )
 
@@ -243,20 +242,33 @@ def b12_test_sets(sets: ConceptSets) -> tuple[str, ...]:
     return tuple(sorted(s for s in sets.shipped if sets.analyte(s)))
 
 
+def population_sql(kb: KnowledgeBase, as_of: dt.date) -> str:
+    """People aged `cohort.min_age`+, alive and under observation at `as_of` (one row each)."""
+    asof = date_literal(as_of)
+    born_by = date_literal(years_before(as_of, parameter(kb, "cohort.min_age")))
+    return f"""SELECT DISTINCT p.person_id FROM persons p
+  WHERE p.birth_date <= {born_by} AND (p.death_date IS NULL OR p.death_date > {asof})
+    AND EXISTS (SELECT 1 FROM coverage v WHERE v.person_id = p.person_id
+      AND v.start_date <= {asof} AND (v.end_date IS NULL OR v.end_date >= {asof}))"""
+
+
+def last_test_sql(kb: KnowledgeBase, sets: ConceptSets, dialect: Dialect, as_of: dt.date) -> str:
+    """Each person's latest B12 test on or before `as_of` (any time), for the evidence columns."""
+    compiler = Compiler(kb, sets, dialect, as_of)
+    compiler.latest_test("ranked", b12_test_sets(sets), None)
+    return f"WITH {compiler.ctes[0]} SELECT person_id, date, value, unit FROM ranked WHERE rn = 1"
+
+
 def rule_sql(
     rule: Rule, kb: KnowledgeBase, sets: ConceptSets, dialect: Dialect, as_of: dt.date
 ) -> str:
-    """The query returning one row per flagged person for `rule` at `as_of`."""
+    """The query returning one row per flagged person for `rule` at `as_of`.
+
+    It reads the run's tables `population` (`population_sql`), `last_b12` (`last_test_sql`)
+    and the `*_hits` event tables (`concepts.match_events`).
+    """
     compiler = Compiler(kb, sets, dialect, as_of)
     asof = date_literal(as_of)
-    born_by = date_literal(years_before(as_of, parameter(kb, "cohort.min_age")))
-    compiler.ctes.append(
-        f"""pop AS (
-  SELECT DISTINCT p.person_id FROM persons p
-  WHERE p.birth_date <= {born_by} AND (p.death_date IS NULL OR p.death_date > {asof})
-    AND EXISTS (SELECT 1 FROM coverage v WHERE v.person_id = p.person_id
-      AND v.start_date <= {asof} AND (v.end_date IS NULL OR v.end_date >= {asof})))"""
-    )
     include = compiler.compile(rule.include)
     conditions = []
     for node in rule.exclude:
@@ -268,12 +280,10 @@ def rule_sql(
         follow = rule.not_followed_by
         days = parameter(kb, follow.within_days)
         conditions.append(
-            f"""NOT EXISTS (SELECT 1 FROM drugs t JOIN concept_map c ON c.concept_key = t.concept_key
-      AND c.set_id IN ({in_sets(follow.exposure.concept_sets)})
-    WHERE t.person_id = i.person_id AND t.end_date >= i.last_date
+            f"""NOT EXISTS (SELECT 1 FROM drugs_hits t
+    WHERE t.set_id IN ({in_sets(follow.exposure.concept_sets)}) AND t.person_id = i.person_id AND t.end_date >= i.last_date
       AND t.start_date <= {dialect.add_days("i.last_date", str(days))})"""
         )
-    compiler.latest_test("last_b12", b12_test_sets(sets), None)
     where = ("WHERE " + "\n  AND ".join(conditions)) if conditions else ""
     reason = rule.reason.replace("'", "''")
     ctes = ",\n".join(compiler.ctes)
@@ -285,6 +295,6 @@ SELECT i.person_id AS person_id, '{rule.id}' AS rule_id, {rule.version} AS rule_
   CASE WHEN i.test_date IS NULL THEN lt.value ELSE i.test_value END AS last_test_value,
   CASE WHEN i.test_date IS NULL THEN lt.unit ELSE i.test_unit END AS last_test_unit,
   i.codes AS matched_codes
-FROM {include} i JOIN pop ON pop.person_id = i.person_id
-LEFT JOIN (SELECT * FROM last_b12 WHERE rn = 1) lt ON lt.person_id = i.person_id
+FROM {include} i JOIN population pop ON pop.person_id = i.person_id
+LEFT JOIN last_b12 lt ON lt.person_id = i.person_id
 {where}"""

@@ -1,0 +1,244 @@
+"""Population screening at scale: generator, ingest, DuckDB (cold/warm), Spark, pandas baseline.
+
+Run: `.venv/bin/python benchmarks/bench_cohort.py --patients 1000000 [--spark] [--pandas]`
+Each measurement runs in its own child process so its peak RSS (ru_maxrss) is its own; results
+print as JSON lines and go into docs/benchmarks.md by hand. Data lands in
+`$B12PAIN_BENCH_DIR` (default /tmp/b12pain-bench) and is reused across runs.
+`make bench` runs the small pytest-benchmark entry at the bottom (10k patients).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+AS_OF = dt.date(2026, 6, 30)
+DIET = "concept_set.diet_vegan_vegetarian"
+
+
+def bench_dir() -> Path:
+    return Path(os.environ.get("B12PAIN_BENCH_DIR", "/tmp/b12pain-bench"))
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _site_sets(root: Path) -> dict[str, Any]:
+    from b12pain.cohort.concepts import read_site_set
+
+    path = root / "diet.json"
+    path.write_text(
+        json.dumps(
+            {
+                "items": [
+                    {"concept": {"CONCEPT_ID": 2000000001, "CONCEPT_NAME": "Vegan (site local)"}}
+                ]
+            }
+        )
+    )
+    return {DIET: read_site_set(DIET, path)}
+
+
+def measure_generate(patients: int) -> dict[str, Any]:
+    from b12pain.cohort.synth import generate_omop
+
+    out = bench_dir() / f"{patients}" / "omop"
+    start = time.perf_counter()
+    counts = generate_omop(out, patients, seed=1, as_of=AS_OF)
+    seconds = time.perf_counter() - start
+    events = sum(v for k, v in counts.items() if k not in ("person", "observation_period", "death"))
+    size = sum(p.stat().st_size for p in out.glob("*.parquet"))
+    return {
+        "patients": patients,
+        "events": events,
+        "seconds": seconds,
+        "parquet_mb": size / 1e6,
+        "peak_mib": _peak_mib(),
+    }
+
+
+def measure_duckdb(patients: int) -> dict[str, Any]:
+    from b12pain.cohort.screen import screen
+
+    root = bench_dir() / f"{patients}"
+    sets = _site_sets(root)
+    start = time.perf_counter()
+    cold = screen(root / "omop", "omop", AS_OF, site_sets=sets)
+    cold_s = time.perf_counter() - start
+    start = time.perf_counter()
+    warm = screen(root / "omop", "omop", AS_OF, site_sets=sets)
+    warm_s = time.perf_counter() - start
+    assert cold.flags.num_rows == warm.flags.num_rows
+    per_rule = {s.rule_id: s.flagged for s in warm.summary}
+    return {
+        "patients": patients,
+        "cold_s": cold_s,
+        "warm_s": warm_s,
+        "flags": warm.flags.num_rows,
+        "per_rule": per_rule,
+        "peak_mib": _peak_mib(),
+    }
+
+
+def measure_spark(patients: int) -> dict[str, Any]:
+    from b12pain.cohort.engines import SparkEngine
+    from b12pain.cohort.screen import screen
+
+    root = bench_dir() / f"{patients}"
+    start = time.perf_counter()
+    engine = SparkEngine(master="local[2]")
+    engine.spark.sparkContext.setLogLevel("ERROR")
+    startup = time.perf_counter() - start
+    start = time.perf_counter()
+    result = screen(root / "omop", "omop", AS_OF, engine=engine, site_sets=_site_sets(root))
+    run_s = time.perf_counter() - start
+    engine.close()
+    return {
+        "patients": patients,
+        "startup_s": startup,
+        "run_s": run_s,
+        "flags": result.flags.num_rows,
+        "driver_peak_mib": _peak_mib(),
+    }
+
+
+def measure_pandas(patients: int) -> dict[str, Any]:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from pandas_baseline import screen_pandas
+
+    root = bench_dir() / f"{patients}"
+    start = time.perf_counter()
+    flags = screen_pandas(root / "omop", AS_OF)
+    seconds = time.perf_counter() - start
+    flags.to_parquet(root / "pandas_flags.parquet")
+    return {"patients": patients, "seconds": seconds, "flags": len(flags), "peak_mib": _peak_mib()}
+
+
+def check_pandas_equal(patients: int) -> dict[str, Any]:
+    """The pandas baseline and the DuckDB engine flag exactly the same (person, rule) pairs."""
+    import pandas as pd
+
+    from b12pain.cohort.screen import screen
+
+    root = bench_dir() / f"{patients}"
+    engine = screen(root / "omop", "omop", AS_OF, site_sets=_site_sets(root)).flags
+    ours = set(
+        zip(
+            engine.column("person_id").to_pylist(),
+            engine.column("rule_id").to_pylist(),
+            strict=True,
+        )
+    )
+    baseline = pd.read_parquet(root / "pandas_flags.parquet")
+    theirs = set(zip(baseline.person_id, baseline.rule_id, strict=True))
+    return {
+        "patients": patients,
+        "equal": ours == theirs,
+        "only_engine": len(ours - theirs),
+        "only_pandas": len(theirs - ours),
+    }
+
+
+def measure_ingest(patients: int) -> dict[str, Any]:
+    """CSV → Parquet (OMOP adapter) and FHIR NDJSON → canonical Parquet (FHIR adapter), MB/s."""
+    import duckdb
+
+    from b12pain.cohort import fhir, omop
+    from b12pain.cohort.synth import render_fhir
+
+    root = bench_dir() / f"{patients}"
+    csv_dir = root / "csv"
+    csv_dir.mkdir(exist_ok=True)
+    con = duckdb.connect()
+    for table in ("measurement", "drug_exposure"):
+        con.execute(
+            f"COPY (SELECT * FROM '{root / 'omop' / table}.parquet') TO '{csv_dir / table}.csv' (HEADER)"
+        )
+    csv_bytes = sum(p.stat().st_size for p in csv_dir.glob("*.csv"))
+    start = time.perf_counter()
+    for path in csv_dir.glob("*.csv"):
+        omop._csv_to_parquet(path, root / "ingest" / f"{path.stem}.parquet")
+    csv_s = time.perf_counter() - start
+    fhir_dir = root / "fhir"
+    if not fhir_dir.exists():
+        render_fhir(root / "omop", fhir_dir)
+    ndjson_bytes = sum(p.stat().st_size for p in fhir_dir.glob("*.ndjson"))
+    start = time.perf_counter()
+    fhir.flatten(fhir_dir, root / "fhir_flat", 30)
+    ndjson_s = time.perf_counter() - start
+    return {
+        "patients": patients,
+        "csv_mb": csv_bytes / 1e6,
+        "csv_mb_s": csv_bytes / 1e6 / csv_s,
+        "ndjson_mb": ndjson_bytes / 1e6,
+        "ndjson_mb_s": ndjson_bytes / 1e6 / ndjson_s,
+    }
+
+
+MEASURES = {
+    "generate": measure_generate,
+    "duckdb": measure_duckdb,
+    "spark": measure_spark,
+    "pandas": measure_pandas,
+    "pandas_equal": check_pandas_equal,
+    "ingest": measure_ingest,
+}
+
+
+def child(measure: str, patients: int) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter and return its JSON result."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", measure, "--patients", str(patients)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        return {"measure": measure, "error": done.stderr.strip().splitlines()[-1:]}
+    return {"measure": measure, **json.loads(done.stdout.strip().splitlines()[-1])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--patients", type=int, default=1_000_000)
+    parser.add_argument("--spark", action="store_true")
+    parser.add_argument("--pandas", action="store_true")
+    parser.add_argument("--ingest", action="store_true")
+    parser.add_argument("--child")
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(MEASURES[args.child](args.patients), default=str))
+        return
+    plan = ["generate", "duckdb"]
+    if args.pandas:
+        plan += ["pandas", "pandas_equal"]
+    if args.spark:
+        plan.append("spark")
+    if args.ingest:
+        plan.append("ingest")
+    for measure in plan:
+        print(json.dumps(child(measure, args.patients), default=str), flush=True)
+
+
+def test_screen_10k_duckdb(benchmark: Any, tmp_path: Path) -> None:
+    """pytest-benchmark entry (`make bench`): all rules on 10k synthetic people with DuckDB."""
+    from b12pain.cohort.screen import screen
+    from b12pain.cohort.synth import generate_omop
+
+    generate_omop(tmp_path / "omop", 10_000, seed=1, as_of=AS_OF)
+    sets = _site_sets(tmp_path)
+    result = benchmark(lambda: screen(tmp_path / "omop", "omop", AS_OF, site_sets=sets))
+    assert result.flags.num_rows > 0
+
+
+if __name__ == "__main__":
+    main()
