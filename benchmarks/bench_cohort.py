@@ -56,7 +56,7 @@ def measure_generate(patients: int) -> dict[str, Any]:
     counts = generate_omop(out, patients, seed=1, as_of=AS_OF)
     seconds = time.perf_counter() - start
     events = sum(v for k, v in counts.items() if k not in ("person", "observation_period", "death"))
-    size = sum(p.stat().st_size for p in out.glob("*.parquet"))
+    size = sum(p.stat().st_size for p in out.rglob("*.parquet"))
     return {
         "patients": patients,
         "events": events,
@@ -160,9 +160,9 @@ def measure_ingest(patients: int) -> dict[str, Any]:
     csv_dir.mkdir(exist_ok=True)
     con = duckdb.connect()
     for table in ("measurement", "drug_exposure"):
-        con.execute(
-            f"COPY (SELECT * FROM '{root / 'omop' / table}.parquet') TO '{csv_dir / table}.csv' (HEADER)"
-        )
+        single = root / "omop" / f"{table}.parquet"
+        source = single if single.exists() else root / "omop" / table / "*.parquet"
+        con.execute(f"COPY (SELECT * FROM '{source}') TO '{csv_dir / table}.csv' (HEADER)")
     csv_bytes = sum(p.stat().st_size for p in csv_dir.glob("*.csv"))
     start = time.perf_counter()
     for path in csv_dir.glob("*.csv"):

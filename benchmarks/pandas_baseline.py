@@ -27,6 +27,12 @@ def _param(entry_id: str) -> int:
     return load().typed(entry_id, CohortParameter).value
 
 
+def _table(omop: Path, name: str) -> pd.DataFrame:
+    """One OMOP table: `name.parquet`, or a folder `name/` of part files."""
+    single = omop / f"{name}.parquet"
+    return pd.read_parquet(single if single.exists() else omop / name)
+
+
 def _union_days(frame: pd.DataFrame) -> pd.Series:
     """Distinct covered days per person from (person_id, s, e) intervals."""
     frame = frame.sort_values(["person_id", "s", "e"])
@@ -45,13 +51,13 @@ def screen_pandas(omop: Path, as_of: dt.date) -> pd.DataFrame:
     """(person_id, rule_id) of every flag, by the same definitions as the shipped rules."""
     kb = load()
     a = pd.Timestamp(as_of)
-    persons = pd.read_parquet(omop / "person.parquet")
-    periods = pd.read_parquet(omop / "observation_period.parquet")
-    deaths = pd.read_parquet(omop / "death.parquet")
-    drugs = pd.read_parquet(omop / "drug_exposure.parquet")
-    conditions = pd.read_parquet(omop / "condition_occurrence.parquet")
-    tests = pd.read_parquet(omop / "measurement.parquet")
-    observations = pd.read_parquet(omop / "observation.parquet")
+    persons = _table(omop, "person")
+    periods = _table(omop, "observation_period")
+    deaths = _table(omop, "death")
+    drugs = _table(omop, "drug_exposure")
+    conditions = _table(omop, "condition_occurrence")
+    tests = _table(omop, "measurement")
+    observations = _table(omop, "observation")
 
     born = pd.to_datetime(
         dict(

@@ -65,3 +65,20 @@ def test_planted_people_are_in_both_renderings(tmp_path: Path) -> None:
     assert counts["Patient"] == 500 and counts["Coverage"] == 500
     dead = next(p for p in patients if p["id"] == "22")
     assert dead["deceasedDateTime"]
+
+
+def test_large_populations_are_written_in_parts_and_screen_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from b12pain.cohort import synth
+    from b12pain.cohort.screen import screen
+
+    generate_omop(tmp_path / "whole", 2500, seed=3)
+    monkeypatch.setattr(synth, "CHUNK", 1000)
+    counts = generate_omop(tmp_path / "parts", 2500, seed=3)
+    assert len(list((tmp_path / "parts" / "measurement").glob("part-*.parquet"))) == 3
+    assert counts["person"] == 2500
+    whole = screen(tmp_path / "whole", "omop", synth.DEFAULT_AS_OF)
+    parts = screen(tmp_path / "parts", "omop", synth.DEFAULT_AS_OF)
+    keys = ["person_id", "rule_id", "index_date", "cumulative_days", "last_test_date"]
+    assert whole.flags.select(keys).to_pylist() == parts.flags.select(keys).to_pylist()

@@ -15,6 +15,8 @@ from typing import Any
 
 DEFAULT_AS_OF = dt.date(2026, 6, 30)
 FIRST_RANDOM_ID = 100
+#: People generated per pass; larger populations are written as part files per table.
+CHUNK = 2_000_000
 
 #: Share of the random population with each feature (docs/cohort.md).
 PREVALENCE = {
@@ -292,95 +294,8 @@ def generate_omop(
         con.execute(f"SET threads = {int(threads)}")
     con.execute("SET preserve_insertion_order = false")
     a = f"DATE '{as_of.isoformat()}'"
-    n_random = max(0, patients - len(PLANTED))
     pv = PREVALENCE
-    con.execute(
-        f"CREATE TEMP TABLE people AS SELECT i AS person_id FROM range({FIRST_RANDOM_ID}, {FIRST_RANDOM_ID + n_random}) t(i)"
-    )
-
-    def u(salt: int, column: str = "person_id") -> str:
-        return _u(seed, salt, column)
-
-    con.execute(f"""CREATE TEMP TABLE person AS SELECT person_id,
-        CASE WHEN {u(1)} < 0.5 THEN 8507 ELSE 8532 END AS gender_concept_id,
-        CAST(year({a}) - 12 - floor({u(2)} * 80) AS INTEGER) AS year_of_birth,
-        CAST(1 + floor({u(3)} * 12) AS INTEGER) AS month_of_birth,
-        CAST(1 + floor({u(4)} * 28) AS INTEGER) AS day_of_birth,
-        md5(CAST(person_id AS VARCHAR)) AS person_source_value
-      FROM people""")
-    con.execute(f"""CREATE TEMP TABLE observation_period AS SELECT person_id AS observation_period_id, person_id,
-        CAST({a} - CAST(400 + floor({u(5)} * 3000) AS INTEGER) AS DATE) AS observation_period_start_date,
-        CASE WHEN {u(6)} < {pv["outside_observation"]} THEN CAST({a} - CAST(10 + floor({u(7)} * 300) AS INTEGER) AS DATE)
-             ELSE CAST({a} + 30 AS DATE) END AS observation_period_end_date
-      FROM people""")
-    con.execute(f"""CREATE TEMP TABLE death AS SELECT person_id,
-        CAST({a} - CAST(1 + floor({u(8)} * 300) AS INTEGER) AS DATE) AS death_date
-      FROM people WHERE {u(9)} < {pv["dead"]}""")
-    fills = f"""
-      SELECT p.person_id, r.j, {u(20, "p.person_id * 16 + r.j")} AS jitter FROM people p, range(0, 8) r(j)"""
-    con.execute(f"""CREATE TEMP TABLE drug_exposure AS
-      WITH f AS ({fills})
-      SELECT person_id * 64 + j AS drug_exposure_id, person_id, {CONCEPTS["metformin"][0]} AS drug_concept_id,
-        CAST({a} + CAST(-720 + j * 90 + floor(jitter * 20) AS INTEGER) AS DATE) AS drug_exposure_start_date,
-        CASE WHEN jitter < 0.05 THEN NULL ELSE CAST({a} + CAST(-720 + j * 90 + floor(jitter * 20) + 89 AS INTEGER) AS DATE) END AS drug_exposure_end_date,
-        CASE WHEN jitter < 0.03 THEN NULL ELSE 90 END AS days_supply, 'metformin 500 MG Oral Tablet' AS drug_source_value
-      FROM f WHERE {u(10)} < {pv["metformin"]} AND j < 1 + floor({u(11)} * 8)
-      UNION ALL
-      SELECT person_id * 64 + 8 + j, person_id, {CONCEPTS["omeprazole"][0]},
-        CAST({a} + CAST(-700 + j * 60 + floor(jitter * 10) AS INTEGER) AS DATE),
-        CAST({a} + CAST(-700 + j * 60 + floor(jitter * 10) + 59 AS INTEGER) AS DATE), 60, 'omeprazole 20 MG Delayed Release Oral Capsule'
-      FROM f WHERE {u(12)} < {pv["ppi"]} AND j < 1 + floor({u(13)} * 8)
-      UNION ALL
-      SELECT person_id * 64 + 16 + j, person_id, 1308216 + j,
-        CAST({a} - CAST(floor(jitter * 1500) AS INTEGER) AS DATE),
-        CAST({a} + CAST(29 - floor(jitter * 1500) AS INTEGER) AS DATE), 30, 'other medicine, oral tablet, 30 day supply'
-      FROM f WHERE j < 4""")
-    con.execute(f"""CREATE TEMP TABLE measurement AS
-      WITH t AS (SELECT p.person_id, r.j, {u(30, "p.person_id * 16 + r.j")} AS v, {u(31, "p.person_id * 16 + r.j")} AS w
-                 FROM people p, range(0, 2) r(j) WHERE {u(14)} < {pv["b12_tested"]})
-      SELECT person_id * 64 + j AS measurement_id, person_id,
-        CASE WHEN w < 0.5 THEN {CONCEPTS["b12_mass"][0]} ELSE {CONCEPTS["b12_molar"][0]} END AS measurement_concept_id,
-        CAST({a} - CAST(floor(w * 1000) AS INTEGER) AS DATE) AS measurement_date,
-        round(CASE WHEN w < 0.5 THEN 100 + v * 800 ELSE 74 + v * 590 END, 1) AS value_as_number,
-        CASE WHEN w < 0.5 THEN 8845 ELSE 8729 END AS unit_concept_id,
-        CASE WHEN v < 0.1 THEN NULL WHEN w < 0.5 THEN 'pg/mL' ELSE 'pmol/L' END AS unit_source_value,
-        'vitamin B12 serum' AS measurement_source_value
-      FROM t WHERE j = 0 OR v < 0.3
-      UNION ALL
-      SELECT p.person_id * 64 + 8 + r.j, p.person_id, 3025315 + r.j,
-        CAST({a} - CAST(floor({u(32, "p.person_id * 16 + r.j")} * 2000) AS INTEGER) AS DATE),
-        round(40 + {u(33, "p.person_id * 16 + r.j")} * 60, 1), 9529, 'kg', 'routine observation panel value'
-      FROM people p, range(0, 10) r(j)""")
-    con.execute(f"""INSERT INTO drug_exposure
-      SELECT m.person_id * 64 + 40, m.person_id, {CONCEPTS["cyanocobalamin"][0]},
-        CAST(m.measurement_date + CAST(floor({u(15, "m.person_id")} * 150) AS INTEGER) AS DATE),
-        CAST(m.measurement_date + CAST(floor({u(15, "m.person_id")} * 150) + 29 AS INTEGER) AS DATE), 30,
-        'cyanocobalamin 1000 MCG/ML Injectable Solution'
-      FROM measurement m WHERE m.measurement_id = m.person_id * 64 AND {u(16, "m.person_id")} < {pv["treated_after_test"]}""")
-    con.execute(f"""CREATE TEMP TABLE condition_occurrence AS
-      SELECT person_id * 64 AS condition_occurrence_id, person_id, {CONCEPTS["neuropathy_t2dm"][0]} AS condition_concept_id,
-        CAST({a} - CAST(floor({u(17)} * 2000) AS INTEGER) AS DATE) AS condition_start_date, 'neuropathy due to type 2 diabetes' AS condition_source_value
-      FROM people WHERE {u(18)} < {pv["neuropathy"]}
-      UNION ALL
-      SELECT person_id * 64 + 1, person_id, {CONCEPTS["paraesthesia"][0]},
-        CAST({a} - CAST(floor({u(19)} * 700) AS INTEGER) AS DATE), 'paresthesia'
-      FROM people WHERE {u(21)} < {pv["paraesthesia"]}
-      UNION ALL
-      SELECT p.person_id * 64 + 8 + r.j, p.person_id, 201826 + r.j,
-        CAST({a} - CAST(floor({u(22, "p.person_id * 16 + r.j")} * 3000) AS INTEGER) AS DATE), 'other condition recorded at a visit'
-      FROM people p, range(0, 3) r(j)""")
-    con.execute(f"""CREATE TEMP TABLE observation AS
-      SELECT person_id * 64 AS observation_id, person_id, {CONCEPTS["vegan"][0]} AS observation_concept_id,
-        CAST({a} - CAST(floor({u(23)} * 1500) AS INTEGER) AS DATE) AS observation_date,
-        CAST(NULL AS BIGINT) AS value_as_concept_id, 'diet: vegan' AS observation_source_value
-      FROM people WHERE {u(24)} < {pv["vegan"]}
-      UNION ALL
-      SELECT p.person_id * 64 + 8 + r.j, p.person_id, 40770471 + r.j,
-        CAST({a} - CAST(floor({u(25, "p.person_id * 16 + r.j")} * 2000) AS INTEGER) AS DATE), NULL, 'social history item'
-      FROM people p, range(0, 2) r(j)""")
-    _insert_planted(con, as_of)
-    counts: dict[str, int] = {}
-    for table, order in (
+    tables = (
         ("person", "person_id"),
         ("observation_period", "person_id"),
         ("death", "person_id"),
@@ -388,11 +303,117 @@ def generate_omop(
         ("condition_occurrence", "person_id, condition_occurrence_id"),
         ("measurement", "person_id, measurement_id"),
         ("observation", "person_id, observation_id"),
-    ):
+    )
+
+    def build(first: int, last: int, planted: bool) -> None:
         con.execute(
-            f"COPY (SELECT * FROM {table} ORDER BY {order}) TO '{out / table}.parquet' (FORMAT parquet)"
+            f"CREATE TEMP TABLE people AS SELECT i AS person_id FROM range({first}, {last}) t(i)"
         )
-        counts[table] = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+        def u(salt: int, column: str = "person_id") -> str:
+            return _u(seed, salt, column)
+
+        con.execute(f"""CREATE TEMP TABLE person AS SELECT person_id,
+            CASE WHEN {u(1)} < 0.5 THEN 8507 ELSE 8532 END AS gender_concept_id,
+            CAST(year({a}) - 12 - floor({u(2)} * 80) AS INTEGER) AS year_of_birth,
+            CAST(1 + floor({u(3)} * 12) AS INTEGER) AS month_of_birth,
+            CAST(1 + floor({u(4)} * 28) AS INTEGER) AS day_of_birth,
+            md5(CAST(person_id AS VARCHAR)) AS person_source_value
+          FROM people""")
+        con.execute(f"""CREATE TEMP TABLE observation_period AS SELECT person_id AS observation_period_id, person_id,
+            CAST({a} - CAST(400 + floor({u(5)} * 3000) AS INTEGER) AS DATE) AS observation_period_start_date,
+            CASE WHEN {u(6)} < {pv["outside_observation"]} THEN CAST({a} - CAST(10 + floor({u(7)} * 300) AS INTEGER) AS DATE)
+                 ELSE CAST({a} + 30 AS DATE) END AS observation_period_end_date
+          FROM people""")
+        con.execute(f"""CREATE TEMP TABLE death AS SELECT person_id,
+            CAST({a} - CAST(1 + floor({u(8)} * 300) AS INTEGER) AS DATE) AS death_date
+          FROM people WHERE {u(9)} < {pv["dead"]}""")
+        fills = f"""
+          SELECT p.person_id, r.j, {u(20, "p.person_id * 16 + r.j")} AS jitter FROM people p, range(0, 8) r(j)"""
+        con.execute(f"""CREATE TEMP TABLE drug_exposure AS
+          WITH f AS ({fills})
+          SELECT person_id * 64 + j AS drug_exposure_id, person_id, {CONCEPTS["metformin"][0]} AS drug_concept_id,
+            CAST({a} + CAST(-720 + j * 90 + floor(jitter * 20) AS INTEGER) AS DATE) AS drug_exposure_start_date,
+            CASE WHEN jitter < 0.05 THEN NULL ELSE CAST({a} + CAST(-720 + j * 90 + floor(jitter * 20) + 89 AS INTEGER) AS DATE) END AS drug_exposure_end_date,
+            CASE WHEN jitter < 0.03 THEN NULL ELSE 90 END AS days_supply, 'metformin 500 MG Oral Tablet' AS drug_source_value
+          FROM f WHERE {u(10)} < {pv["metformin"]} AND j < 1 + floor({u(11)} * 8)
+          UNION ALL
+          SELECT person_id * 64 + 8 + j, person_id, {CONCEPTS["omeprazole"][0]},
+            CAST({a} + CAST(-700 + j * 60 + floor(jitter * 10) AS INTEGER) AS DATE),
+            CAST({a} + CAST(-700 + j * 60 + floor(jitter * 10) + 59 AS INTEGER) AS DATE), 60, 'omeprazole 20 MG Delayed Release Oral Capsule'
+          FROM f WHERE {u(12)} < {pv["ppi"]} AND j < 1 + floor({u(13)} * 8)
+          UNION ALL
+          SELECT person_id * 64 + 16 + j, person_id, 1308216 + j,
+            CAST({a} - CAST(floor(jitter * 1500) AS INTEGER) AS DATE),
+            CAST({a} + CAST(29 - floor(jitter * 1500) AS INTEGER) AS DATE), 30, 'other medicine, oral tablet, 30 day supply'
+          FROM f WHERE j < 4""")
+        con.execute(f"""CREATE TEMP TABLE measurement AS
+          WITH t AS (SELECT p.person_id, r.j, {u(30, "p.person_id * 16 + r.j")} AS v, {u(31, "p.person_id * 16 + r.j")} AS w
+                     FROM people p, range(0, 2) r(j) WHERE {u(14)} < {pv["b12_tested"]})
+          SELECT person_id * 64 + j AS measurement_id, person_id,
+            CASE WHEN w < 0.5 THEN {CONCEPTS["b12_mass"][0]} ELSE {CONCEPTS["b12_molar"][0]} END AS measurement_concept_id,
+            CAST({a} - CAST(floor(w * 1000) AS INTEGER) AS DATE) AS measurement_date,
+            round(CASE WHEN w < 0.5 THEN 100 + v * 800 ELSE 74 + v * 590 END, 1) AS value_as_number,
+            CASE WHEN w < 0.5 THEN 8845 ELSE 8729 END AS unit_concept_id,
+            CASE WHEN v < 0.1 THEN NULL WHEN w < 0.5 THEN 'pg/mL' ELSE 'pmol/L' END AS unit_source_value,
+            'vitamin B12 serum' AS measurement_source_value
+          FROM t WHERE j = 0 OR v < 0.3
+          UNION ALL
+          SELECT p.person_id * 64 + 8 + r.j, p.person_id, 3025315 + r.j,
+            CAST({a} - CAST(floor({u(32, "p.person_id * 16 + r.j")} * 2000) AS INTEGER) AS DATE),
+            round(40 + {u(33, "p.person_id * 16 + r.j")} * 60, 1), 9529, 'kg', 'routine observation panel value'
+          FROM people p, range(0, 10) r(j)""")
+        con.execute(f"""INSERT INTO drug_exposure
+          SELECT m.person_id * 64 + 40, m.person_id, {CONCEPTS["cyanocobalamin"][0]},
+            CAST(m.measurement_date + CAST(floor({u(15, "m.person_id")} * 150) AS INTEGER) AS DATE),
+            CAST(m.measurement_date + CAST(floor({u(15, "m.person_id")} * 150) + 29 AS INTEGER) AS DATE), 30,
+            'cyanocobalamin 1000 MCG/ML Injectable Solution'
+          FROM measurement m WHERE m.measurement_id = m.person_id * 64 AND {u(16, "m.person_id")} < {pv["treated_after_test"]}""")
+        con.execute(f"""CREATE TEMP TABLE condition_occurrence AS
+          SELECT person_id * 64 AS condition_occurrence_id, person_id, {CONCEPTS["neuropathy_t2dm"][0]} AS condition_concept_id,
+            CAST({a} - CAST(floor({u(17)} * 2000) AS INTEGER) AS DATE) AS condition_start_date, 'neuropathy due to type 2 diabetes' AS condition_source_value
+          FROM people WHERE {u(18)} < {pv["neuropathy"]}
+          UNION ALL
+          SELECT person_id * 64 + 1, person_id, {CONCEPTS["paraesthesia"][0]},
+            CAST({a} - CAST(floor({u(19)} * 700) AS INTEGER) AS DATE), 'paresthesia'
+          FROM people WHERE {u(21)} < {pv["paraesthesia"]}
+          UNION ALL
+          SELECT p.person_id * 64 + 8 + r.j, p.person_id, 201826 + r.j,
+            CAST({a} - CAST(floor({u(22, "p.person_id * 16 + r.j")} * 3000) AS INTEGER) AS DATE), 'other condition recorded at a visit'
+          FROM people p, range(0, 3) r(j)""")
+        con.execute(f"""CREATE TEMP TABLE observation AS
+          SELECT person_id * 64 AS observation_id, person_id, {CONCEPTS["vegan"][0]} AS observation_concept_id,
+            CAST({a} - CAST(floor({u(23)} * 1500) AS INTEGER) AS DATE) AS observation_date,
+            CAST(NULL AS BIGINT) AS value_as_concept_id, 'diet: vegan' AS observation_source_value
+          FROM people WHERE {u(24)} < {pv["vegan"]}
+          UNION ALL
+          SELECT p.person_id * 64 + 8 + r.j, p.person_id, 40770471 + r.j,
+            CAST({a} - CAST(floor({u(25, "p.person_id * 16 + r.j")} * 2000) AS INTEGER) AS DATE), NULL, 'social history item'
+          FROM people p, range(0, 2) r(j)""")
+        if planted:
+            _insert_planted(con, as_of)
+
+    n_random = max(0, patients - len(PLANTED))
+    chunks = [
+        (FIRST_RANDOM_ID + k, min(FIRST_RANDOM_ID + n_random, FIRST_RANDOM_ID + k + CHUNK))
+        for k in range(0, max(n_random, 1), CHUNK)
+    ]
+    counts = {table: 0 for table, _ in tables}
+    for index, (first, last) in enumerate(chunks):
+        build(first, last, planted=index == 0)
+        for table, order in tables:
+            target = (
+                out / f"{table}.parquet"
+                if len(chunks) == 1
+                else out / table / f"part-{index:04d}.parquet"
+            )
+            target.parent.mkdir(parents=True, exist_ok=True)
+            con.execute(
+                f"COPY (SELECT * FROM {table} ORDER BY {order}) TO '{target}' (FORMAT parquet)"
+            )
+            counts[table] += int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+            con.execute(f"DROP TABLE {table}")
+        con.execute("DROP TABLE people")
     con.close()
     return counts
 
@@ -425,7 +446,8 @@ def render_fhir(omop_dir: Path, out: Path) -> dict[str, int]:
     )
 
     def src(table: str) -> str:
-        return f"read_parquet('{omop_dir / table}.parquet')"
+        single = omop_dir / f"{table}.parquet"
+        return f"read_parquet('{single if single.exists() else omop_dir / table / '*.parquet'}')"
 
     queries = {
         "Patient": f"""SELECT 'Patient' AS resourceType, CAST(p.person_id AS VARCHAR) AS id,
