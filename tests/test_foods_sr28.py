@@ -14,7 +14,7 @@ import pytest
 from b12pain.foods import FoodDatabase, ImportReport
 from b12pain.foods.starter import starter_foods
 
-pytestmark = pytest.mark.xdist_group("sr28")
+pytestmark = [pytest.mark.sr28, pytest.mark.xdist_group("sr28")]
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +93,7 @@ def test_sr28_keeps_group_nutrients_added_b12_and_portions(sr28_db: FoodDatabase
         ("beef liver", "liver"),
         ("spinach", "Spinach, raw"),
         ("chese", "Cheese"),
+        ("chick", "Chicken"),
     ],
 )
 def test_sr28_ranking_puts_the_plain_food_first(

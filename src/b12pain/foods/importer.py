@@ -85,8 +85,7 @@ def import_dataset(conn: sqlite3.Connection, dataset: Dataset) -> ImportReport:
         with_b12 = conn.execute(
             f"SELECT count(*) FROM food WHERE {scope} AND b12_ug IS NOT NULL", params
         ).fetchone()[0]
-        update_shadowing(conn)
-        schema.rebuild_indexes(conn)
+        schema.finish(conn)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -102,18 +101,6 @@ def import_dataset(conn: sqlite3.Connection, dataset: Dataset) -> ImportReport:
         foods_with_b12=with_b12,
         skipped=dataset.skipped.report(),
         seconds=round(time.perf_counter() - started, 3),
-    )
-
-
-def update_shadowing(conn: sqlite3.Connection) -> None:
-    """Hide starter foods once an imported source holds the same USDA record; mark staples."""
-    conn.execute(
-        "UPDATE food SET staple = coalesce(source != 'starter' AND ndb_number IN"
-        " (SELECT ndb_number FROM food WHERE source = 'starter' AND ndb_number IS NOT NULL), 0)"
-    )
-    conn.execute(
-        "UPDATE food SET shadowed = coalesce(source = 'starter' AND ndb_number IN"
-        " (SELECT ndb_number FROM food WHERE source != 'starter' AND ndb_number IS NOT NULL), 0)"
     )
 
 

@@ -1,21 +1,22 @@
-"""The food database's SQLite schema: foods, nutrients per 100 g, portions, and two FTS5 indexes.
+"""The food database's SQLite schema: foods, nutrients per 100 g, portions, full-text indexes.
 
-`food_fts` (unicode61 words, BM25) answers normal and prefix queries; `food_trigram` (trigram
-tokenizer) is the typo fallback. Both are external-content indexes over `food`, rebuilt after
-each import. `head` is the first comma-separated part of the description ("Milk" in "Milk,
-whole, …"), indexed with a high weight so the plain food ranks first. `shadowed` hides a starter
-row once an import holds the same USDA record; `staple` marks the imported record a starter row
-names (the plain form of a common food), which search ranks first among equals.
+`food_fts` (unicode61 words) answers word and prefix queries; `term_trigram` indexes the words of
+that index by trigram, to correct typos. After every import `finish` renumbers `food` so the
+plainest foods come first in rowid order (generic before branded, staples first, then fewest
+qualifiers and shortest description): a common word's first matches in rowid order are then
+its plainest foods, so search can take a small candidate pool without ranking every match.
+`head` is the first comma-separated part of the description ("Milk" in "Milk, whole, …").
+`shadowed` hides a starter row once an import holds the same USDA record; `staple` marks the
+imported record a starter row names (the plain form of a common food).
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-DDL = """
-CREATE TABLE IF NOT EXISTS food (
+_FOOD_COLUMNS = """
     rowid INTEGER PRIMARY KEY,
     food_id TEXT NOT NULL UNIQUE,
     source TEXT NOT NULL,
@@ -30,10 +31,26 @@ CREATE TABLE IF NOT EXISTS food (
     citation TEXT,
     shadowed INTEGER NOT NULL DEFAULT 0,
     staple INTEGER NOT NULL DEFAULT 0
-);
+"""
+_COPY = (
+    "food_id, source, data_type, ndb_number, description, head, food_group, common_names,"
+    " b12_ug, b12_added_ug, citation, shadowed, staple"
+)
+_FOOD_INDEXES = """
 CREATE INDEX IF NOT EXISTS food_source ON food(source, data_type);
 CREATE INDEX IF NOT EXISTS food_b12 ON food(b12_ug);
 CREATE INDEX IF NOT EXISTS food_staple ON food(staple) WHERE staple = 1;
+CREATE INDEX IF NOT EXISTS food_ndb ON food(ndb_number) WHERE ndb_number IS NOT NULL;
+"""
+#: Static "plainness" order of rowids (see the module docstring).
+_PLAIN_ORDER = (
+    "data_type LIKE 'branded%', staple = 0, shadowed,"
+    " length(description) - length(replace(description, ',', '')), length(description), food_id"
+)
+
+DDL = f"""
+CREATE TABLE IF NOT EXISTS food ({_FOOD_COLUMNS});
+{_FOOD_INDEXES}
 CREATE TABLE IF NOT EXISTS nutrient (
     number TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -58,9 +75,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS food_fts USING fts5(
     content='food', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2',
     prefix='2 3'
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS food_trigram USING fts5(
-    description, content='food', content_rowid='rowid', tokenize='trigram'
-);
+CREATE VIRTUAL TABLE IF NOT EXISTS food_terms USING fts5vocab(food_fts, 'row');
+CREATE VIRTUAL TABLE IF NOT EXISTS term_trigram USING fts5(term, tokenize='trigram');
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -77,7 +93,27 @@ def connect(path: str) -> sqlite3.Connection:
 
 
 def create(conn: sqlite3.Connection) -> None:
-    """Create the tables if they are missing (idempotent)."""
+    """Create the tables if missing; a database of an older schema is emptied and rebuilt.
+
+    The food database holds only data that can be re-imported (USDA archives, starter table),
+    never anything a person typed, so rebuilding is safe.
+    """
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "meta" in tables:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None or row[0] != str(SCHEMA_VERSION):
+            for name in (
+                "food_terms",
+                "term_trigram",
+                "food_trigram",
+                "food_fts",
+                "meta",
+                "portion",
+                "food_nutrient",
+                "nutrient",
+                "food",
+            ):
+                conn.execute(f"DROP TABLE IF EXISTS {name}")
     conn.executescript(DDL)
     conn.execute(
         "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
@@ -85,10 +121,31 @@ def create(conn: sqlite3.Connection) -> None:
     )
 
 
-def rebuild_indexes(conn: sqlite3.Connection) -> None:
-    """Rebuild both full-text indexes from `food` (inside the caller's transaction)."""
+def finish(conn: sqlite3.Connection) -> None:
+    """After an import (inside its transaction): shadowing, plainness order, search indexes."""
+    conn.execute(
+        "UPDATE food SET staple = coalesce(source != 'starter' AND ndb_number IN"
+        " (SELECT ndb_number FROM food WHERE source = 'starter' AND ndb_number IS NOT NULL), 0)"
+    )
+    conn.execute(
+        "UPDATE food SET shadowed = coalesce(source = 'starter' AND ndb_number IN"
+        " (SELECT ndb_number FROM food WHERE source != 'starter' AND ndb_number IS NOT NULL), 0)"
+    )
+    conn.execute("DROP TABLE IF EXISTS food_sorted")
+    conn.execute(f"CREATE TABLE food_sorted ({_FOOD_COLUMNS})")
+    conn.execute(
+        f"INSERT INTO food_sorted({_COPY}) SELECT {_COPY} FROM food ORDER BY {_PLAIN_ORDER}"
+    )
+    conn.execute("DROP TABLE food")
+    conn.execute("ALTER TABLE food_sorted RENAME TO food")
+    for statement in _FOOD_INDEXES.strip().splitlines():
+        conn.execute(statement)
     conn.execute("INSERT INTO food_fts(food_fts) VALUES ('rebuild')")
-    conn.execute("INSERT INTO food_trigram(food_trigram) VALUES ('rebuild')")
+    conn.execute("DELETE FROM term_trigram")
+    conn.execute(
+        "INSERT INTO term_trigram(term) SELECT term FROM food_terms"
+        " WHERE length(term) >= 3 AND term GLOB '*[a-z]*'"
+    )
 
 
 def head_of(description: str) -> str:

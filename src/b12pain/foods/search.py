@@ -1,17 +1,22 @@
-"""Food search: FTS5 BM25 over head word, description, common names and food group.
+"""Food search: SQLite FTS5 over head word, description, common names and food group.
 
-Order of attempts: whole words; then the last word as a prefix (search as you type); then a
-trigram match for typos. Within the candidates BM25 returns, the plain food is put first: a
-description whose head ("Milk" in "Milk, whole, …") is the query beats one that merely mentions it
-("Candies, milk chocolate"), fewer qualifiers beat more, and generic foods beat branded ones.
+Order of attempts: whole words (singular or plural); then the last word as a prefix (search as
+you type); then each unknown word corrected to the closest indexed word by trigrams (typos).
+Each attempt takes a pool of candidates in rowid order, which `schema.finish` made the order of
+plainness, so a common word costs the same as a rare one; the pool is then ranked in Python: a
+description whose head ("Milk" in "Milk, whole, …") is the query beats one that merely mentions
+it ("Candies, milk chocolate"), staples and generic foods beat others, fewer qualifiers beat
+more, and BM25 (head weighted highest) breaks ties.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 from b12pain.foods.model import SearchHit
@@ -19,7 +24,9 @@ from b12pain.foods.model import SearchHit
 _WORD = re.compile(r"[^\W_]+(?:[.%'][^\W_]+)*%?", re.UNICODE)
 #: Qualifiers that mark the plain, unprocessed form of a food.
 PLAIN_MARKERS = frozenset({"raw", "whole", "fresh", "plain", "fluid", "regular"})
-POOL = 200
+POOL = 300
+#: How alike (difflib ratio) a typed word and an indexed word must be to correct one to the other.
+MIN_SIMILARITY = 0.7
 _BM25 = "bm25(food_fts, 10.0, 3.0, 2.0, 0.5)"
 
 
@@ -76,15 +83,19 @@ def search(
     if not query_words:
         return []
     exact = " AND ".join(_variants(w) for w in query_words)
-    hits = _fts(conn, exact, query_words, filters, prefix=False)
-    if len(hits) < limit:
+    rows = _fts(conn, exact, query_words, filters, prefix=False)
+    if len(rows) < limit:
         typed = " AND ".join([*(_variants(w) for w in query_words[:-1]), f'"{query_words[-1]}"*'])
-        seen = {h.food_id for h in hits}
-        more = _fts(conn, typed, query_words, filters, prefix=True)
-        hits += [h for h in more if h.food_id not in seen]
-    if not hits:
-        hits = _trigram(conn, query_words, filters)
-    return hits[:limit]
+        seen = {r[0] for r in rows}
+        rows += [r for r in _fts(conn, typed, query_words, filters, True) if r[0] not in seen]
+        rows.sort(key=_ranking([singular(w) for w in query_words], True))
+    if rows:
+        return [_hit(r, "words") for r in rows[:limit]]
+    corrected = _corrected(conn, query_words)
+    if not corrected:
+        return []
+    hits = search(conn, " ".join(corrected), limit, filters)
+    return [h.model_copy(update={"matched_by": "similar spelling"}) for h in hits]
 
 
 def _variants(word: str) -> str:
@@ -98,34 +109,17 @@ _COLUMNS = "f.food_id, f.description, f.head, f.food_group, f.data_type, f.b12_u
 
 def _fts(
     conn: sqlite3.Connection, match: str, query_words: list[str], filters: Filters, prefix: bool
-) -> list[SearchHit]:
+) -> list[tuple[Any, ...]]:
+    """Up to `POOL` matches in plainness (rowid) order, then ranked by `_ranking`."""
     where, params = filters.sql()
     rows = conn.execute(
         f"SELECT {_COLUMNS}, {_BM25} AS score, f.staple"
         f" FROM food_fts JOIN food f ON f.rowid = food_fts.rowid"
-        f" WHERE food_fts MATCH ? AND {where} ORDER BY score LIMIT {POOL}",
+        f" WHERE food_fts MATCH ? AND {where} ORDER BY food_fts.rowid LIMIT {POOL}",
         [match, *params],
     ).fetchall()
-    seen = {r[0] for r in rows}
-    rows += [r for r in _staples(conn, query_words, filters, prefix) if r[0] not in seen]
-    rows.sort(key=lambda r: _plainness(r, query_words, prefix))
-    return [_hit(r, "words") for r in rows]
-
-
-def _staples(
-    conn: sqlite3.Connection, query_words: list[str], filters: Filters, prefix: bool
-) -> list[tuple[Any, ...]]:
-    """Staple and starter foods matching the query, which BM25's pool may have missed."""
-    where, params = filters.sql()
-    rows = conn.execute(
-        f"SELECT {_COLUMNS}, 0.0, f.staple FROM food f"
-        f" WHERE (f.staple = 1 OR f.source = 'starter') AND {where}",
-        params,
-    ).fetchall()
-    wanted = [singular(w) for w in query_words]
-    return [
-        r for r in rows if _matches(wanted, [singular(w) for w in words(f"{r[1]} {r[3]}")], prefix)
-    ]
+    rows.sort(key=_ranking([singular(w) for w in query_words], prefix))
+    return rows
 
 
 def _matches(wanted: list[str], found: list[str], prefix: bool) -> bool:
@@ -137,55 +131,62 @@ def _matches(wanted: list[str], found: list[str], prefix: bool) -> bool:
     return True
 
 
-def _plainness(
-    row: tuple[Any, ...], query_words: list[str], prefix: bool
-) -> tuple[int, int, int, int, float, int]:
-    """Sort key: the plain food first (see the module docstring)."""
-    description, head, data_type, bm25 = str(row[1]), str(row[2]), str(row[4]), float(row[7])
-    staple = int(row[8]) if len(row) > 8 else 0
-    wanted = [singular(w) for w in query_words]
-    head_words = [singular(w) for w in words(head)]
-    first_two = [singular(w) for w in words(" ".join(description.split(",")[:2]))]
-    if (len(head_words) == len(wanted) and _matches(wanted, head_words, prefix)) or (
-        staple and _matches(wanted, first_two, prefix)
-    ):
-        tier = 0
-    elif _matches(wanted, head_words, prefix):
-        tier = 1
-    elif head_words and _matches(wanted[:1], head_words[:1], prefix and len(wanted) == 1):
-        tier = 2
-    else:
-        tier = 3
-    parts = [p.strip().lower() for p in description.split(",")]
-    qualifiers = len(parts) - 2 * sum(1 for p in parts if p in PLAIN_MARKERS)
-    branded = 1 if data_type.startswith("branded") else 0
-    return tier, branded, -staple, qualifiers, bm25, len(description)
+@lru_cache(maxsize=65_536)
+def _singular_words(text: str) -> list[str]:
+    return [singular(w) for w in words(text)]
 
 
-def _trigram(conn: sqlite3.Connection, query_words: list[str], filters: Filters) -> list[SearchHit]:
-    grams = sorted({w[i : i + 3] for w in query_words if len(w) >= 3 for i in range(len(w) - 2)})
-    if not grams:
-        return []
-    match = " OR ".join(f'"{g}"' for g in grams)
-    where, params = filters.sql()
-    rows = conn.execute(
-        "SELECT f.food_id, f.description, f.head, f.food_group, f.data_type, f.b12_ug,"
-        " f.b12_added_ug, bm25(food_trigram) AS score, f.staple"
-        " FROM food_trigram JOIN food f ON f.rowid = food_trigram.rowid"
-        f" WHERE food_trigram MATCH ? AND {where} ORDER BY score LIMIT {POOL}",
-        [match, *params],
-    ).fetchall()
+def _ranking(
+    wanted: list[str], prefix: bool
+) -> Callable[[tuple[Any, ...]], tuple[int, int, int, int, float, int]]:
+    """Sort key of a candidate row: the plain food first (see the module docstring)."""
 
-    def similarity(row: tuple[Any, ...]) -> float:
-        """Mean over query words of the best spelling match among the description's words."""
-        found = words(str(row[1])) or [""]
-        best = [max(SequenceMatcher(None, w, f).ratio() for f in found) for w in query_words]
-        return sum(best) / len(best)
+    def key(row: tuple[Any, ...]) -> tuple[int, int, int, int, float, int]:
+        description, head, data_type = str(row[1]), str(row[2]), str(row[4])
+        staple = int(row[8])
+        head_words = _singular_words(head.lower())
+        if (len(head_words) == len(wanted) and _matches(wanted, head_words, prefix)) or (
+            staple
+            and _matches(
+                wanted, _singular_words(",".join(description.lower().split(",")[:2])), prefix
+            )
+        ):
+            tier = 0
+        elif _matches(wanted, head_words, prefix):
+            tier = 1
+        elif head_words and _matches(wanted[:1], head_words[:1], prefix and len(wanted) == 1):
+            tier = 2
+        else:
+            tier = 3
+        parts = description.lower().split(",")
+        qualifiers = len(parts) - 2 * sum(1 for p in parts if p.strip() in PLAIN_MARKERS)
+        branded = 1 if data_type.startswith("branded") else 0
+        return tier, branded, -staple, qualifiers, float(row[7]), len(description)
 
-    scored = [(similarity(r), r) for r in rows]
-    scored = [s for s in scored if s[0] >= 0.6]
-    scored.sort(key=lambda s: (-round(s[0], 1), _plainness(s[1], query_words, False)))
-    return [_hit(r, "similar spelling") for _, r in scored]
+    return key
+
+
+def _corrected(conn: sqlite3.Connection, query_words: list[str]) -> list[str] | None:
+    """The query with each unknown word replaced by the closest indexed word; None if no change."""
+    corrected, changed = [], False
+    for word in query_words:
+        known = conn.execute("SELECT 1 FROM food_terms WHERE term = ?", (word,)).fetchone()
+        if known or len(word) < 3 or not word.isalpha():
+            corrected.append(word)
+            continue
+        grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
+        candidates = conn.execute(
+            "SELECT term FROM term_trigram WHERE term_trigram MATCH ?"
+            " ORDER BY bm25(term_trigram) LIMIT 40",
+            (" OR ".join(f'"{g}"' for g in grams),),
+        ).fetchall()
+        scored = [(SequenceMatcher(None, word, str(c[0])).ratio(), str(c[0])) for c in candidates]
+        best = max(scored, default=(0.0, ""))
+        if best[0] < MIN_SIMILARITY:
+            return None
+        corrected.append(best[1])
+        changed = True
+    return corrected if changed else None
 
 
 def _hit(row: tuple[object, ...], how: str) -> SearchHit:

@@ -55,8 +55,6 @@ def load_starter(conn: sqlite3.Connection) -> None:
     row = conn.execute("SELECT value FROM meta WHERE key = 'starter_version'").fetchone()
     if row and row[0] == version():
         return
-    from b12pain.foods.importer import update_shadowing
-
     conn.execute("BEGIN IMMEDIATE")
     try:
         old = "SELECT food_id FROM food WHERE source = 'starter'"
@@ -98,8 +96,7 @@ def load_starter(conn: sqlite3.Connection) -> None:
                     "INSERT INTO portion(food_id, seq, amount, unit, grams) VALUES (?, ?, ?, ?, ?)",
                     (fid, seq, amount, unit, grams),
                 )
-        update_shadowing(conn)
-        schema.rebuild_indexes(conn)
+        schema.finish(conn)
         conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('starter_version', ?)", (version(),)
         )
