@@ -16,7 +16,7 @@ def daily_pain(readings: Iterable[PainReading]) -> dict[dt.date, float]:
     by_day: dict[dt.date, list[int]] = defaultdict(list)
     for reading in readings:
         by_day[reading.day].append(reading.nrs)
-    return {day: fmean(values) for day, values in sorted(by_day.items())}
+    return {day: sum(values) / len(values) for day, values in sorted(by_day.items())}
 
 
 def week_start(day: dt.date) -> dt.date:

@@ -17,13 +17,20 @@ from b12pain.insights.series import (
     Series,
 )
 from b12pain.journal import tables as t
-from b12pain.journal.store import Journal, local_day
+from b12pain.journal.store import Journal
 
 _E = t.EntryRow
 
 
+_OFFSETS: dict[int, dt.timedelta] = {}
+
+
 def _day(recorded_at: dt.datetime, offset: int) -> dt.date:
-    return local_day(recorded_at, offset)
+    """Local day; the same as `local_day`, with the offset's timedelta cached (hot loop)."""
+    shift = _OFFSETS.get(offset)
+    if shift is None:
+        shift = _OFFSETS[offset] = dt.timedelta(minutes=offset)
+    return (recorded_at + shift).date()
 
 
 def read_series(journal: Journal) -> Series:
@@ -34,33 +41,33 @@ def read_series(journal: Journal) -> Series:
             PainReading(_day(at, off), nrs)
             for at, off, nrs in conn.execute(
                 sa.select(*base, t.PainEntryRow.nrs).join(t.PainEntryRow).order_by(_E.recorded_at)
-            )
+            ).all()
         )
         doses = tuple(
             DoseReading(_day(at, off), status)
             for at, off, status in conn.execute(
                 sa.select(*base, t.DoseEventRow.status).join(t.DoseEventRow)
-            )
+            ).all()
         )
         factors = tuple(
             FactorReading(_day(at, off), factor, amount)
             for at, off, factor, amount in conn.execute(
                 sa.select(*base, t.LifestyleRow.factor, t.LifestyleRow.amount).join(t.LifestyleRow)
-            )
+            ).all()
         )
         lab = t.LabResultRow
         labs = tuple(
             LabReading(taken_on or _day(at, off), test, value, unit)
             for at, off, test, value, unit, taken_on in conn.execute(
                 sa.select(*base, lab.test, lab.value, lab.unit, lab.taken_on).join(lab)
-            )
+            ).all()
         )
         food = t.FoodEntryRow
         foods = tuple(
             FoodReading(_day(at, off), food_id, description, grams, b12)
             for at, off, food_id, description, grams, b12 in conn.execute(
                 sa.select(*base, food.food_id, food.description, food.grams, food.b12_ug).join(food)
-            )
+            ).all()
         )
         first_plan = conn.execute(sa.select(sa.func.min(t.SupplementPlanRow.starts_on))).scalar()
     first_taken = min((d.day for d in doses if d.status in ("taken", "late")), default=None)
