@@ -24,7 +24,7 @@ from b12pain.foods.model import SearchHit
 _WORD = re.compile(r"[^\W_]+(?:[.%'][^\W_]+)*%?", re.UNICODE)
 #: Qualifiers that mark the plain, unprocessed form of a food.
 PLAIN_MARKERS = frozenset({"raw", "whole", "fresh", "plain", "fluid", "regular"})
-POOL = 300
+POOL = 200
 #: How alike (difflib ratio) a typed word and an indexed word must be to correct one to the other.
 MIN_SIMILARITY = 0.7
 _BM25 = "bm25(food_fts, 10.0, 3.0, 2.0, 0.5)"
