@@ -62,6 +62,9 @@ class Engine(Protocol):
     def has_table(self, name: str) -> bool:
         """True when `name` has been registered."""
 
+    def columns(self, name: str) -> list[str]:
+        """The column names of a registered table."""
+
     def scalar(self, sql: str) -> Any:
         """The single value a query returns."""
 
@@ -107,6 +110,9 @@ class DuckDBEngine:
 
     def has_table(self, name: str) -> bool:
         return name in self._tables
+
+    def columns(self, name: str) -> list[str]:
+        return list(self.con.sql(f"SELECT * FROM {name} LIMIT 0").columns)
 
     def scalar(self, sql: str) -> Any:
         rows = self.con.execute(sql).fetchall()
@@ -173,6 +179,9 @@ class SparkEngine:
 
     def has_table(self, name: str) -> bool:
         return name in self._tables
+
+    def columns(self, name: str) -> list[str]:
+        return list(self.spark.table(name).columns)
 
     def scalar(self, sql: str) -> Any:
         return self.spark.sql(sql).collect()[0][0]

@@ -31,6 +31,19 @@ TABLES = (
 )
 REQUIRED = ("person", "observation_period")
 
+#: Columns the views read that CDM 5.3/5.4 allows to be absent or that some ETLs leave out;
+#: a missing one reads as NULL.
+OPTIONAL_COLUMNS = {
+    "person": {"month_of_birth": "INT", "day_of_birth": "INT"},
+    "drug_exposure": {"drug_exposure_end_date": "DATE", "days_supply": "INT"},
+    "measurement": {
+        "value_as_number": "DOUBLE",
+        "unit_concept_id": "BIGINT",
+        "unit_source_value": "STRING",
+    },
+    "observation": {"value_as_concept_id": "BIGINT"},
+}
+
 #: OMOP unit concept ids whose UCUM code is known without a vocabulary (population-design §1.1).
 UNIT_HINTS = {8845: "pg/mL", 8729: "pmol/L"}
 
@@ -139,7 +152,16 @@ def canonical_views(
 ) -> bool:
     """Register the OMOP tables and define the canonical views; return True if a vocabulary exists."""
     for table, paths in tables.items():
-        engine.register_parquet(f"omop_{table}", paths)
+        engine.register_parquet(f"omop_{table}_raw", paths)
+        present = {c.lower() for c in engine.columns(f"omop_{table}_raw")}
+        missing = [
+            f"CAST(NULL AS {kind}) AS {column}"
+            for column, kind in OPTIONAL_COLUMNS.get(table, {}).items()
+            if column not in present
+        ]
+        engine.create_view(
+            f"omop_{table}", f"SELECT {', '.join(['*', *missing])} FROM omop_{table}_raw"
+        )
     d: Dialect = engine.dialect
     has = set(tables)
     has_vocabulary = "concept" in has and "concept_ancestor" in has

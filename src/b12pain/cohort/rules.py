@@ -90,7 +90,10 @@ class Rule(_Strict):
     reason: str
     #: Which `clinical.assess` output this rule corresponds to (docs/cohort.md, agreement test).
     maps_to: Literal[
-        "testing.recommended", "testing.monitoring_suggested", "labs.deficiency_confirmed"
+        "testing.recommended",
+        "testing.indicated",
+        "testing.monitoring_suggested",
+        "labs.deficiency_confirmed",
     ]
     evidence: tuple[str, ...] = Field(min_length=1)
     include: Primitive
