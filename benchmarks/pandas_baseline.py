@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from b12pain.knowledge import load
-from b12pain.knowledge.schema.cohort import CohortParameter, ConceptSet
+from b12pain.knowledge.schema.cohort import ConceptSet
 
 SITE_DIET_CONCEPTS = {2000000001}
 
@@ -24,7 +24,7 @@ def _ids(set_id: str) -> set[int]:
 
 
 def _param(entry_id: str) -> int:
-    return load().typed(entry_id, CohortParameter).value
+    return int(load().get(entry_id).value)  # type: ignore[attr-defined]
 
 
 def _table(omop: Path, name: str) -> pd.DataFrame:
@@ -66,7 +66,7 @@ def screen_pandas(omop: Path, as_of: dt.date) -> pd.DataFrame:
             day=persons.day_of_birth.fillna(1),
         )
     )
-    min_age = _param("cohort.min_age")
+    min_age = _param("param.min_age_years")
     adult = set(persons.person_id[born <= a - pd.DateOffset(years=min_age)])
     start = pd.to_datetime(periods.observation_period_start_date)
     end = pd.to_datetime(periods.observation_period_end_date)

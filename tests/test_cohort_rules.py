@@ -49,7 +49,7 @@ def test_rule_with_unknown_knowledge_is_refused_naming_file_and_id(tmp_path: Pat
 def test_rule_with_two_primitives_in_one_node_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "two.yaml"
     path.write_text(
-        "id: x.y\nversion: 1\ntitle: t\nreason: r\nmaps_to: testing.recommended\nevidence: [cohort.min_age]\n"
+        "id: x.y\nversion: 1\ntitle: t\nreason: r\nmaps_to: testing.recommended\nevidence: [param.min_age_years]\n"
         "include: {condition: {concept_sets: [concept_set.ppi]}, observation: {concept_sets: [concept_set.ppi]}}\n"
     )
     with pytest.raises(InputError) as err:

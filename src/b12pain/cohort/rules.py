@@ -1,6 +1,6 @@
 """Screening rules as data: YAML files in `cohort/rules/`, validated, every number a knowledge id.
 
-A rule has a population (everyone aged `cohort.min_age`+, alive and under observation at the
+A rule has a population (everyone aged `param.min_age_years`+, alive and under observation at the
 as-of date), an `include` tree (`all` / `any` of primitives), `exclude` primitives (none may hold)
 and optionally `not_followed_by` (no such exposure within N days after the index date). The
 primitives are `exposure`, `condition`, `observation` and `measurement`; that small fixed set is
@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from b12pain.errors import InputError, Problem, problems_from_pydantic
 from b12pain.knowledge import KnowledgeBase, load
-from b12pain.knowledge.schema.cohort import CohortParameter, ConceptSet
+from b12pain.knowledge.schema.cohort import ConceptSet
 
 RULES_DIR = Path(str(resources.files("b12pain.cohort") / "rules"))
 
@@ -133,10 +133,14 @@ class Rule(_Strict):
 
 
 def parameter(kb: KnowledgeBase, value: Number) -> int:
-    """Resolve a number: a literal int, or the value of a `cohort_parameter` knowledge entry."""
+    """Resolve a number: a literal int, or the `value` of a knowledge entry (a `cohort_parameter`,
+    or a clinical `parameter` such as `param.min_age_years`)."""
     if isinstance(value, int):
         return value
-    return kb.typed(value, CohortParameter).value
+    number = getattr(kb.get(value), "value", None)
+    if not isinstance(number, int | float):
+        raise TypeError(f"knowledge entry {value!r} has no numeric value")
+    return int(number)
 
 
 def missing_knowledge(rule: Rule, kb: KnowledgeBase, where: str = "rule") -> list[Problem]:
@@ -154,9 +158,10 @@ def missing_knowledge(rule: Rule, kb: KnowledgeBase, where: str = "rule") -> lis
             )
     for number in _numbers(rule):
         if isinstance(number, str) and (
-            number not in kb.entries or not isinstance(kb.get(number), CohortParameter)
+            number not in kb.entries
+            or not isinstance(getattr(kb.get(number), "value", None), int | float)
         ):
-            problems.append(Problem(where, number, "not a cohort_parameter knowledge entry"))
+            problems.append(Problem(where, number, "not a knowledge entry with a numeric value"))
     return problems
 
 

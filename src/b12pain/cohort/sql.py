@@ -243,9 +243,9 @@ def b12_test_sets(sets: ConceptSets) -> tuple[str, ...]:
 
 
 def population_sql(kb: KnowledgeBase, as_of: dt.date) -> str:
-    """People aged `cohort.min_age`+, alive and under observation at `as_of` (one row each)."""
+    """People aged `param.min_age_years`+, alive and under observation at `as_of` (one row each)."""
     asof = date_literal(as_of)
-    born_by = date_literal(years_before(as_of, parameter(kb, "cohort.min_age")))
+    born_by = date_literal(years_before(as_of, parameter(kb, "param.min_age_years")))
     return f"""SELECT DISTINCT p.person_id FROM persons p
   WHERE p.birth_date <= {born_by} AND (p.death_date IS NULL OR p.death_date > {asof})
     AND EXISTS (SELECT 1 FROM coverage v WHERE v.person_id = p.person_id
