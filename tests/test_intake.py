@@ -275,3 +275,10 @@ def test_no_dose_is_ever_suggested() -> None:
         assert not re.search(r"\d\s*(mg|mcg)\b", note.text)
     for suggestion in report.suggestions:
         assert "supplement" not in suggestion.text.lower()
+
+
+@pytest.mark.parametrize("days", [0, 367])
+def test_days_out_of_range_is_refused(days: int) -> None:
+    with pytest.raises(InputError) as caught:
+        summarise_intake([item(1.0)], target_for(40), days=days)
+    assert caught.value.problems[0].field == "days"
