@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from b12pain.knowledge import Citation, KnowledgeBase, load
 from b12pain.knowledge.schema.clinical import (
@@ -50,7 +50,7 @@ def _synonym_map(entries: Iterable[Symptom | Condition | Medicine]) -> dict[str,
     return mapping
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Catalogue:
     """Everything `clinical` reads from knowledge, keyed for constant-time access."""
 
@@ -67,10 +67,13 @@ class Catalogue:
     lab_tests: dict[str, LabTestInfo]
     risk_factors: tuple[RiskFactor, ...]
     risk_by_match: dict[tuple[str, str], RiskFactor]
+    risk_by_id: dict[str, RiskFactor]
     test_rules: dict[str, TestRule]
     regimens: dict[str, Regimen]
     follow_up: dict[str, FollowUp]
     red_flags: tuple[RedFlagRule, ...]
+    red_flag_symptoms: frozenset[str]
+    red_flags_by_symptom: dict[str, tuple[RedFlagRule, ...]]
     pain_types: dict[str, PainTypeInfo]
     plan_items: tuple[PlanItem, ...]
     tiers: tuple[DosageTier, ...]
@@ -83,15 +86,24 @@ class Catalogue:
 
     def cite(self, *entry_ids: str) -> tuple[Citation, ...]:
         """The citations of several entries, in order, without repeats."""
-        seen: dict[Citation, None] = {}
-        for entry_id in entry_ids:
-            for citation in self.kb.get(entry_id).citations:
-                seen.setdefault(citation, None)
-        return tuple(seen)
+        return _cite(self, entry_ids)
+
+    def risk_factor(self, risk_id: str) -> RiskFactor:
+        """The risk factor with this id."""
+        return self.risk_by_id[risk_id]
 
     def parameter(self, parameter_id: str) -> float:
         """The value of a cited parameter."""
         return self.parameters[parameter_id].value
+
+
+@lru_cache(maxsize=4096)
+def _cite(cat: Catalogue, entry_ids: tuple[str, ...]) -> tuple[Citation, ...]:
+    seen: dict[Citation, None] = {}
+    for entry_id in entry_ids:
+        for citation in cat.kb.get(entry_id).citations:
+            seen.setdefault(citation, None)
+    return tuple(seen)
 
 
 @cache
@@ -109,6 +121,7 @@ def build_catalogue(kb: KnowledgeBase) -> Catalogue:
     for limit in kb.of_kind("lab_limit", LabLimit):
         limits.setdefault(limit.analyte, []).append(limit)
     risk_factors = tuple(kb.of_kind("risk_factor", RiskFactor))
+    red_flags = tuple(kb.of_kind("red_flag", RedFlagRule))
     risk_by_match: dict[tuple[str, str], RiskFactor] = {
         (r.category, m): r for r in risk_factors for m in r.matches
     }
@@ -126,10 +139,15 @@ def build_catalogue(kb: KnowledgeBase) -> Catalogue:
         lab_tests={t.id: t for t in kb.of_kind("lab_test", LabTestInfo)},
         risk_factors=risk_factors,
         risk_by_match=risk_by_match,
+        risk_by_id={r.id: r for r in risk_factors},
         test_rules={r.id: r for r in kb.of_kind("test_rule", TestRule)},
         regimens={r.id: r for r in kb.of_kind("regimen", Regimen)},
         follow_up={f.id: f for f in kb.of_kind("follow_up", FollowUp)},
-        red_flags=tuple(kb.of_kind("red_flag", RedFlagRule)),
+        red_flags=red_flags,
+        red_flag_symptoms=frozenset(s for rule in red_flags for s in rule.any_of),
+        red_flags_by_symptom={
+            s: tuple(r for r in red_flags if s in r.any_of) for r0 in red_flags for s in r0.any_of
+        },
         pain_types={
             p.id.removeprefix("pain_type."): p for p in kb.of_kind("pain_type", PainTypeInfo)
         },

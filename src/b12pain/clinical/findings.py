@@ -8,6 +8,7 @@ evidence is. `evidence` labels how directly the sources were read (§0.1).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from b12pain.clinical.catalogue import Catalogue
 from b12pain.clinical.result import Evidence, Finding, LabReading, Severity
@@ -45,6 +46,7 @@ def make(
     )
 
 
+@lru_cache(maxsize=1024)
 def from_note(code: str, note_id: str, severity: Severity, cat: Catalogue) -> Finding:
     """A finding worded by a knowledge note."""
     note = cat.note(note_id)
@@ -58,6 +60,7 @@ def from_note(code: str, note_id: str, severity: Severity, cat: Catalogue) -> Fi
     )
 
 
+@lru_cache(maxsize=1024)
 def from_test_rule(code: str, rule_id: str, severity: Severity, cat: Catalogue) -> Finding:
     """A finding worded by a testing rule (§A.1-A.4)."""
     rule = cat.test_rules[rule_id]
@@ -91,6 +94,7 @@ _RANGE_WORDS = {
 }
 
 
+@lru_cache(maxsize=16384)
 def lab_finding(reading: LabReading, cat: Catalogue) -> Finding:
     """One lab reading in plain and clinician words."""
     info = cat.lab_tests[reading.test]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.profile import LabResult, Profile
@@ -88,7 +89,11 @@ def band_for(value: float, deficiency_below: float, unlikely_above: float) -> Ba
 
 def read_lab(lab: LabResult, context: LabContext, cat: Catalogue | None = None) -> LabReading:
     """One result read against its band, with next tests, caveat flags and citations."""
-    cat = cat or catalogue()
+    return _read_lab(lab, context, cat or catalogue())
+
+
+@lru_cache(maxsize=16384)
+def _read_lab(lab: LabResult, context: LabContext, cat: Catalogue) -> LabReading:
     measured = classification_value(lab.test, lab.value, lab.unit, cat)
     citations: list[Citation] = [*cat.kb.get(lab.test).citations, *measured.citations]
     flags: list[str] = []

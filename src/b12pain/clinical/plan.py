@@ -8,6 +8,7 @@ instruction: the plan prepares a conversation with a clinician.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.result import Finding, PlanPoint
@@ -15,8 +16,11 @@ from b12pain.clinical.result import Finding, PlanPoint
 
 def plan_for(pain_types: Iterable[str], cat: Catalogue | None = None) -> tuple[PlanPoint, ...]:
     """Plan points for a person's pain types (lifestyle first, then medical)."""
-    cat = cat or catalogue()
-    types = set(pain_types)
+    return _plan(frozenset(pain_types), cat or catalogue())
+
+
+@lru_cache(maxsize=512)
+def _plan(types: frozenset[str], cat: Catalogue) -> tuple[PlanPoint, ...]:
     if not types:
         return ()
     points = [
@@ -38,9 +42,13 @@ def pain_type_findings(
     pain_types: Iterable[str], cat: Catalogue | None = None
 ) -> tuple[Finding, ...]:
     """What the seed claims and what the evidence says, for each of the person's pain types."""
-    cat = cat or catalogue()
+    return _pain_type_findings(tuple(dict.fromkeys(pain_types)), cat or catalogue())
+
+
+@lru_cache(maxsize=512)
+def _pain_type_findings(pain_types: tuple[str, ...], cat: Catalogue) -> tuple[Finding, ...]:
     findings = []
-    for pain_type in dict.fromkeys(pain_types):
+    for pain_type in pain_types:
         info = cat.pain_types.get(pain_type)
         if info is None:
             continue

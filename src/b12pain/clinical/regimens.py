@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from functools import lru_cache
 
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.result import ScheduledDose, TierComparison, Treatment
@@ -172,8 +173,24 @@ def treatment_for(
     extra_notes: tuple[str, ...] = (),
     cat: Catalogue | None = None,
 ) -> Treatment:
-    """The cited treatment for a likely cause and neurological involvement, with its schedule."""
-    cat = cat or catalogue()
+    """The cited treatment for a likely cause and neurological involvement, with its schedule.
+
+    Memoised: the same inputs always give the same (immutable) treatment.
+    """
+    return _treatment(
+        cause, neurological, start, pregnant_or_breastfeeding, extra_notes, cat or catalogue()
+    )
+
+
+@lru_cache(maxsize=4096)
+def _treatment(
+    cause: str | None,
+    neurological: bool,
+    start: dt.date,
+    pregnant_or_breastfeeding: bool,
+    extra_notes: tuple[str, ...],
+    cat: Catalogue,
+) -> Treatment:
     regimen_id, alternatives = choose_regimen(cause, neurological)
     regimen = cat.regimens[regimen_id]
     f1 = cat.follow_up["follow_up.f1"]

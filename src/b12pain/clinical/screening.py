@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.profile import Profile
@@ -94,34 +95,56 @@ def screen(
     """Whether a B12 test is indicated for this person, which tests, and the reasons with citations."""
     cat = cat or catalogue()
     risks = risks or risk_profile(profile, cat)
-    if profile.age < cat.parameter("param.min_age_years"):
+    return _testing(
+        profile.age >= cat.parameter("param.min_age_years"),
+        risks.t1_symptoms,
+        tuple(f.id for f in risks.factors),
+        risks.on_metformin,
+        first_tests(profile),
+        _first_test_rules(profile),
+        cat,
+    )
+
+
+@lru_cache(maxsize=8192)
+def _testing(
+    adult: bool,
+    t1_symptoms: tuple[str, ...],
+    factor_ids: tuple[str, ...],
+    on_metformin: bool,
+    tests_first: tuple[str, ...],
+    test_rules: tuple[str, ...],
+    cat: Catalogue,
+) -> Testing:
+    if not adult:
         rule = cat.test_rules["test.out_of_scope"]
         return Testing(status="out_of_scope", reasons=(rule.plain,), citations=rule.citations)
     status: TestingStatus
-    if risks.t1_symptoms and risks.factors:
+    if t1_symptoms and factor_ids:
         status, rule_id = "recommended", "test.t1"
-    elif risks.t1_symptoms:
+    elif t1_symptoms:
         status, rule_id = "clinician_judgement", "test.symptom_only"
     else:
         status, rule_id = "not_indicated", "test.risk_only"
     rule_ids = [rule_id]
     reasons = [cat.test_rules[rule_id].plain]
-    if risks.t1_symptoms:
-        names = ", ".join(cat.symptoms[s].plain for s in risks.t1_symptoms)
+    if t1_symptoms:
+        names = ", ".join(cat.symptoms[s].plain for s in t1_symptoms)
         reasons.append(f"Symptoms: {names}.")
-    if risks.factors:
-        reasons.append(f"Risk factors: {', '.join(f.plain for f in risks.factors)}.")
+    if factor_ids:
+        plain = ", ".join(cat.risk_factor(f).plain for f in factor_ids)
+        reasons.append(f"Risk factors: {plain}.")
     tests: tuple[str, ...] = ()
     if status != "not_indicated":
-        tests = first_tests(profile)
-        rule_ids.extend(_first_test_rules(profile))
-    monitoring = risks.on_metformin
+        tests = tests_first
+        rule_ids.extend(test_rules)
+    monitoring = on_metformin
     if monitoring:
         rule_ids.append("test.metformin_monitoring")
         reasons.append(cat.test_rules["test.metformin_monitoring"].plain)
         if not tests:
             tests = ("total_b12",)
-    citations = cat.cite(*rule_ids, *(f.id for f in risks.factors))
+    citations = cat.cite(*rule_ids, *factor_ids)
     return Testing(
         status=status,
         monitoring_suggested=monitoring,

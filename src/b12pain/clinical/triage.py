@@ -36,8 +36,14 @@ def red_flags(
 ) -> tuple[RedFlag, ...]:
     """Every red flag the profile raises, emergencies first (stable in knowledge order)."""
     cat = cat or catalogue()
+    if cat.red_flag_symptoms.isdisjoint(profile.symptoms):
+        return ()
+    candidates: dict[str, RedFlagRule] = {}
+    for symptom in profile.symptoms:
+        for rule in cat.red_flags_by_symptom.get(symptom, ()):
+            candidates[rule.id] = rule
     found: list[RedFlag] = []
-    for rule in cat.red_flags:
+    for rule in sorted(candidates.values(), key=cat.red_flags.index):
         present = _applies(rule, profile, deficiency_confirmed)
         if present:
             found.append(
