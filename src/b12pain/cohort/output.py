@@ -142,7 +142,11 @@ def write_groups(groups: dict[str, dict[str, Any]], folder: Path) -> list[Path]:
     for rule_id, group in groups.items():
         path = folder / f"{rule_id}.Group.json"
         text = json.dumps(group, indent=1)
-        _atomic(path, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
+
+        def write(tmp: Path, text: str = text) -> None:
+            tmp.write_text(text, encoding="utf-8")
+
+        _atomic(path, write)
         written.append(path)
     return written
 

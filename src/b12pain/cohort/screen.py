@@ -34,6 +34,7 @@ from b12pain.cohort.sql import (
 )
 from b12pain.errors import InputError
 from b12pain.knowledge import load
+from b12pain.knowledge.schema.cohort import ConceptSet
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -91,7 +92,7 @@ def parse_concept_set_option(values: list[str]) -> dict[str, SiteConceptSet]:
                 "expected ID=PATH, e.g. concept_set.diet_vegan_vegetarian=diet.json",
             )
         if set_id not in kb.entries or kb.get(set_id).kind != "concept_set":
-            known = ", ".join(e.id for e in kb.of_kind("concept_set"))
+            known = ", ".join(entry.id for entry in kb.of_kind("concept_set", ConceptSet))
             raise InputError.single("--concept-set", set_id, f"unknown concept set; one of {known}")
         sets[set_id] = read_site_set(set_id, Path(path))
     return sets

@@ -211,7 +211,9 @@ PLANTED_TRUTH: dict[int, set[str]] = {
 
 
 def _planted_rows(as_of: dt.date) -> dict[str, list[tuple[Any, ...]]]:
-    day = lambda offset: as_of + dt.timedelta(days=offset)  # noqa: E731
+    def day(offset: int) -> dt.date:
+        return as_of + dt.timedelta(days=offset)
+
     rows: dict[str, list[tuple[Any, ...]]] = {
         k: []
         for k in (
