@@ -73,7 +73,8 @@ def test_log_pain_then_history(cli: Cli, data_dir: Path) -> None:
         (["log", "stress", "12"], "level: 12"),
         (["log", "dose"], "form"),
         (["log", "dose", "--form", "oral", "--site", "deltoid_left"], "site"),
-        (["plan", "start", "r1", "--form", "oral", "--amount", "-5"], "amount_ug"),
+        (["plan", "start", "megadose"], "regimen: 'megadose'"),
+        (["plan", "start", "oral_cyanocobalamin_dietary", "--amount", "5000"], "amount: 5000"),
         (["history", "--from", "1st of May"], "from"),
         (["delete-all"], "--yes"),
     ],
@@ -98,28 +99,33 @@ def test_plan_dose_and_today(cli: Cli) -> None:
         "plan",
         "start",
         "oral_cyanocobalamin_dietary",
-        "--form",
-        "oral",
         "--amount",
         "50",
         "--start",
         "2026-11-01",
         "--stock",
         "30",
-        "--review",
-        "2026-11-20",
     )["saved"]
     due = cli.json("today", "--today", "2026-11-24")["due"]
-    assert [(d["kind"], d["done"]) for d in due] == [("dose", False), ("test", False)]
+    assert [(d["kind"], d["done"]) for d in due] == [("dose", False)]
     dose = cli.json("log", "dose", "--at", "2026-11-24T08:00+00:00")["saved"]
     assert (dose["plan_uid"], dose["form"], dose["amount_ug"]) == (plan["uid"], "oral", 50.0)
     due = cli.json("today", "--today", "2026-11-24")["due"]
     assert due[0]["done"] is True and due[0]["stock"]["remaining"] == 29
-    code, out, _ = cli("today", "--today", "2026-11-24")
-    assert "[done]" in out and "review blood test" in out
+    code, out, _ = cli("today", "--today", plan["review_on"])
+    assert "[due]" in out and "review with your clinician" in out and "follow-up check" in out
     assert cli.json("plan", "list")["plans"][0]["uid"] == plan["uid"]
     code, _, err = cli("log", "dose", "--plan", "ffff")
     assert code == 2 and "plan" in err
+
+
+def test_injection_plan_lists_its_schedule(cli: Cli) -> None:
+    code, out, err = cli("plan", "start", "im_hydroxocobalamin_no_neuro", "--start", "2026-11-24")
+    assert code == 0, err
+    assert "2026-11-26" in out and "loading" in out
+    due = cli.json("today", "--today", "2026-11-26")["due"]
+    assert [d["kind"] for d in due] == ["dose"]
+    assert cli.json("today", "--today", "2026-11-25")["due"] == []
 
 
 def test_lifestyle_and_insights(cli: Cli) -> None:

@@ -29,7 +29,7 @@ from b12pain.insights import (
     t_quantile,
     weekly_pain,
 )
-from b12pain.insights.schedule import PlanView, dose_due, due_on
+from b12pain.insights.schedule import PlanView, Step, dose_days, dose_due, due_on
 
 START = dt.date(2026, 10, 1)
 
@@ -193,8 +193,38 @@ def test_schedule_of_doses_and_review_tests() -> None:
     items = due_on([plan], {"p1": [day(0), day(7), day(14)]}, [], day(14))
     assert [(i.kind, i.done) for i in items] == [("dose", True), ("test", False)]
     assert items[0].stock is not None and items[0].stock.remaining == 2
-    items = due_on([plan], {}, [day(15)], day(15))
-    assert [(i.kind, i.done) for i in items] == [("test", True)]
+    assert due_on([plan], {}, [day(15)], day(15)) == []  # the test was done after day 14
+    items = due_on([plan], {}, [], day(16))
+    assert [(i.kind, i.done) for i in items] == [("test", False)]  # overdue until a lab result
+
+
+def test_a_dated_schedule_drives_doses_reviews_tests_and_stock() -> None:
+    steps = (
+        Step(day(0), "1 mg"),
+        Step(day(2), "1 mg"),
+        Step(day(4), "1 mg"),
+        Step(day(60), "1 mg"),
+        Step(day(90), "review", "review"),
+        Step(day(90), "follow-up check", "test"),
+    )
+    plan = PlanView(
+        "p2",
+        "im_hydroxocobalamin_no_neuro",
+        "injection",
+        1000,
+        None,
+        day(0),
+        stock_units=3,
+        schedule=steps,
+    )
+    assert dose_days(plan, day(100)) == [day(0), day(2), day(4), day(60)]
+    assert due_on([plan], {}, [], day(1)) == []
+    (dose,) = due_on([plan], {"p2": [day(0)]}, [], day(2))
+    assert dose.kind == "dose" and not dose.done
+    assert dose.stock is not None and dose.stock.remaining == 2
+    assert dose.stock.runs_out_on == day(60)  # two left: for today (day 2) and day 4
+    kinds = [(i.kind, i.done) for i in due_on([plan], {}, [], day(90))]
+    assert kinds == [("review", False), ("test", False)]
 
 
 def test_dashboard_puts_it_together_and_is_json_ready() -> None:

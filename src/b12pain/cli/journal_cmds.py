@@ -121,9 +121,10 @@ def describe(record: Any) -> str:
         b12 = "B12 unknown" if record.b12_ug is None else f"{record.b12_ug:.2f} µg B12"
         return f"{record.amount_text} ({record.grams:g} g, {b12})"
     if kind == "plan":
+        how = f"every {record.every_days} day(s)" if record.every_days else "on its schedule"
         return (
-            f"plan {record.regimen_id}: {record.amount_ug:g} µg {record.form} every "
-            f"{record.every_days} day(s) from {record.starts_on}"
+            f"plan {record.regimen_id}: {record.amount_ug:g} µg {record.form} {how} "
+            f"from {record.starts_on}"
         )
     if kind == "symptoms":
         return "symptoms: " + (", ".join(record.symptoms) or "none")
@@ -393,39 +394,48 @@ def labs_add(
 @plan_app.command("start")
 def plan_start(
     regimen: str = typer.Argument(..., help="Regimen id, e.g. oral_cyanocobalamin_dietary."),
-    form: str = typer.Option(..., "--form", help="oral, sublingual or injection."),
-    amount: float = typer.Option(..., "--amount", help="Amount per dose in µg, as prescribed."),
-    every: int = typer.Option(1, "--every", help="Days between doses (1 = daily)."),
+    amount: float | None = typer.Option(
+        None, "--amount", help="Amount per dose in µg as prescribed (within the regimen's dose)."
+    ),
+    form: str | None = typer.Option(None, "--form", help="oral or sublingual for oral regimens."),
     start: str | None = typer.Option(
         None, "--start", help="First day (YYYY-MM-DD); default today."
     ),
-    end: str | None = typer.Option(None, "--end", help="Last day, if the plan has one."),
     stock: int | None = typer.Option(None, "--stock", help="Tablets/ampoules on hand at start."),
-    review: str | None = typer.Option(None, "--review", help="Review blood test date."),
     note: str | None = NOTE,
     as_json: bool = JSON,
     data_dir: Path | None = DATA_DIR,
 ) -> None:
-    """Start a supplement plan as your clinician prescribed it (b12pain records, never doses).
+    """Start a supplement plan following a cited regimen, as your clinician prescribed it.
 
-    Example: b12pain plan start oral_cyanocobalamin_dietary --form oral --amount 50 --stock 60
+    The dose must lie within the regimen's cited dose; its dated schedule (loading, maintenance,
+    review, follow-up test) comes from the regimen. b12pain records the plan; it does not
+    choose a treatment.
+
+    Example: b12pain plan start oral_cyanocobalamin_dietary --amount 50 --stock 60
     """
+    from b12pain.journal.plans import plan_from_regimen
+
     at = _parse_at(None)
-    _save(
-        data_dir,
-        "plan",
-        as_json,
-        at=at,
-        regimen_id=regimen,
-        form=form,
+    record = plan_from_regimen(
+        regimen,
+        _parse_day(start, "start") or at.date(),
+        at,
         amount_ug=amount,
-        every_days=every,
-        starts_on=_parse_day(start, "start") or at.date(),
-        ends_on=_parse_day(end, "end"),
+        form=form,
         stock_units=stock,
-        review_on=_parse_day(review, "review"),
         note=note,
     )
+    with _open(data_dir) as journal:
+        journal.add(record)
+    if as_json:
+        _print_json({"saved": record.model_dump(mode="json")})
+        return
+    typer.echo(f"Saved plan {record.uid[:8]}: {describe(record)}")
+    for step in record.schedule[:6]:
+        typer.echo(f"  {step.date}  {step.what}")
+    if len(record.schedule) > 6:
+        typer.echo(f"  … {len(record.schedule) - 6} more (b12pain plan list --json)")
 
 
 @plan_app.command("list")

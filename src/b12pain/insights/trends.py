@@ -78,9 +78,16 @@ def stock_forecast(
     taken_days: Sequence[dt.date],
     every_days: int,
     today: dt.date,
+    upcoming: Sequence[dt.date] | None = None,
 ) -> Stock:
-    """Stock on hand since `stock_day` minus one unit per dose taken since; run-out estimate."""
+    """Stock on hand at `stock_day` minus one unit per dose taken since, and the first dose day
+    with no unit left: at one dose every `every_days`, or among the `upcoming` scheduled dose
+    days (today's counts until it is taken; None when the stock outlasts them)."""
     used = sum(1 for day in taken_days if day >= stock_day)
     remaining = max(0, stock_units - used)
+    if upcoming is not None:
+        taken_today = today in taken_days
+        future = sorted(d for d in upcoming if d > today or (d == today and not taken_today))
+        return Stock(remaining, future[remaining] if remaining < len(future) else None)
     runs_out = today + dt.timedelta(days=remaining * every_days) if remaining else today
     return Stock(remaining, runs_out)

@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 #: The newest migration; `Journal.open` upgrades a store that is not at it.
-HEAD = "0002"
+HEAD = "0003"
 
 _SCRIPTS = Path(__file__).resolve().parent / "migrations"
 
@@ -29,22 +29,39 @@ def current_revision(engine: sa.Engine) -> str | None:
         return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(engine: sa.Engine, revision: str = "head") -> None:
-    """Bring the store up to `revision` (default the newest), in one transaction per step."""
+def _run(engine: sa.Engine, step: str, revision: str) -> None:
+    """Run an Alembic command in one transaction.
+
+    On SQLite, foreign keys are off while it runs: batch migrations copy and drop tables, and a
+    DROP with foreign keys on would fire ON DELETE actions on the rows that refer to them. The
+    foreign keys are checked afterwards instead.
+    """
     from alembic import command
 
     with engine.connect().execution_options(journal_write=True) as connection:
-        command.upgrade(_config(connection), revision)  # type: ignore[arg-type]
-        connection.commit()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # outside any transaction, where SQLite honours it
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            getattr(command, step)(_config(connection), revision)
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken references: {broken[:5]}")
+            connection.commit()
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
+def upgrade(engine: sa.Engine, revision: str = "head") -> None:
+    """Bring the store up to `revision` (default the newest), in one transaction."""
+    _run(engine, "upgrade", revision)
 
 
 def downgrade(engine: sa.Engine, revision: str = "base") -> None:
     """Take the store down to `revision` (default: empty)."""
-    from alembic import command
-
-    with engine.connect().execution_options(journal_write=True) as connection:
-        command.downgrade(_config(connection), revision)  # type: ignore[arg-type]
-        connection.commit()
+    _run(engine, "downgrade", revision)
 
 
 def ensure_current(engine: sa.Engine) -> None:

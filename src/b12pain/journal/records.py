@@ -275,21 +275,33 @@ class MoodEntry(Entry):
     level: int = Field(ge=0, le=4)
 
 
-class PlanEntry(Entry):
-    """A supplement plan as prescribed or agreed with a clinician (regimen id from `clinical`).
+class ScheduledItem(BaseModel):
+    """One dated step of a plan's schedule (from `clinical.regimens.build_schedule`)."""
 
-    b12pain records the plan; it does not choose the dose.
+    model_config = _MODEL
+
+    date: dt.date
+    what: Annotated[str, Field(min_length=1, max_length=300)]
+    kind: Literal["dose", "review", "test"] = "dose"
+
+
+class PlanEntry(Entry):
+    """A supplement plan following a cited regimen (`clinical` regimen id), as prescribed.
+
+    Doses repeat `every_days` from `starts_on` (daily tablets), and/or follow the dated
+    `schedule` (injection loading and maintenance, reviews, follow-up tests).
     """
 
     kind: Literal["plan"] = "plan"
     regimen_id: Annotated[str, Field(pattern=_ID.pattern)]
     form: Literal["oral", "sublingual", "injection"]
     amount_ug: float = Field(gt=0, le=1_000_000, allow_inf_nan=False)
-    every_days: int = Field(ge=1, le=366)
+    every_days: int | None = Field(default=None, ge=1, le=366)
     starts_on: dt.date
     ends_on: dt.date | None = None
     stock_units: int | None = Field(default=None, ge=0, le=100_000)
     review_on: dt.date | None = None
+    schedule: tuple[ScheduledItem, ...] = ()
 
     @field_validator("ends_on")
     @classmethod
@@ -297,6 +309,15 @@ class PlanEntry(Entry):
         starts_on = info.data.get("starts_on")
         if value is not None and starts_on is not None and value < starts_on:
             raise ValueError(f"on or after starts_on ({starts_on})")
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _when(
+        cls, value: tuple[ScheduledItem, ...], info: ValidationInfo
+    ) -> tuple[ScheduledItem, ...]:
+        if not value and info.data.get("every_days") is None:
+            raise ValueError("a plan needs every_days or a schedule of dated doses")
         return value
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from b12pain.insights.schedule import DueItem, PlanView, due_on
+from b12pain.insights.schedule import DueItem, PlanView, Step, due_on
 from b12pain.insights.series import (
     DoseReading,
     FactorReading,
@@ -88,6 +88,7 @@ def plan_views(journal: Journal) -> list[PlanView]:
             p.ends_on,
             p.review_on,
             p.stock_units,
+            tuple(Step(s.date, s.what, s.kind) for s in p.schedule),
         )
         for p in journal.plans()
     ]

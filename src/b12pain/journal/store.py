@@ -356,4 +356,7 @@ def _detail_values(record: Entry) -> dict[str, Any]:
         values[column] = values.pop(field)
     if kind in _RENAMES:
         values["factor"] = kind
+    if kind == "plan":  # dated steps go to a JSON column: ISO dates, NULL when there are none
+        steps = getattr(record, "schedule", ())
+        values["schedule"] = [step.model_dump(mode="json") for step in steps] or None
     return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}

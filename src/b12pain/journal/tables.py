@@ -148,12 +148,14 @@ class LifestyleRow(Base):
 
 
 class SupplementPlanRow(Base):
-    """A supplement plan: regimen, form, amount, interval, dates and stock."""
+    """A supplement plan: regimen, form, amount, interval or dated schedule, dates, stock."""
 
     __tablename__ = "supplement_plans"
     __table_args__ = (
         sa.CheckConstraint("amount_ug > 0", name="amount_positive"),
-        sa.CheckConstraint("every_days BETWEEN 1 AND 366", name="every_days_range"),
+        sa.CheckConstraint(
+            "every_days IS NULL OR every_days BETWEEN 1 AND 366", name="every_days_range"
+        ),
         sa.CheckConstraint("stock_units IS NULL OR stock_units >= 0", name="stock_nonnegative"),
         sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="dates_ordered"),
     )
@@ -162,11 +164,13 @@ class SupplementPlanRow(Base):
     regimen_id: Mapped[str] = mapped_column(sa.String(60))
     form: Mapped[str] = mapped_column(_enum("plan_form", DOSE_FORMS))
     amount_ug: Mapped[float] = mapped_column(sa.Float())
-    every_days: Mapped[int] = mapped_column(sa.Integer())
+    every_days: Mapped[int | None] = mapped_column(sa.Integer())
     starts_on: Mapped[dt.date] = mapped_column(sa.Date())
     ends_on: Mapped[dt.date | None] = mapped_column(sa.Date())
     stock_units: Mapped[int | None] = mapped_column(sa.Integer())
     review_on: Mapped[dt.date | None] = mapped_column(sa.Date())
+    #: Dated doses, reviews and tests (migration 0003); JSON list of {date, what, kind}.
+    schedule: Mapped[list[Any] | None] = mapped_column()
 
 
 class DoseEventRow(Base):
