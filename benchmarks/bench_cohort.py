@@ -66,26 +66,34 @@ def measure_generate(patients: int) -> dict[str, Any]:
     }
 
 
-def measure_duckdb(patients: int) -> dict[str, Any]:
+def measure_duckdb(patients: int, repeats: int = 3) -> dict[str, Any]:
+    """All rules with DuckDB: the first (cold) run, then the best and median of warm runs."""
+    import statistics
+
     from b12pain.cohort.screen import screen
 
     root = bench_dir() / f"{patients}"
     sets = _site_sets(root)
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     cold = screen(root / "omop", "omop", AS_OF, site_sets=sets)
     cold_s = time.perf_counter() - start
-    start = time.perf_counter()
-    warm = screen(root / "omop", "omop", AS_OF, site_sets=sets)
-    warm_s = time.perf_counter() - start
-    assert cold.flags.num_rows == warm.flags.num_rows
-    per_rule = {s.rule_id: s.flagged for s in warm.summary}
+    warm = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        again = screen(root / "omop", "omop", AS_OF, site_sets=sets)
+        warm.append(time.perf_counter() - start)
+        assert again.flags.num_rows == cold.flags.num_rows
+    per_rule = {s.rule_id: s.flagged for s in cold.summary}
     return {
         "patients": patients,
         "cold_s": cold_s,
-        "warm_s": warm_s,
-        "flags": warm.flags.num_rows,
+        "warm_best_s": min(warm),
+        "warm_median_s": statistics.median(warm),
+        "flags": cold.flags.num_rows,
         "per_rule": per_rule,
         "peak_mib": _peak_mib(),
+        "load_avg_1m": load_before,
     }
 
 
@@ -111,16 +119,27 @@ def measure_spark(patients: int) -> dict[str, Any]:
     }
 
 
-def measure_pandas(patients: int) -> dict[str, Any]:
+def measure_pandas(patients: int, repeats: int = 2) -> dict[str, Any]:
+    """The pandas baseline: best of `repeats` runs; peak RSS of the process."""
     sys.path.insert(0, str(Path(__file__).parent))
     from pandas_baseline import screen_pandas
 
     root = bench_dir() / f"{patients}"
-    start = time.perf_counter()
-    flags = screen_pandas(root / "omop", AS_OF)
-    seconds = time.perf_counter() - start
+    load_before = os.getloadavg()[0]
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        flags = screen_pandas(root / "omop", AS_OF)
+        times.append(time.perf_counter() - start)
     flags.to_parquet(root / "pandas_flags.parquet")
-    return {"patients": patients, "seconds": seconds, "flags": len(flags), "peak_mib": _peak_mib()}
+    return {
+        "patients": patients,
+        "best_s": min(times),
+        "runs_s": times,
+        "flags": len(flags),
+        "peak_mib": _peak_mib(),
+        "load_avg_1m": load_before,
+    }
 
 
 def check_pandas_equal(patients: int) -> dict[str, Any]:
