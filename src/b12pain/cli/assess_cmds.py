@@ -1,9 +1,416 @@
-"""CLI commands of this area; `register(app)` adds them to the `b12pain` app."""
+"""`b12pain assess`, `check`, `labs` and `regimen`: the person-facing assessment commands.
+
+Each command parses its arguments, calls the library (`parse_profile`, `assess`, `read_lab`,
+`build_schedule`) and renders the result; no clinical rule is decided here.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from b12pain.errors import InputError, Problem
+
+TODAY_HELP = "The date to assess on (YYYY-MM-DD); default today."
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the app."""
+    """Add the assessment commands to the app."""
+    app.command("assess")(assess_command)
+    app.command("check")(check_command)
+    app.command(
+        "labs", context_settings={"allow_extra_args": True, "ignore_unknown_options": False}
+    )(labs_command)
+    app.command("regimen")(regimen_command)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def parse_date(value: str | None, field: str) -> dt.date | None:
+    """A date from `YYYY-MM-DD`, or an `InputError` naming the field."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError.single(field, value, "a date as YYYY-MM-DD") from None
+
+
+def read_profile_file(path: Path) -> dict[str, Any]:
+    """The raw profile mapping from a YAML or JSON file; bad files are `InputError`s."""
+    import yaml
+
+    if not path.exists():
+        raise InputError.single("PROFILE", str(path), "no such file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError.single("PROFILE", str(path), f"cannot be read: {exc}") from None
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        line = getattr(exc, "lineno", None) if line is None else line + 1
+        where = f" (line {line})" if line else ""
+        raise InputError.single(
+            "PROFILE", str(path), f"not valid YAML/JSON{where}: {str(exc).splitlines()[0]}"
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError.single("PROFILE", str(path), "must hold a mapping of profile fields")
+    return data
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console()
+
+
+def _print_assessment(data: dict[str, Any], today: dt.date, as_json: bool, clinician: bool) -> None:
+    from b12pain import assess, parse_profile
+    from b12pain.cli.render import render_assessment
+
+    try:
+        profile = parse_profile(data)
+    except InputError:
+        raise
+    result = assess(profile, today)
+    if as_json:
+        typer.echo(json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False))
+    else:
+        render_assessment(result, _console(), clinician=clinician)
+
+
+# -- commands -----------------------------------------------------------------------------------
+def assess_command(
+    profile: Path = typer.Argument(..., metavar="PROFILE", help="A profile file (YAML or JSON)."),
+    today: str = typer.Option(None, "--today", help=TODAY_HELP),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the assessment as JSON (CONTRACT.md)."
+    ),
+    clinician: bool = typer.Option(False, "--clinician", help="Show clinician wording."),
+) -> None:
+    """Assess a profile: red flags first, then testing, lab bands, treatment, plan and sources.
+
+    Exit status 2 with one line per problem when the profile cannot be read.
+
+    Example: b12pain assess examples/metformin-neuropathy.yaml --today 2026-11-24 --json
+    """
+    day = parse_date(today, "--today") or dt.date.today()
+    _print_assessment(read_profile_file(profile), day, as_json, clinician)
+
+
+def check_command(
+    save: Path = typer.Option(
+        None, "--save", help="Write the profile the check built to FILE (YAML)."
+    ),
+    today: str = typer.Option(None, "--today", help=TODAY_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the assessment as JSON at the end."),
+) -> None:
+    """Guided self-check: answer questions in the terminal, then see the assessment.
+
+    Red-flag questions come first. Type `b` to go back one question; Ctrl-C leaves (nothing saved).
+
+    Example: b12pain check --save my-profile.yaml
+    """
+    from b12pain.cli.guided_check import GuidedCheck, to_profile_dict
+
+    day = parse_date(today, "--today") or dt.date.today()
+    console = _console()
+    console.print(
+        "[bold]b12pain self-check[/bold] — about 3 minutes. Not medical advice: the result is "
+        "something to discuss with a clinician.\n"
+    )
+    check = GuidedCheck(
+        ask=lambda prompt: console.input(f"{prompt}: "), say=console.print, titles=_titles()
+    )
+    profile = to_profile_dict(check.run())
+    if save is not None:
+        import yaml
+
+        save.write_text(
+            yaml.safe_dump(profile, sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
+        console.print(f"Profile saved to {save}")
+    console.print()
+    _print_assessment(profile, day, as_json, clinician=False)
+
+
+def _titles() -> dict[str, str]:
+    """Readable names of symptom, condition and medicine ids, from knowledge."""
+    from b12pain.knowledge import load
+
+    titles: dict[str, str] = {}
+    for entry in load():
+        plain = getattr(entry, "plain", None)
+        if isinstance(plain, str) and entry.kind in {"symptom", "condition", "medicine"}:
+            titles.setdefault(entry.id.split(".")[-1], plain)
+    return titles
+
+
+_LAB_OPTIONS = ("total_b12", "active_b12", "mma", "homocysteine", "folate", "haemoglobin", "mcv")
+
+
+def labs_command(
+    ctx: typer.Context,
+    reading: list[str] = typer.Argument(
+        None,
+        metavar="TEST VALUE UNIT [TEST VALUE UNIT …] | add …",
+        help="One or more results as TEST VALUE UNIT (e.g. total_b12 210 ng/L); "
+        "or `add TEST VALUE UNIT` to store a result in your journal.",
+    ),
+    mma: tuple[float, str] | None = typer.Option(
+        None, "--mma", help="MMA VALUE UNIT, e.g. 0.5 umol/L."
+    ),
+    active_b12: tuple[float, str] | None = typer.Option(
+        None, "--active-b12", help="Active B12 VALUE UNIT."
+    ),
+    folate: tuple[float, str] | None = typer.Option(None, "--folate", help="Folate VALUE UNIT."),
+    homocysteine: tuple[float, str] | None = typer.Option(
+        None, "--homocysteine", help="Homocysteine VALUE UNIT."
+    ),
+    pregnant: bool = typer.Option(
+        False, "--pregnant", help="Read as in pregnancy (total B12 falls)."
+    ),
+    last_injection: str = typer.Option(
+        None, "--last-injection", help="Date of the last B12 injection (YYYY-MM-DD)."
+    ),
+    date: str = typer.Option(
+        None, "--date", help="Date of the test (YYYY-MM-DD); with `add`, stored."
+    ),
+    lab: str = typer.Option(None, "--lab", help="With `add`: the lab's name."),
+    reference_range: str = typer.Option(
+        None, "--range", help="With `add`: the lab's range, e.g. 180-914."
+    ),
+    note: str = typer.Option(None, "--note", help="With `add`: a note."),
+    today: str = typer.Option(None, "--today", help=TODAY_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Read blood-test results against their published bands (a quick reading, nothing stored).
+
+    With `add`, the result is stored in your journal instead.
+
+    Example: b12pain labs total_b12 210 ng/L --mma 0.5 umol/L
+    """
+    args = list(reading or [])
+    if args and args[0] == "add":
+        _labs_add(args[1:], date, lab, reference_range, note, as_json)
+        return
+    results = _lab_triples(args)
+    for test, pair in (
+        ("mma", mma),
+        ("active_b12", active_b12),
+        ("folate", folate),
+        ("homocysteine", homocysteine),
+    ):
+        if pair and pair[0] is not None:
+            results.append({"test": test, "value": pair[0], "unit": pair[1]})
+    if not results:
+        raise InputError.single(
+            "TEST VALUE UNIT", None, f"give at least one result; tests: {', '.join(_LAB_OPTIONS)}"
+        )
+    for item in results:
+        if date:
+            item["date"] = date
+    day = parse_date(today, "--today") or dt.date.today()
+    readings = read_quick_labs(
+        results, day, pregnant, parse_date(last_injection, "--last-injection")
+    )
+    _print_readings(readings, as_json)
+
+
+def _lab_triples(args: list[str]) -> list[dict[str, Any]]:
+    if len(args) % 3:
+        raise InputError.single(
+            "TEST VALUE UNIT", " ".join(args), "give results in threes, e.g. total_b12 210 ng/L"
+        )
+    results = []
+    for index in range(0, len(args), 3):
+        test, value, unit = args[index : index + 3]
+        try:
+            number: Any = float(value)
+        except ValueError:
+            number = value  # the model reports it with the allowed range
+        results.append({"test": test, "value": number, "unit": unit})
+    return results
+
+
+def read_quick_labs(
+    results: list[dict[str, Any]], today: dt.date, pregnant: bool, last_injection: dt.date | None
+) -> list[Any]:
+    """Each result read with `clinical.labs.read_lab` for an adult (the bands apply from 16)."""
+    from pydantic import ValidationError
+
+    from b12pain.clinical.labs import LabContext, read_lab
+    from b12pain.clinical.profile import LabResult
+    from b12pain.errors import problems_from_pydantic
+
+    problems: list[Problem] = []
+    labs = []
+    for index, raw in enumerate(results):
+        try:
+            labs.append(LabResult.model_validate(raw))
+        except ValidationError as exc:
+            problems += problems_from_pydantic(exc, prefix=f"labs[{index}]")
+    if problems:
+        raise InputError(problems)
+    context = LabContext(
+        today=today,
+        pregnant=pregnant,
+        last_injection=last_injection,
+        measured=frozenset(lab.test for lab in labs),
+    )
+    return [read_lab(lab, context) for lab in labs]
+
+
+def _print_readings(readings: list[Any], as_json: bool) -> None:
+    from b12pain.knowledge import load
+
+    disclaimer = _disclaimer()
+    if as_json:
+        payload = {
+            "knowledge_version": load().version,
+            "labs": [r.model_dump(mode="json") for r in readings],
+            "disclaimer": disclaimer,
+        }
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+
+    from b12pain.cli.render import cite
+
+    console = _console()
+    table = Table(title="Blood tests", show_lines=True)
+    for column in ("test", "result", "band", "what it means", "next", "sources"):
+        table.add_column(column, overflow="fold")
+    for r in readings:
+        shown = f"{r.value:g} {r.unit}"
+        if r.equivalent_value is not None:
+            shown += f" (≈{r.equivalent_value:g} {r.equivalent_unit})"
+        table.add_row(
+            r.test,
+            shown,
+            r.band.replace("_", " "),
+            escape(r.explanation),
+            ", ".join(r.next_tests),
+            cite(r.citations),
+        )
+    console.print(table)
+    console.print(Panel(escape(disclaimer), title="Not medical advice", border_style="dim"))
+
+
+def _disclaimer() -> str:
+    from b12pain.knowledge import load
+
+    entry = load().get("policy.not_medical_advice")
+    return str(getattr(entry, "text", None) or entry.title)
+
+
+def _labs_add(
+    args: list[str],
+    date: str | None,
+    lab: str | None,
+    reference_range: str | None,
+    note: str | None,
+    as_json: bool,
+) -> None:
+    from b12pain.cli import journal_cmds
+
+    add = getattr(journal_cmds, "labs_add", None)
+    if add is None:  # pragma: no cover - the journal is part of the package
+        raise InputError.single("add", None, "the journal is not available in this installation")
+    if len(args) != 3:
+        raise InputError.single(
+            "TEST VALUE UNIT", " ".join(args), "give exactly one result: add TEST VALUE UNIT"
+        )
+    test, value, unit = args
+    try:
+        number = float(value)
+    except ValueError:
+        raise InputError.single("VALUE", value, "a number greater than 0") from None
+    add(
+        test=test,
+        value=number,
+        unit=unit,
+        date=date,
+        lab=lab,
+        reference_range=reference_range,
+        note=note,
+        as_json=as_json,
+    )
+
+
+def regimen_command(
+    regimen_id: str = typer.Argument(
+        None, metavar="REGIMEN", help="A regimen id; omit to list them."
+    ),
+    start: str = typer.Option(
+        None, "--start", help="First day of treatment (YYYY-MM-DD); default today."
+    ),
+    review_after_days: int = typer.Option(
+        None,
+        "--review-after-days",
+        min=1,
+        max=730,
+        help="Days to the review (default: the cited follow-up).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Print the dated schedule of a cited regimen: loading doses, maintenance, review.
+
+    Only the regimen's own cited dose ever appears. Without REGIMEN, lists the regimens.
+
+    Example: b12pain regimen im_hydroxocobalamin_no_neuro --start 2026-12-01
+    """
+    from b12pain.clinical.catalogue import catalogue
+    from b12pain.clinical.regimens import build_schedule
+
+    cat = catalogue()
+    schedulable = sorted(r for r, reg in cat.regimens.items() if _has_dose(reg))
+    if regimen_id is None:
+        rows = [{"id": r, "title": cat.regimens[r].title} for r in schedulable]
+        if as_json:
+            typer.echo(json.dumps({"regimens": rows}, indent=2))
+        else:
+            for row in rows:
+                typer.echo(f"{row['id']:<36} {row['title']}")
+        return
+    if regimen_id not in schedulable:
+        raise InputError.single("REGIMEN", regimen_id, f"one of {', '.join(schedulable)}")
+    day = parse_date(start, "--start") or dt.date.today()
+    schedule = build_schedule(regimen_id, day, review_after_days=review_after_days)
+    regimen = cat.regimens[regimen_id]
+    if as_json:
+        payload = {
+            "regimen_id": regimen_id,
+            "title": regimen.title,
+            "start": day.isoformat(),
+            "schedule": [s.model_dump(mode="json") for s in schedule],
+            "citations": [c.model_dump() for c in regimen.citations],
+            "disclaimer": _disclaimer(),
+        }
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    from b12pain.cli.render import cite
+
+    table = Table(title=f"{regimen.title} — from {day.isoformat()}")
+    table.add_column("date")
+    table.add_column("what", overflow="fold")
+    for step in schedule:
+        table.add_row(step.date.isoformat(), escape(step.what))
+    console = _console()
+    console.print(table)
+    console.print(f"[dim]{cite(regimen.citations)}[/dim]")
+    console.print(escape(f"A clinician decides the treatment. {_disclaimer()}"))
+
+
+def _has_dose(regimen: Any) -> bool:
+    return bool(getattr(regimen, "dose", None))

@@ -43,7 +43,7 @@ def run_guarded(app: typer.Typer) -> int:
     except typer.Abort:
         print("\nStopped.", file=sys.stderr)
         return 130
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):
         print("\nStopped; nothing was saved.", file=sys.stderr)
         return 130
     except Exception as exc:  # usage errors and anything unforeseen: no traceback

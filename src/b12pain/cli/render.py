@@ -34,13 +34,54 @@ SEVERITY_STYLE = {
 
 
 def cite(citations: Iterable[Citation]) -> str:
-    """Citations as a short bracketed list, e.g. `[ng239-bmj §1.2 P*; pulse S]`."""
-    parts = [f"{c.source}{' §' + c.section if c.section else ''} {c.level}" for c in citations]
+    """Citations as a short bracketed list of source ids and levels, e.g. `[ng239-bmj P*; pulse S]`."""
+    parts = list(dict.fromkeys(f"{c.source} {c.level}" for c in citations))
     return escape("[" + "; ".join(parts) + "]") if parts else ""
+
+
+class Footnotes:
+    """Numbers each distinct citation once, so tables show `[1,3]` and the sources come last."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[Citation, int] = {}
+
+    def mark(self, citations: Iterable[Citation]) -> str:
+        """The footnote marks for these citations, e.g. `[1,3]`."""
+        marks = []
+        for citation in citations:
+            number = self.numbers.setdefault(citation, len(self.numbers) + 1)
+            if number not in marks:
+                marks.append(number)
+        return escape("[" + ",".join(str(m) for m in marks) + "]") if marks else ""
+
+    def render(self, console: Console) -> None:
+        """Print the numbered source list."""
+        if not self.numbers:
+            return
+        from b12pain.knowledge import load
+
+        sources = load().sources
+        lines = []
+        for citation, number in self.numbers.items():
+            source = sources.get(citation.source)
+            title = source.title if source else citation.source
+            section = f" §{citation.section}" if citation.section else ""
+            lines.append(
+                escape(f"{number:>3}. {citation.source}{section} [{citation.level}] — {title}")
+            )
+        console.print(
+            Panel(
+                "\n".join(lines),
+                title="Sources (level: P primary, P* partly read, S secondary, policy b12pain's own)",
+                border_style="dim",
+            )
+        )
 
 
 def render_assessment(assessment: Assessment, console: Console, clinician: bool = False) -> None:
     """Print the whole assessment; `clinician=True` shows clinician wording instead of plain words."""
+    notes = Footnotes()
+    cite = notes.mark  # in this function, citations are footnote marks
     for flag in assessment.red_flags:
         body = Text.from_markup(
             f"[bold]{escape(flag.title)}[/bold]\n{escape(flag.action)}\n[dim]{cite(flag.citations)}[/dim]"
@@ -83,7 +124,7 @@ def render_assessment(assessment: Assessment, console: Console, clinician: bool 
     )
 
     if assessment.treatment is not None:
-        _render_treatment(assessment, console)
+        _render_treatment(assessment, console, notes)
 
     if assessment.findings:
         table = Table(title="Findings", show_lines=True)
@@ -127,7 +168,7 @@ def render_assessment(assessment: Assessment, console: Console, clinician: bool 
     )
 
 
-def _render_treatment(assessment: Assessment, console: Console) -> None:
+def _render_treatment(assessment: Assessment, console: Console, notes: Footnotes) -> None:
     treatment = assessment.treatment
     assert treatment is not None
     lines = [
@@ -140,7 +181,7 @@ def _render_treatment(assessment: Assessment, console: Console) -> None:
     if treatment.alternatives:
         lines.append("Alternatives: " + ", ".join(treatment.alternatives))
     lines += [f"• {escape(n)}" for n in treatment.notes]
-    lines.append(f"[dim]{cite(treatment.citations)}[/dim]")
+    lines.append(f"[dim]{notes.mark(treatment.citations)}[/dim]")
     parts: list[Any] = [Text.from_markup("\n".join(lines))]
     if treatment.schedule:
         table = Table(show_header=True, box=None)
