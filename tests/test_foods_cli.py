@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.test_foods_fdc import make_zip
 
 from b12pain.cli.errors import run_guarded
 from b12pain.cli.main import app
+from test_foods_fdc import make_zip
 
 
 def run(
