@@ -27,7 +27,7 @@ TABLES_0001 = {
     "dose_events",
     "saved_assessments",
 }
-TABLES_0002 = TABLES_0001 | {"food_entries", "comments"}
+TABLES_0002 = TABLES_0001 | {"food_entries", "comments"}  # 0003 adds columns only
 
 
 def _tables(engine: sa.Engine) -> set[str]:
@@ -119,5 +119,47 @@ def test_upgrade_with_data_in_place(journal_url: str) -> None:
             assert conn.execute(sa.text("SELECT nrs FROM pain_entries")).scalar_one() == 7
             kinds = conn.execute(sa.text("SELECT kind FROM entries")).scalars().all()
             assert kinds == ["pain"]  # no entry is left without its detail row
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_to_0003_keeps_doses_linked_to_their_plan(journal_url: str) -> None:
+    """0003 rebuilds `supplement_plans` (SQLite batch mode); doses must still point at it."""
+    engine = make_engine(journal_url)
+    upgrade(engine, "0002")
+    insert_entry = sa.text(
+        "INSERT INTO entries (uid, kind, recorded_at, utc_offset_minutes) "
+        "VALUES (:uid, :kind, :at, 0) RETURNING id"
+    )
+    at = dt.datetime(2026, 3, 1, 8)
+    with engine.begin() as conn:
+        plan_id = conn.execute(insert_entry, {"uid": "f" * 32, "kind": "plan", "at": at}).scalar()
+        conn.execute(
+            sa.text(
+                "INSERT INTO supplement_plans (entry_id, regimen_id, form, amount_ug, every_days,"
+                " starts_on) VALUES (:id, 'oral_cyanocobalamin_dietary', 'oral', 50, 1, :day)"
+            ),
+            {"id": plan_id, "day": dt.date(2026, 3, 1)},
+        )
+        dose_id = conn.execute(insert_entry, {"uid": "d" * 32, "kind": "dose", "at": at}).scalar()
+        conn.execute(
+            sa.text(
+                "INSERT INTO dose_events (entry_id, plan_id, status, form) "
+                "VALUES (:id, :plan, 'taken', 'oral')"
+            ),
+            {"id": dose_id, "plan": plan_id},
+        )
+    engine.dispose()
+    with Journal.open(journal_url) as journal:
+        (plan,) = journal.plans()
+        assert plan.every_days == 1 and plan.schedule == ()
+        (dose,) = journal.entries(["dose"])
+        assert dose.plan_uid == plan.uid == "f" * 32  # type: ignore[attr-defined]
+    engine = make_engine(journal_url)
+    try:
+        downgrade(engine, "0002")
+        with engine.connect() as conn:
+            linked = conn.execute(sa.text("SELECT plan_id FROM dose_events")).scalar()
+        assert linked == plan_id
     finally:
         engine.dispose()
