@@ -56,6 +56,7 @@ def test_fdc_import_keeps_ids_groups_nutrients_and_portions(
     assert report.foods == 5
     assert report.foods_with_b12 == 4  # the invented bean has no B12 row
     milk = db.get("2000001")
+    assert milk.ndb_number == "01077"  # from sr_legacy_food.csv, zero-padded as in SR28
     assert milk.food_group == "Dairy and Egg Products"
     assert milk.b12_ug == 0.5 and milk.b12_added_ug is None
     assert {n.number for n in milk.nutrients} == {"208", "418", "203"}
@@ -78,6 +79,14 @@ def test_fdc_import_reports_skipped_rows_with_reasons(db: FoodDatabase, tmp_path
     assert reasons[("food_nutrient.csv", "unknown nutrient")] == 1
     assert reasons[("food_nutrient.csv", "missing or unreadable amount")] == 1
     assert reasons[("food_portion.csv", "missing measure or weight")] == 1
+
+
+def test_an_sr_record_in_fdc_shadows_its_starter_row(db: FoodDatabase, tmp_path: Path) -> None:
+    assert db.search("milk")[0].food_id == "starter-01077"
+    db.import_archive(make_zip(tmp_path / "fdc.zip"))
+    ids = [h.food_id for h in db.search("milk", limit=50)]
+    assert "starter-01077" not in ids
+    assert db.get("starter-01077").food_id == "starter-01077"
 
 
 def test_fdc_foods_are_searchable_and_filterable(db: FoodDatabase, tmp_path: Path) -> None:

@@ -100,11 +100,11 @@ class FDCArchive:
             for r in self._rows("branded_food.csv")
         }
         ndb: dict[str, str] = {}
-        for name in ("sr_legacy_food.csv", "foundation_food.csv", "survey_fndds_food.csv"):
+        for name in ("sr_legacy_food.csv", "foundation_food.csv"):
             for r in self._rows(name):
-                number = r.get("NDB_number") or r.get("food_code") or ""
-                if number:
-                    ndb[r["fdc_id"]] = number
+                number = (r.get("NDB_number") or "").strip()
+                if number.isdigit():
+                    ndb[r["fdc_id"]] = number.zfill(5)
         for row in self._rows("food.csv"):
             fdc_id, description = row.get("fdc_id", ""), row.get("description", "")
             if not fdc_id or not description:
