@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from b12pain.errors import InputError
@@ -75,9 +75,10 @@ def test_unknown_portion_lists_the_portions_the_food_has() -> None:
     assert "1 large (50 g)" in message and "1 medium (44 g)" in message
 
 
-def test_more_than_five_kilograms_is_refused() -> None:
+@pytest.mark.parametrize("text", ["6 kg salmon", "0.01 g salmon"])
+def test_implausible_weights_are_refused(text: str) -> None:
     with pytest.raises(InputError):
-        choose_portion(parse_amount("6 kg salmon"), (), "salmon")
+        choose_portion(parse_amount(text), (), "salmon")
 
 
 @pytest.fixture
@@ -112,3 +113,24 @@ def test_measure_bad_input(starter_db: FoodDatabase) -> None:
     with pytest.raises(InputError) as unknown:
         starter_db.measure("1 cup", food_id="no-such-food")
     assert unknown.value.problems[0].field == "food_id"
+
+
+@given(st.text(max_size=40))
+def test_any_text_parses_or_is_refused_cleanly(text: str) -> None:
+    """Whatever a person types, the result is an amount or an `InputError`, never a crash."""
+    try:
+        parsed = parse_amount(text)
+    except InputError as exc:
+        assert exc.problems and exc.problems[0].field == "amount"
+    else:
+        assert parsed.quantity > 0
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="0123456789 /.,½abcegilkmnoprstuvy", max_size=25))
+def test_measure_never_crashes(starter_db: FoodDatabase, text: str) -> None:
+    try:
+        measured = starter_db.measure(text)
+    except InputError:
+        return
+    assert 0 < measured.grams <= 5000

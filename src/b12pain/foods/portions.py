@@ -75,6 +75,7 @@ _QUANTITY = re.compile(
 )
 _WORD_NUMBERS = {"a": "1", "an": "1", "one": "1", "two": "2", "three": "3", "half": "1/2"}
 MAX_GRAMS = 5000.0
+MIN_GRAMS = 0.1
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,10 @@ def choose_portion(
             )
         grams = parsed.quantity / portion.amount * portion.grams
         label = f"{parsed.quantity:g} × {portion.label()}"
+    if grams < MIN_GRAMS:
+        raise InputError.single(
+            "amount", f"{parsed.quantity:g} {parsed.unit}", f"less than {MIN_GRAMS:g} g of food"
+        )
     if grams > MAX_GRAMS:
         raise InputError.single(
             "amount", f"{parsed.quantity:g} {parsed.unit}", f"more than {MAX_GRAMS:g} g of one food"
