@@ -334,3 +334,55 @@ def test_wrong_unit_and_zero_value() -> None:
 
 def test_not_a_mapping() -> None:
     assert problems(["age", 40])[0][0] == "(input)"
+
+
+def test_nitrous_oxide_with_raised_homocysteine() -> None:
+    data = {
+        "age": 25,
+        "nitrous_oxide": "recreational",
+        "symptoms": ["fatigue"],
+        "labs": [{"test": "homocysteine", "value": 40, "unit": "umol/L"}],
+    }
+    result = assess(parse_profile(data), TODAY)
+    assert result.deficiency == "confirmed"
+    assert result.treatment is not None and result.treatment.regimen_id == "nitrous_oxide_related"
+
+
+def test_indeterminate_without_symptoms_gets_policy_default() -> None:
+    data = {
+        "age": 50,
+        "diet": "vegan",
+        "labs": [{"test": "total_b12", "value": 250, "unit": "ng/L"}],
+    }
+    finding = next(
+        f
+        for f in assess(parse_profile(data), TODAY).findings
+        if f.code == "indeterminate_no_symptoms"
+    )
+    assert finding.evidence == "policy"
+
+
+def test_bad_medication_entries() -> None:
+    found = problems(
+        {
+            "age": 40,
+            "symptoms": [3],
+            "medications": ["snake oil", {"name": "metformin", "duration": "long"}],
+        }
+    )
+    fields = {f for f, _, _ in found}
+    assert {"symptoms[0]", "medications[0]", "medications[1].duration"} <= fields
+
+
+def test_medication_days_taken() -> None:
+    profile = parse_profile(
+        {
+            "age": 40,
+            "medications": [
+                {"name": "metformin", "since": "2026-11-14"},
+                "omeprazole",
+                {"name": "colchicine", "duration": "2w"},
+            ],
+        }
+    )
+    assert [m.days_taken(TODAY) for m in profile.medications] == [10.0, None, 14.0]

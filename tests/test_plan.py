@@ -44,3 +44,7 @@ def test_pain_type_evidence_is_labelled_secondary_and_cites_the_seed() -> None:
         assert "seed-article" in {c.source for c in finding.citations}
         assert finding.evidence == "secondary"
         assert finding.summary and finding.clinician_summary
+
+
+def test_unknown_pain_type_has_no_evidence_finding() -> None:
+    assert pain_type_findings(["not_a_pain_type"]) == ()

@@ -107,3 +107,12 @@ def test_likely_cause_prefers_the_most_specific() -> None:
     assert risks.cause == "autoimmune_gastritis"
     assert risk_profile(parse_profile({"age": 40, "diet": "vegan"})).cause == "dietary"
     assert risk_profile(parse_profile({"age": 40})).cause is None
+
+
+def test_long_term_metformin_is_mentioned() -> None:
+    long_term = screened(medications=[{"name": "metformin", "since": "2020-01-01"}])
+    short = screened(medications=[{"name": "metformin", "duration": "18m"}])
+    unknown = screened(medications=["metformin"])
+    assert any("4 years" in r for r in long_term.reasons)
+    assert not any("4 years" in r for r in short.reasons + unknown.reasons)
+    assert all(r.monitoring_suggested for r in (long_term, short, unknown))

@@ -81,3 +81,14 @@ def test_total_b12_round_trip_any_unit(value: float, unit: str) -> None:
 def test_mma_round_trip(value: float, unit: str) -> None:
     there = to_unit("mma", value, unit, "umol/L")
     assert to_unit("mma", there, "umol/L", unit) == pytest.approx(value)
+
+
+def test_conversion_through_a_shared_unit() -> None:
+    assert to_unit("total_b12", 200, "pg/mL", "ng/mL") == pytest.approx(0.2)
+    assert to_unit("mma", 400, "nmol/L", "nmol/mL") == pytest.approx(0.4)
+
+
+def test_no_display_equivalent_without_a_conversion() -> None:
+    assert display_equivalent("active_b12", 30, "nmol/L") is None
+    assert display_equivalent("unknown_test", 30, "x") is None
+    assert published_units("unknown_test") == ()

@@ -95,11 +95,17 @@ def screen(
     """Whether a B12 test is indicated for this person, which tests, and the reasons with citations."""
     cat = cat or catalogue()
     risks = risks or risk_profile(profile, cat)
+    long_term_days = cat.parameter("param.metformin_monitoring_years") * 365.25
+    metformin_long_term = any(
+        m.name == "metformin" and (m.days_taken(today) or 0) > long_term_days
+        for m in profile.medications
+    )
     return _testing(
         profile.age >= cat.parameter("param.min_age_years"),
         risks.t1_symptoms,
         tuple(f.id for f in risks.factors),
         risks.on_metformin,
+        metformin_long_term,
         first_tests(profile),
         _first_test_rules(profile),
         cat,
@@ -112,6 +118,7 @@ def _testing(
     t1_symptoms: tuple[str, ...],
     factor_ids: tuple[str, ...],
     on_metformin: bool,
+    metformin_long_term: bool,
     tests_first: tuple[str, ...],
     test_rules: tuple[str, ...],
     cat: Catalogue,
@@ -142,6 +149,9 @@ def _testing(
     if monitoring:
         rule_ids.append("test.metformin_monitoring")
         reasons.append(cat.test_rules["test.metformin_monitoring"].plain)
+        if metformin_long_term:
+            rule_ids.append("param.metformin_monitoring_years")
+            reasons.append(f"{cat.kb.get('param.metformin_monitoring_years').title}.")
         if not tests:
             tests = ("total_b12",)
     citations = cat.cite(*rule_ids, *factor_ids)

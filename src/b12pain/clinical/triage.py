@@ -16,8 +16,6 @@ from b12pain.knowledge.schema.clinical import RedFlagRule
 
 def _applies(rule: RedFlagRule, profile: Profile, deficiency_confirmed: bool) -> tuple[str, ...]:
     present = tuple(s for s in rule.any_of if s in profile.symptoms)
-    if not present:
-        return ()
     if rule.pain_types or rule.context_symptoms:
         in_context = any(p in rule.pain_types for p in profile.pain.types) or any(
             s in rule.context_symptoms for s in profile.symptoms
