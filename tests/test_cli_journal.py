@@ -233,3 +233,60 @@ def test_labs_add_stores_and_validates(cli: Cli, capsys: pytest.CaptureFixture[s
         labs_add("total_b12", 180, "ng/L", "01/11/2026", None, None, None, False)
     assert error.value.problems[0].field == "date"
     assert len(cli.json("history", "--kind", "lab")["entries"]) == 1
+
+
+PROFILE = """\
+age: 58
+sex: female
+diet: vegan
+medications: [metformin]
+symptoms: [tingling, burning]
+labs:
+  - {test: total_b12, value: 150, unit: ng/L, date: 2026-11-01}
+"""
+
+
+def test_profile_versions_and_saved_assessment(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "me.yaml"
+    path.write_text(PROFILE, encoding="utf-8")
+    first = cli.json("log", "profile", str(path))
+    assert first["version"] == 1 and first["assessment"] is None
+    path.write_text(PROFILE.replace("age: 58", "age: 59"), encoding="utf-8")
+    second = cli.json("log", "profile", str(path), "--assess", "--today", "2026-11-24")
+    assert second["version"] == 2 and second["saved"]["profile"]["age"] == 59
+    saved = second["assessment"]
+    assert saved["knowledge_version"] == saved["assessment"]["knowledge_version"]
+    assert saved["assessment"]["schema"] == "b12pain.assessment/1"
+    code, out, _ = cli("log", "profile", str(path), "--assess", "--today", "2026-11-24")
+    if saved["assessment"]["red_flags"]:
+        assert out.startswith("RED FLAG")  # red flags come first
+    assert "not medical advice" in out.lower()
+    kinds = [e["kind"] for e in cli.json("history")["entries"]]
+    assert kinds.count("profile") == 3 and kinds.count("assessment") == 2
+    path.write_text("age: 300\n", encoding="utf-8")
+    code, _, err = cli("log", "profile", str(path))
+    assert code == 2 and "age: 300" in err
+    assert [e["kind"] for e in cli.json("history")["entries"]].count("profile") == 3
+
+
+def test_log_instrument_scores_and_stores(cli: Cli) -> None:
+    saved = cli.json("log", "instrument", "nrs", '{"nrs": 6}')
+    assert saved["saved"]["score"] == 6 and saved["saved"]["answers"]["nrs"] == 6
+    code, _, err = cli("log", "instrument", "nrs", '{"nrs": 16}')
+    assert code == 2 and "nrs: 16" in err
+    code, _, err = cli("log", "instrument", "nrs", "not json")
+    assert code == 2 and "answers" in err
+    assert len(cli.json("history", "--kind", "instrument")["entries"]) == 1
+
+
+def test_insights_compare_intake_only_with_a_saved_profile(cli: Cli, tmp_path: Path) -> None:
+    cli("log", "food", "2 eggs", "--at", "2026-11-23T08:00+00:00")
+    board = cli.json("insights", "--today", "2026-11-24")
+    assert board["intake"] is None and board["foods_logged"] == 1
+    code, out, _ = cli("insights", "--today", "2026-11-24")
+    assert code == 0 and "save a profile" in out
+    path = tmp_path / "me.yaml"
+    path.write_text(PROFILE, encoding="utf-8")
+    cli("log", "profile", str(path))
+    intake = cli.json("insights", "--today", "2026-11-24")["intake"]
+    assert intake["foods"] == 1 and intake["target"]["citations"]

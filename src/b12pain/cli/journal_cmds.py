@@ -129,10 +129,13 @@ def describe(record: Any) -> str:
     if kind == "symptoms":
         return "symptoms: " + (", ".join(record.symptoms) or "none")
     if kind == "instrument":
-        return f"{record.instrument} score {record.score}"
+        score = "" if record.score is None else f" score {record.score:g}"
+        return f"{record.instrument}{score}" + (f" ({record.category})" if record.category else "")
     if kind == "profile":
-        return "profile saved"
-    return f"{kind} saved"
+        facts = [f"age {record.profile.get('age')}", record.profile.get("diet", "")]
+        return "profile: " + ", ".join(f for f in facts if f)
+    urgency = record.assessment.get("urgency", "?")
+    return f"assessment: urgency {urgency} (knowledge {record.knowledge_version})"
 
 
 # log -----------------------------------------------------------------------------------
@@ -354,6 +357,93 @@ def log_comment(
         typer.echo(f"Comment added to entry {matches[0][:8]}.")
 
 
+@log_app.command("profile")
+def log_profile(
+    path: Path = typer.Argument(..., help="Profile file (YAML or JSON, CONTRACT.md fields)."),
+    assess: bool = typer.Option(False, "--assess", help="Also assess it and save the result."),
+    on: str | None = typer.Option(None, "--today", help="Assessment date (YYYY-MM-DD)."),
+    note: str | None = NOTE,
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Save a new version of your profile (earlier versions are kept), optionally assessed.
+
+    Example: b12pain log profile my-profile.yaml --assess
+    """
+    from b12pain.cli.assess_cmds import read_profile_file
+    from b12pain.clinical.parse import parse_profile
+    from b12pain.journal import save_assessment, save_profile
+
+    profile = parse_profile(read_profile_file(path))
+    at = _parse_at(None)
+    assessment = None
+    if assess:
+        from b12pain.clinical.assessment import assess as run_assessment
+
+        assessment = run_assessment(profile, _parse_day(on, "today") or at.date())
+    with _open(data_dir) as journal:
+        saved = save_profile(journal, profile, at, note)
+        version = len(journal.profile_history())
+        stored = save_assessment(journal, assessment, at) if assessment is not None else None
+    if as_json:
+        _print_json(
+            {
+                "saved": saved.model_dump(mode="json"),
+                "version": version,
+                "assessment": stored.model_dump(mode="json") if stored else None,
+            }
+        )
+        return
+    if assessment is not None:
+        for flag in assessment.red_flags:  # red flags first, always
+            typer.echo(f"RED FLAG ({flag.urgency}): {flag.title}. {flag.action}")
+    typer.echo(f"Saved profile version {version} ({saved.uid[:8]}).")
+    if assessment is not None and stored is not None:
+        typer.echo(
+            f"Assessment saved ({stored.uid[:8]}), overall urgency: {assessment.urgency}. "
+            f"Full result: b12pain assess {path}"
+        )
+        typer.echo(assessment.disclaimer)
+
+
+@log_app.command("instrument")
+def log_instrument(
+    instrument_id: str = typer.Argument(..., help="Questionnaire id, e.g. dn4, peg, nrs."),
+    answers: str = typer.Argument(..., help='Answers as JSON ({"q1": true, …}) or a JSON file.'),
+    note: str | None = NOTE,
+    at: str | None = AT,
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Score a questionnaire and save the answers, score and category.
+
+    Example: b12pain log instrument peg '{"pain": 6, "enjoyment": 5, "activity": 7}'
+    """
+    from b12pain.errors import InputError
+    from b12pain.instruments import score
+    from b12pain.journal import save_instrument_result
+
+    source = Path(answers)
+    text = (
+        source.read_text(encoding="utf-8")
+        if source.suffix == ".json" and source.exists()
+        else answers
+    )
+    try:
+        given = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError.single("answers", answers, f"JSON object of item answers: {exc}") from None
+    if not isinstance(given, dict):
+        raise InputError.single("answers", answers, "a JSON object of item id to answer")
+    result = score(instrument_id, given, field_prefix="answers.")
+    with _open(data_dir) as journal:
+        saved = save_instrument_result(journal, result, _parse_at(at), note)
+    if as_json:
+        _print_json({"saved": saved.model_dump(mode="json"), "result": result.to_json_dict()})
+        return
+    typer.echo(f"Saved {result.title}: {result.summary}")
+
+
 def labs_add(
     test: str,
     value: float,
@@ -524,7 +614,9 @@ def _intake_target(journal: Any) -> Any:
     except ImportError:  # pragma: no cover - the intake module ships with clinical
         return None
     profile = journal.current_profile()
-    data = profile.profile if profile else {}
+    if profile is None:  # no guessing: compare only with the person's own life stage
+        return None
+    data = profile.profile
     return target_for(
         data.get("age", 30),
         data.get("sex", "unspecified"),
@@ -553,6 +645,11 @@ def _render_dashboard(board: Any) -> None:
     for test, results in board.labs.items():
         points = ", ".join(f"{r.day} {r.value:g} {r.unit}" for r in results[-5:])
         typer.echo(f"{test}: {points}")
+    if board.intake is None and board.foods_logged:
+        typer.echo(
+            "B12 from food: save a profile (b12pain log profile FILE) to compare your "
+            "intake with the reference for your age."
+        )
     if board.intake:
         intake = board.intake
         typer.echo(

@@ -27,6 +27,7 @@ class Dashboard:
     adherence: Adherence
     labs: dict[str, tuple[LabReading, ...]]
     intake: dict[str, Any] | None
+    foods_logged: int
     helping: HelpingResult
     factors: tuple[FactorEffect, ...]
 
@@ -66,6 +67,7 @@ def dashboard(series: Series, today: dt.date, intake_target: Any | None = None) 
         adherence=adherence(series.doses, start, today),
         labs={test: found for test, found in labs.items() if found},
         intake=_intake(series, today, intake_target),
+        foods_logged=sum(1 for f in series.foods if start <= f.day <= today),
         helping=is_it_helping(series.pain, series.supplement_start, today),
         factors=tuple(factor_effects(series.pain, series.factors, series.doses)),
     )

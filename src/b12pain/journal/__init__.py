@@ -7,6 +7,8 @@ journal as JSON; `read_series(journal)` feeds the pure `insights` functions.
 
 from __future__ import annotations
 
+from b12pain.journal.assessments import save_assessment, save_instrument_result, save_profile
+from b12pain.journal.plans import plan_from_regimen
 from b12pain.journal.records import (
     BODY_REGIONS,
     KINDS,
@@ -43,5 +45,9 @@ __all__ = [
     "import_file",
     "make_record",
     "parse_record",
+    "plan_from_regimen",
     "read_series",
+    "save_assessment",
+    "save_instrument_result",
+    "save_profile",
 ]
