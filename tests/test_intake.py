@@ -282,3 +282,20 @@ def test_days_out_of_range_is_refused(days: int) -> None:
     with pytest.raises(InputError) as caught:
         summarise_intake([item(1.0)], target_for(40), days=days)
     assert caught.value.problems[0].field == "days"
+
+
+def test_children_get_no_adult_servings_but_a_note() -> None:
+    report = assess_intake([item(0.1)], age=3, diet="omnivore")
+    assert report.summary.meets_target is False
+    assert report.suggestions == ()
+    assert "intake.policy.children_ask_clinician" in {n.id for n in report.notes}
+    teen = assess_intake([item(0.1)], age=14, diet="omnivore")
+    assert teen.suggestions
+
+
+def test_max_servings_comes_from_knowledge() -> None:
+    from b12pain.knowledge.schema.foods import IntakeRule
+
+    limit = load().typed("intake.rule.gap_advice_max_servings", IntakeRule).value
+    for gap in (0.3, 1.0, 2.4, 5.0, 20.0):
+        assert all(s.servings <= limit for s in gap_advice(gap, "omnivore", limit=50))

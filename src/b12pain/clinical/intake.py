@@ -18,7 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from b12pain.errors import InputError, Problem
 from b12pain.knowledge import Citation, KnowledgeBase, load
-from b12pain.knowledge.schema.foods import AbsorptionNote, DietaryNote, FoodSource, IntakeReference
+from b12pain.knowledge.schema.foods import (
+    AbsorptionNote,
+    DietaryNote,
+    FoodSource,
+    IntakeReference,
+    IntakeRule,
+)
 
 Region = Literal["us", "eu"]
 Diet = Literal["omnivore", "pescatarian", "vegetarian", "vegan", "low_animal"]
@@ -30,8 +36,9 @@ DIETS: tuple[str, ...] = get_args(Diet)
 MEAL_SATURATION_NOTE = "absorption.meal_saturation"
 EFSA_AI_NOTE = "diet.efsa_ai_is_adequate_intake"
 FALLBACK_NOTE = "intake.policy.region_fallback"
-#: Gap advice lists foods needing at most this many servings to close the gap.
-MAX_SERVINGS = 3.0
+MAX_SERVINGS_RULE = "intake.rule.gap_advice_max_servings"
+MIN_ADVICE_AGE_RULE = "intake.rule.gap_advice_min_age"
+CHILDREN_NOTE = "intake.policy.children_ask_clinician"
 
 _MODEL = ConfigDict(frozen=True, extra="forbid")
 
@@ -347,20 +354,22 @@ def gap_advice(
 ) -> tuple[FoodSuggestion, ...]:
     """Foods from NIH ODS Table 2 that fit `diet` and close `gap_ug`, with how many servings.
 
-    Servings are rounded up to halves; foods needing more than `MAX_SERVINGS` are left out;
-    the closest fit (least overshoot) comes first. Nothing when there is no gap.
+    Servings are rounded up to halves; foods needing more servings than the knowledge rule
+    `intake.rule.gap_advice_max_servings` are left out; the closest fit (least overshoot) comes
+    first. Nothing when there is no gap.
     """
     if diet not in DIETS:
         raise InputError.single("diet", diet, f"one of {', '.join(DIETS)}")
     if gap_ug <= 0:
         return ()
     kb = kb or load()
+    max_servings = kb.typed(MAX_SERVINGS_RULE, IntakeRule).value
     options = []
     for source in kb.of_kind("food_source", FoodSource):
         if source.unverified or diet not in source.diets or source.ug_per_serving <= 0:
             continue
         servings = max(0.5, math.ceil(2 * gap_ug / source.ug_per_serving) / 2)
-        if servings > MAX_SERVINGS:
+        if servings > max_servings:
             continue
         gives = servings * source.ug_per_serving
         high = None if source.ug_per_serving_high is None else servings * source.ug_per_serving_high
@@ -419,9 +428,13 @@ def assess_intake(
     target = target_for(age, sex, pregnant, breastfeeding, region, kb)
     summary = summarise_intake(items, target, days)
     notes = absorption_notes(age, medications, summary, kb) + dietary_notes(diet, region, kb)
-    suggestions = (
-        gap_advice(summary.daily_gap_ug, diet, kb=kb) if summary.meets_target is not True else ()
-    )
+    suggestions: tuple[FoodSuggestion, ...] = ()
+    if summary.meets_target is not True:
+        if age >= kb.typed(MIN_ADVICE_AGE_RULE, IntakeRule).value:
+            suggestions = gap_advice(summary.daily_gap_ug, diet, kb=kb)
+        else:
+            child = kb.get(CHILDREN_NOTE)
+            notes += (_note(child, child.title, None),)
     return IntakeReport(
         summary=summary,
         notes=notes,

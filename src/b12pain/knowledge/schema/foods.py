@@ -84,3 +84,11 @@ class DietaryNote(Entry):
 
     text: str
     diets: tuple[Diet, ...] = ()
+
+
+@entry_kind("intake_rule")
+class IntakeRule(Entry):
+    """A number b12pain's intake logic uses that is its own choice (policy), with its unit."""
+
+    value: float
+    unit: str
