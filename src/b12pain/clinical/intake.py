@@ -33,7 +33,6 @@ Sex = Literal["female", "male", "intersex", "unspecified"]
 REGIONS: tuple[str, ...] = get_args(Region)
 DIETS: tuple[str, ...] = get_args(Diet)
 #: Knowledge ids the code refers to.
-MEAL_SATURATION_NOTE = "absorption.meal_saturation"
 EFSA_AI_NOTE = "diet.efsa_ai_is_adequate_intake"
 FALLBACK_NOTE = "intake.policy.region_fallback"
 MAX_SERVINGS_RULE = "intake.rule.gap_advice_max_servings"
@@ -313,18 +312,13 @@ def absorption_notes(
         by_age = entry.min_age_years is not None and age is not None and age >= entry.min_age_years
         by_drug = bool(taken & set(entry.medications))
         by_meal = (
-            entry.id == MEAL_SATURATION_NOTE
+            entry.threshold_ug is not None
             and summary is not None
-            and any(m.b12_ug > _saturation_ug(kb) for m in summary.meals)
+            and any(m.b12_ug > entry.threshold_ug for m in summary.meals)
         )
         if by_age or by_drug or by_meal:
             notes.append(_note(entry, entry.text, entry.clinician_text))
     return tuple(notes)
-
-
-def _saturation_ug(kb: KnowledgeBase) -> float:
-    """Upper end of the B12 per meal that saturates ileal receptors (IOM 1998: 1.5–2.5 µg)."""
-    return kb.typed(MEAL_SATURATION_NOTE, AbsorptionNote).threshold_ug or 2.5
 
 
 def _medication_id(name: str) -> str:
