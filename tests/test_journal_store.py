@@ -253,8 +253,9 @@ def test_a_batch_with_one_bad_record_writes_nothing(journal: Journal) -> None:
     assert error.value.problems[0].field == "plan_uid"
     assert journal.counts() == {}
     journal.add(good)
-    with pytest.raises(InputError):  # the same uid twice: refused by the unique constraint
+    with pytest.raises(InputError) as error:  # the same uid twice: the unique constraint
         journal.add_many([make_record("sleep", at=at(2), hours=7), good])
+    assert "already in the journal" in error.value.problems[0].message
     assert journal.counts() == {"pain": 1}
 
 
@@ -352,3 +353,13 @@ def test_parse_record_names_the_field() -> None:
     with pytest.raises(InputError) as error:
         parse_record({"kind": "stress", "at": "2026-11-01T09:00:00+01:00", "level": "high"})
     assert [p.field for p in error.value.problems] == ["level"]
+
+
+def test_body_regions_are_the_acr_2016_areas_plus_feet_and_hands() -> None:
+    """The journal's region ids agree with the instruments' ACR 2016 WPI areas (knowledge)."""
+    from b12pain.instruments import instrument
+    from b12pain.journal import BODY_REGIONS
+
+    acr = instrument("acr2016")
+    areas = next(item for item in acr.info.items if item.id == "painful_areas").options
+    assert (*areas, "feet", "hands") == BODY_REGIONS

@@ -125,8 +125,11 @@ class Journal:
             with self._writer.begin() as conn:
                 self._insert(conn, batch)
         except sa.exc.IntegrityError as exc:
+            reason = str(exc.orig).splitlines()[0]
+            if "uid" in reason:
+                reason = "an entry with the same id is already in the journal (imported before?)"
             raise InputError.single(
-                "(record)", None, f"refused by the journal's rules: {exc.orig}"
+                "(record)", None, f"refused by the journal's rules, nothing saved: {reason}"
             ) from None
         return len(batch)
 
