@@ -1,9 +1,252 @@
-"""CLI commands of this area; `register(app)` adds them to the `b12pain` app."""
+"""`b12pain questionnaire`: run a pain instrument interactively or score an answers file.
+
+The questions come from the instrument's knowledge entry (stable item ids, our own descriptors
+where the licence forbids item text). Typing `b` goes back one question; Ctrl-C leaves without
+a traceback. Scoring is `b12pain.instruments.score`; this module only asks, parses and prints.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
+
+if TYPE_CHECKING:
+    from b12pain.instruments import InstrumentResult
+    from b12pain.knowledge.schema.instruments import InstrumentItem
+
+Ask = Callable[[str], str]
+Say = Callable[[str], None]
+
+DISCLAIMER = (
+    "Not medical advice: a questionnaire result is a screen or a classification aid, not a "
+    "diagnosis. Discuss it with a clinician."
+)
+_YES = {"y", "yes", "true", "1"}
+_NO = {"n", "no", "false", "0"}
+BACK = "b"
+
+
+class GoBack(Exception):
+    """The person typed `b`: return to the previous question."""
+
+
+def _parse(item: InstrumentItem, text: str) -> Any:
+    """The typed answer as the answers-file value; ValueError with what is allowed."""
+    from b12pain.instruments._common import allowed
+
+    word = text.strip().lower()
+    if item.answer == "yes_no":
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        raise ValueError("type y or n")
+    if item.answer == "choice":
+        words = list(item.points)
+        if word.isdigit() and 1 <= int(word) <= len(words):
+            return words[int(word) - 1]
+        if {"yes", "no"} <= set(words) and (word in _YES or word in _NO):
+            return "yes" if word in _YES else "no"
+        if word.replace(" ", "_") in words:
+            return word.replace(" ", "_")
+        raise ValueError(allowed(item) + " (or its number)")
+    try:
+        value: float = float(word)
+    except ValueError:
+        raise ValueError(allowed(item)) from None
+    return int(value) if item.answer == "integer" and value.is_integer() else value
+
+
+def _questions(items: tuple[InstrumentItem, ...]) -> list[tuple[str, str | None, InstrumentItem]]:
+    """One question per item; an `areas` item becomes one yes/no question per area."""
+    questions: list[tuple[str, str | None, InstrumentItem]] = []
+    for item in items:
+        if item.answer == "areas":
+            questions += [(item.id, option, item) for option in item.options]
+        else:
+            questions.append((item.id, None, item))
+    return questions
+
+
+def _prompt(number: int, total: int, item: InstrumentItem, option: str | None) -> str:
+    who = " [clinician]" if item.clinician_entered else ""
+    if option is not None:
+        return f"({number}/{total}) {item.descriptor}: {option.replace('_', ' ')}{who} [y/n]: "
+    if item.answer == "yes_no":
+        hint = "y/n"
+    elif item.answer == "choice":
+        hint = " / ".join(f"{i}={w}" for i, w in enumerate(item.points, start=1))
+    else:
+        hint = f"{item.minimum:g}-{item.maximum:g}"
+    optional = ", Enter to skip" if not item.required else ""
+    return f"({number}/{total}) {item.id}: {item.descriptor}{who} [{hint}{optional}]: "
+
+
+def interview(instrument_id: str, ask: Ask, say: Say) -> dict[str, Any]:
+    """Ask every question of one instrument; `b` goes back one question. Returns the answers."""
+    from b12pain.instruments import instrument
+
+    entry = instrument(instrument_id, field="NAME").info
+    questions = _questions(entry.items)
+    say(f"{entry.title}: {entry.purpose}")
+    say("Answer each question; type b to go back one question, Ctrl-C to stop.")
+    given: list[Any] = []
+    while len(given) < len(questions):
+        key, option, item = questions[len(given)]
+        text = ask(_prompt(len(given) + 1, len(questions), item, option))
+        if text.strip().lower() == BACK:
+            if given:
+                given.pop()
+            else:
+                say("This is the first question.")
+            continue
+        if not text.strip() and not item.required and option is None:
+            given.append(None)
+            continue
+        try:
+            given.append(_parse(item if option is None else _yes_no(item), text))
+        except ValueError as exc:
+            say(f"  Not understood: {exc}.")
+    answers: dict[str, Any] = {}
+    for (key, option, _item), value in zip(questions, given, strict=True):
+        if option is not None:
+            areas = answers.setdefault(key, [])
+            if value:
+                areas.append(option)
+        elif value is not None:
+            answers[key] = value
+    return answers
+
+
+def _yes_no(item: InstrumentItem) -> InstrumentItem:
+    return item.model_copy(update={"answer": "yes_no"})
+
+
+def read_answers(path: Path) -> Any:
+    """The answers in a YAML or JSON file; `InputError` naming the file when it cannot be read."""
+    import yaml
+
+    from b12pain.errors import InputError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError.single(
+            "--answers", str(path), f"cannot be read ({exc.strerror})"
+        ) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0]
+        raise InputError.single(
+            "--answers", str(path), f"not valid YAML or JSON ({first})"
+        ) from None
+
+
+def render(result: InstrumentResult, say: Say) -> None:
+    """Print a result for people: verdict first, both wordings, sources, licence, disclaimer."""
+    low, high = result.score_range
+    score = "no score" if result.score is None else f"{result.score} (range {low:g}-{high:g})"
+    say("")
+    say(f"{result.title}")
+    say(f"  Score: {score}")
+    say(f"  Category: {result.category.replace('_', ' ')}")
+    if result.positive is not None:
+        say(f"  At or above the published cut-off/criteria: {'yes' if result.positive else 'no'}")
+    for name, value in result.subscores.items():
+        if not isinstance(value, dict):
+            say(f"  {name}: {value}")
+    say(f"  In plain words: {result.summary}")
+    say(f"  For your clinician: {result.clinician_summary}")
+    say("  Sources: " + "; ".join(c.label() for c in result.citations))
+    say(f"  Licence: {result.licence}")
+    say(DISCLAIMER)
+
+
+def list_instruments(as_json: bool) -> None:
+    """Print each instrument with its purpose and licence status, and those left out."""
+    from b12pain.instruments import INSTRUMENTS, omitted
+
+    rows = [
+        {
+            "instrument": key,
+            "name": item.info.short_name,
+            "purpose": item.info.purpose,
+            "licence_status": item.licence.status,
+            "licence": item.licence.summary,
+        }
+        for key, item in INSTRUMENTS.items()
+    ]
+    left_out = [
+        {"instrument": entry.id.removeprefix("licence."), "reason": entry.summary}
+        for entry in omitted()
+    ]
+    if as_json:
+        typer.echo(json.dumps({"instruments": rows, "omitted": left_out}, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Pain instruments", show_lines=False)
+    for column in ("id", "name", "what it is for", "licence status"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["instrument"], row["name"], row["purpose"], row["licence_status"])
+    console = Console()
+    console.print(table)
+    for row in left_out:
+        console.print(f"Left out: {row['instrument']}: {row['reason']}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the app."""
+
+    @app.command()
+    def questionnaire(
+        name: str = typer.Argument(None, help="Instrument id, e.g. dn4, slanss, acr2016, ichd3."),
+        answers: Path = typer.Option(
+            None,
+            "--answers",
+            help="Score a YAML or JSON file of answers (q1…qN) instead of asking.",
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+        show_list: bool = typer.Option(
+            False, "--list", help="List the instruments, their purpose and licence status."
+        ),
+    ) -> None:
+        """Run a validated pain questionnaire and score it (DN4, S-LANSS, ACR 2016, ICHD-3 …).
+
+        Without --answers it asks each question in the terminal (type b to go back one question).
+        Item ids q1…qN follow the published order; answers are true/false or the published
+        response values. A result is a screen or classification aid, never a diagnosis.
+
+        Example: b12pain questionnaire dn4 --answers dn4.yaml --json
+        """
+        from b12pain.errors import InputError
+        from b12pain.instruments import instrument, score
+
+        if show_list:
+            list_instruments(as_json)
+            return
+        if name is None:
+            raise InputError.single(
+                "NAME", None, "an instrument id; see b12pain questionnaire --list"
+            )
+        instrument(name, field="NAME")
+        if answers is not None:
+            given = read_answers(answers)
+        else:
+            try:
+                given = interview(name, input, typer.echo)
+            except EOFError:
+                typer.echo("\nStopped; nothing was scored.", err=True)
+                raise typer.Exit(1) from None
+        result = score(name, given if given is not None else {})
+        if as_json:
+            typer.echo(json.dumps(result.to_json_dict() | {"disclaimer": DISCLAIMER}, indent=2))
+        else:
+            render(result, typer.echo)

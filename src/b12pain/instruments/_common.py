@@ -102,7 +102,7 @@ def validate(
         field = f"{base}.{item.id}"
         if item.id not in answers or answers[item.id] is None:
             if item.required:
-                problems.append(Problem(field, None, f"missing; {allowed(item)}"))
+                problems.append(Problem(field, None, allowed(item)))
             continue
         value = answers[item.id]
         try:

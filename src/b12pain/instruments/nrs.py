@@ -24,17 +24,18 @@ CHANGE_WORDS = {
 }
 
 
-def change_category(baseline: int, current: int) -> tuple[str, Fraction | None]:
+def change_category(baseline: float, current: float) -> tuple[str, Fraction | None]:
     """IMMPACT category of the change from `baseline` to `current`, and the percent reduction.
 
     Reductions of 10 % up to 30 % are minimal (IMMPACT labels 10-20 %; 20-30 % sits between
     its minimal and moderate labels and is reported as minimal), 30 % moderate, 50 % substantial.
-    With a baseline of 0 the percent is undefined (None) and only the absolute change is reported.
+    Values may be daily or weekly means (6.0 -> 4.2 is exactly 30 %). With a baseline of 0 the percent is undefined (None) and only the absolute change is reported.
     """
     rules = info("nrs").parameters
-    if baseline == 0:
-        return ("worse" if current > 0 else "no_important_change"), None
-    reduction = Fraction(baseline - current, baseline) * 100
+    before, now = Fraction(str(baseline)), Fraction(str(current))
+    if before == 0:
+        return ("worse" if now > 0 else "no_important_change"), None
+    reduction = (before - now) / before * 100
     if reduction >= Fraction(rules["substantial_reduction_percent"]):
         return "substantial", reduction
     if reduction >= Fraction(rules["moderate_reduction_percent"]):
