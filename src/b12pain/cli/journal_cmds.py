@@ -726,10 +726,18 @@ def import_(
 
     Example: b12pain import my-journal.json
     """
+    from rich.console import Console
+    from rich.progress import Progress
+
     from b12pain.journal import import_file
 
-    with _open(data_dir) as journal:
-        count = import_file(journal, path)
+    with _open(data_dir) as journal, Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("checking entries", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        count = import_file(journal, path, advance)
     if as_json:
         _print_json({"imported": count, "file": str(path)})
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,14 @@ def export_file(journal: Journal, path: Path) -> int:
     return len(document["entries"])
 
 
-def parse_document(document: Any) -> list[Entry]:
-    """Validate an export document; every problem is reported (`entries[3].nrs` …)."""
+Progress = Callable[[int, int], None]
+
+
+def parse_document(document: Any, progress: Progress | None = None) -> list[Entry]:
+    """Validate an export document; every problem is reported (`entries[3].nrs` …).
+
+    `progress(done, total)` is called as entries are checked (for a progress bar).
+    """
     if not isinstance(document, dict):
         raise InputError.single("(document)", None, f'a JSON object with "schema": "{SCHEMA}"')
     if document.get("schema") != SCHEMA:
@@ -53,6 +60,8 @@ def parse_document(document: Any) -> list[Entry]:
     records: list[Entry] = []
     problems: list[Problem] = []
     for index, item in enumerate(raw):
+        if progress is not None and index % 250 == 0:
+            progress(index, len(raw))
         field = f"entries[{index}]"
         if not isinstance(item, dict):
             problems.append(Problem(field, None, "a record object with a kind"))
@@ -70,10 +79,12 @@ def parse_document(document: Any) -> list[Entry]:
             ]
     if problems:
         raise InputError(problems)
+    if progress is not None:
+        progress(len(raw), len(raw))
     return records
 
 
-def import_file(journal: Journal, path: Path) -> int:
+def import_file(journal: Journal, path: Path, progress: Progress | None = None) -> int:
     """Read an export file into the journal: all records in one transaction, or none."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -81,7 +92,7 @@ def import_file(journal: Journal, path: Path) -> int:
         raise InputError.single("file", str(path), "no such file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError.single("file", str(path), f"not a JSON export: {exc}") from None
-    return journal.add_many(parse_document(document))
+    return journal.add_many(parse_document(document, progress))
 
 
 def backup(journal: Journal, folder: Path, now: dt.datetime) -> Path:
