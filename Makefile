@@ -34,7 +34,7 @@ typecheck: $(STAMP)
 
 ## bench: run the benchmarks (results go in docs/benchmarks.md)
 bench: $(STAMP)
-	$(BIN)/python -m pytest benchmarks -p no:cacheprovider --benchmark-only --benchmark-columns=median,mean,min,max,rounds -q
+	$(BIN)/python -m pytest benchmarks -o python_files='bench_*.py' -p no:cacheprovider --benchmark-only --benchmark-columns=median,mean,min,max,rounds -q
 
 ## lock: regenerate requirements.lock from pyproject.toml (maintainers only; needs uv)
 lock:
