@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from b12pain.errors import InputError
@@ -159,6 +159,7 @@ def test_invalid_fields_are_all_reported() -> None:
     assert fields["acr2016.fatigue"] == "a whole number from 0 to 3"
 
 
+@settings(deadline=None)
 @given(
     st.lists(st.sampled_from(AREAS), unique=True),
     st.tuples(

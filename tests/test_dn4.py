@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from b12pain.errors import InputError
@@ -97,6 +97,7 @@ def test_dn4_licence_forbids_item_text_and_descriptors_are_short() -> None:
     assert "Mapi" in result.licence or "fees" in result.licence
 
 
+@settings(deadline=None)
 @given(st.lists(st.booleans(), min_size=10, max_size=10), st.integers(0, 9))
 def test_adding_a_yes_never_lowers_dn4(bits: list[bool], flip: int) -> None:
     before = score("dn4", answers([int(b) for b in bits]))

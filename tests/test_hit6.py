@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from b12pain.errors import InputError
@@ -65,6 +65,7 @@ def test_answers_are_the_published_words_only() -> None:
     assert INSTRUMENTS["hit6"].licence.item_text_allowed is False
 
 
+@settings(deadline=None)
 @given(st.lists(st.sampled_from(WORDS), min_size=6, max_size=6))
 def test_score_always_within_36_to_78(words: list[str]) -> None:
     assert 36 <= score("hit6", hit6(words)).score <= 78  # type: ignore[operator]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from b12pain.errors import InputError
@@ -56,6 +56,7 @@ def test_invalid_answer_is_refused_with_field_value_and_allowed_values() -> None
     )
 
 
+@settings(deadline=None)
 @given(st.lists(st.booleans(), min_size=7, max_size=7), st.integers(0, 6))
 def test_adding_a_yes_never_lowers_slanss(bits: list[bool], flip: int) -> None:
     before = score("slanss", answers([int(b) for b in bits]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from b12pain.errors import InputError
@@ -68,6 +68,7 @@ def test_severity_bands_only_on_request(bands: str, value: int, category: str) -
     assert any(c.source in ("serlin-1995", "boonstra-2016") for c in result.citations)
 
 
+@settings(deadline=None)
 @given(st.integers(0, 10), st.integers(1, 10))
 def test_percent_thresholds_agree_with_integer_arithmetic(now: int, baseline: int) -> None:
     category, _ = change_category(baseline, now)

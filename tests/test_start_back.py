@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from b12pain.errors import InputError
@@ -48,6 +48,7 @@ def test_no_item_text_and_q9_words_are_validated() -> None:
     assert caught.value.problems[0].field == "start_back.q9"
 
 
+@settings(deadline=None)
 @given(st.lists(st.integers(0, 1), min_size=8, max_size=8), st.sampled_from(BOTHER))
 def test_scores_in_range_and_rule_holds(bits: list[int], bother: str) -> None:
     result = score("start_back", sbst(bits, bother))
