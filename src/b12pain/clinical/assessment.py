@@ -181,12 +181,15 @@ def _findings(
     cat: Catalogue,
 ) -> tuple[Finding, ...]:
     out: list[Finding] = [
-        words.make(
-            f"testing.{testing.status}",
-            _TESTING_SEVERITY[testing.status],
-            " ".join(testing.reasons),
-            f"{cat.test_rules[_TESTING_RULE[testing.status]].text}",
-            testing.citations,
+        words.memo_by_identity(
+            testing,
+            lambda: words.make(
+                f"testing.{testing.status}",
+                _TESTING_SEVERITY[testing.status],
+                " ".join(testing.reasons),
+                cat.test_rules[_TESTING_RULE[testing.status]].text,
+                testing.citations,
+            ),
         )
     ]
     if testing.monitoring_suggested:
@@ -233,23 +236,23 @@ def _findings(
     if profile.pregnant and deficiency in ("confirmed", "indeterminate", "discordant"):
         out.append(words.from_note("pregnancy_review", "note.pregnancy_review", "warning", cat))
     if treatment is not None:
-        regimen = cat.regimens[treatment.regimen_id]
-        severity: Severity = (
-            "urgent" if treatment.regimen_id == "im_hydroxocobalamin_neuro" else "caution"
-        )
-        out.append(
-            words.make(
-                f"treatment.{regimen.id}",
-                severity,
-                f"Guidance for this situation is {regimen.plain}. Your clinician decides the treatment.",
-                f"{regimen.rule}: {regimen.title} ({regimen.indication}).",
-                treatment.citations,
-            )
-        )
+        out.append(words.memo_by_identity(treatment, lambda: _treatment_finding(treatment, cat)))
     if profile.age >= _AGE_NOTE_FROM:
         out.append(words.from_note("age_prevalence", "note.age_prevalence", "info", cat))
     out.extend(pain_type_findings(profile.pain.types, cat))
     return tuple(out)
+
+
+def _treatment_finding(treatment: Treatment, cat: Catalogue) -> Finding:
+    regimen = cat.regimens[treatment.regimen_id]
+    severity: Severity = "urgent" if regimen.id == "im_hydroxocobalamin_neuro" else "caution"
+    return words.make(
+        f"treatment.{regimen.id}",
+        severity,
+        f"Guidance for this situation is {regimen.plain}. Your clinician decides the treatment.",
+        f"{regimen.rule}: {regimen.title} ({regimen.indication}).",
+        treatment.citations,
+    )
 
 
 _NEXT_TEST_RULES = {

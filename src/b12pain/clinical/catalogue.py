@@ -73,6 +73,7 @@ class Catalogue:
     follow_up: dict[str, FollowUp]
     red_flags: tuple[RedFlagRule, ...]
     red_flag_symptoms: frozenset[str]
+    red_flag_order: dict[str, int]
     red_flags_by_symptom: dict[str, tuple[RedFlagRule, ...]]
     pain_types: dict[str, PainTypeInfo]
     plan_items: tuple[PlanItem, ...]
@@ -144,6 +145,7 @@ def build_catalogue(kb: KnowledgeBase) -> Catalogue:
         regimens={r.id: r for r in kb.of_kind("regimen", Regimen)},
         follow_up={f.id: f for f in kb.of_kind("follow_up", FollowUp)},
         red_flags=red_flags,
+        red_flag_order={r.id: i for i, r in enumerate(red_flags)},
         red_flag_symptoms=frozenset(s for rule in red_flags for s in rule.any_of),
         red_flags_by_symptom={
             s: tuple(r for r in red_flags if s in r.any_of) for r0 in red_flags for s in r0.any_of

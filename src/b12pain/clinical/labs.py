@@ -18,7 +18,7 @@ from b12pain.clinical.profile import LabResult, Profile
 from b12pain.clinical.result import Band, LabReading
 from b12pain.clinical.units import classification_value, display_equivalent, to_unit
 from b12pain.knowledge import Citation
-from b12pain.knowledge.schema.clinical import LabLimit
+from b12pain.knowledge.schema.clinical import LabLimit, Threshold
 
 B12_TESTS = ("total_b12", "active_b12")
 
@@ -92,32 +92,106 @@ def read_lab(lab: LabResult, context: LabContext, cat: Catalogue | None = None) 
     return _read_lab(lab, context, cat or catalogue())
 
 
-@lru_cache(maxsize=16384)
+@dataclass(frozen=True)
+class _UnitRule:
+    """How results of one test in one unit are read (precomputed once per test and unit)."""
+
+    unit: str
+    factor: float
+    threshold: Threshold | None
+    #: (above, below, limit) with the limits expressed in the result's own unit.
+    raised: tuple[tuple[float | None, float | None, LabLimit], ...]
+    implausible: tuple[tuple[float | None, float | None, LabLimit], ...]
+    base_citations: tuple[Citation, ...]
+    equivalent: tuple[float, str, tuple[Citation, ...]] | None
+
+
+@lru_cache(maxsize=256)
+def _unit_rule(test: str, unit: str, cat: Catalogue) -> _UnitRule:
+    measured = classification_value(test, 1.0, unit, cat)
+    threshold = cat.thresholds.get((test, measured.unit))
+    limits: dict[str, list[tuple[float | None, float | None, LabLimit]]] = {
+        "raised": [],
+        "implausible": [],
+    }
+    for limit in cat.limits.get(test, ()):
+        factor = to_unit(test, 1.0, unit, limit.unit, cat)
+        limits[limit.meaning].append(
+            (
+                None if limit.above is None else limit.above / factor,
+                None if limit.below is None else limit.below / factor,
+                limit,
+            )
+        )
+    citations = [*cat.kb.get(test).citations, *measured.citations]
+    if threshold is not None:
+        citations.extend(threshold.citations)
+    shown = display_equivalent(test, 1.0, unit, cat)
+    equivalent = None
+    if shown is not None and shown.unit != measured.unit:
+        equivalent = (shown.value, shown.unit, shown.citations)
+    return _UnitRule(
+        unit=measured.unit,
+        factor=measured.value,
+        threshold=threshold,
+        raised=tuple(limits["raised"]),
+        implausible=tuple(limits["implausible"]),
+        base_citations=tuple(citations),
+        equivalent=equivalent,
+    )
+
+
+def _crossed(
+    value: float, limits: tuple[tuple[float | None, float | None, LabLimit], ...]
+) -> list[LabLimit]:
+    return [
+        limit
+        for above, below, limit in limits
+        if (above is not None and value > above) or (below is not None and value < below)
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _citations(
+    test: str, unit: str, flags: tuple[str, ...], next_tests: tuple[str, ...], cat: Catalogue
+) -> tuple[Citation, ...]:
+    rule = _unit_rule(test, unit, cat)
+    citations = list(rule.base_citations)
+    for _, _, limit in rule.raised:
+        if limit.flag in flags:
+            citations.extend(limit.citations)
+    for flag in flags:
+        note_id = FLAG_NOTES.get(flag)
+        if note_id is not None:
+            citations.extend(cat.note(note_id).citations)
+    for next_test in next_tests:
+        citations.extend(cat.test_rules[_NEXT_TEST_RULE[next_test]].citations)
+    if rule.equivalent is not None:
+        citations.extend(rule.equivalent[2])
+    return tuple(dict.fromkeys(citations))
+
+
 def _read_lab(lab: LabResult, context: LabContext, cat: Catalogue) -> LabReading:
-    measured = classification_value(lab.test, lab.value, lab.unit, cat)
-    citations: list[Citation] = [*cat.kb.get(lab.test).citations, *measured.citations]
+    rule = _unit_rule(lab.test, lab.unit, cat)
+    value = lab.value * rule.factor
     flags: list[str] = []
     next_tests: list[str] = []
     band: Band
-    threshold = cat.thresholds.get((lab.test, measured.unit))
-    raised = _crossed(lab.test, lab.value, lab.unit, "raised", cat)
-    implausible = _crossed(lab.test, lab.value, lab.unit, "implausible", cat)
+    raised = _crossed(lab.value, rule.raised)
+    threshold = rule.threshold
     if threshold is not None:
-        band = band_for(measured.value, threshold.deficiency_below, threshold.unlikely_above)
-        citations.extend(threshold.citations)
+        band = band_for(value, threshold.deficiency_below, threshold.unlikely_above)
     elif lab.test in ("mma", "homocysteine"):
         band = "deficiency_confirmed" if raised else "unlikely"
     else:
         band, range_flags = _lab_range_band(lab)
         flags.extend(range_flags)
-    for limit in raised:
-        flags.append(limit.flag)
-        citations.extend(limit.citations)
+    flags.extend(limit.flag for limit in raised)
     if lab.test in B12_TESTS:
         band = _b12_caveats(lab, band, context, flags, next_tests, cat)
     if lab.test == "mma" and band == "deficiency_confirmed" and context.renal_impairment:
         flags.append("renal_impairment_raises_mma")
-    if implausible:
+    if _crossed(lab.value, rule.implausible):
         band = "not_interpretable"
         flags.append("implausible_value")
         next_tests.clear()
@@ -125,33 +199,23 @@ def _read_lab(lab: LabResult, context: LabContext, cat: Catalogue) -> LabReading
         band = "not_interpretable"
         flags.append("out_of_scope_age")
         next_tests.clear()
-    for flag in flags:
-        note_id = FLAG_NOTES.get(flag)
-        if note_id is not None:
-            citations.extend(cat.note(note_id).citations)
-    for test in next_tests:
-        citations.extend(cat.test_rules[_NEXT_TEST_RULE[test]].citations)
-    equivalent = display_equivalent(lab.test, lab.value, lab.unit, cat)
-    if equivalent is not None and equivalent.unit != measured.unit:
-        citations.extend(equivalent.citations)
+    flag_tuple = tuple(dict.fromkeys(flags))
+    next_tuple = tuple(dict.fromkeys(next_tests))
+    equivalent = rule.equivalent
     return LabReading(
         test=lab.test,
         value=lab.value,
         unit=lab.unit,
-        value_in_reference_unit=measured.value,
-        reference_unit=measured.unit,
+        value_in_reference_unit=value,
+        reference_unit=rule.unit,
         band=band,
-        next_tests=tuple(dict.fromkeys(next_tests)),
-        flags=tuple(dict.fromkeys(flags)),
+        next_tests=next_tuple,
+        flags=flag_tuple,
         date=lab.date,
-        explanation=_explain(lab.test, band, measured.value, measured.unit, threshold is not None),
-        equivalent_value=equivalent.value
-        if equivalent and equivalent.unit != measured.unit
-        else None,
-        equivalent_unit=equivalent.unit
-        if equivalent and equivalent.unit != measured.unit
-        else None,
-        citations=tuple(dict.fromkeys(citations)),
+        explanation=_explain(lab.test, band, value, rule.unit, threshold is not None),
+        equivalent_value=None if equivalent is None else round(lab.value * equivalent[0], 3),
+        equivalent_unit=None if equivalent is None else equivalent[1],
+        citations=_citations(lab.test, lab.unit, flag_tuple, next_tuple, cat),
     )
 
 
@@ -161,19 +225,6 @@ _NEXT_TEST_RULE = {
     "anti_intrinsic_factor_antibodies": "test.aif_antibodies",
     "active_b12": "test.t2b",
 }
-
-
-def _crossed(test: str, value: float, unit: str, meaning: str, cat: Catalogue) -> list[LabLimit]:
-    crossed = []
-    for limit in cat.limits.get(test, ()):
-        if limit.meaning != meaning:
-            continue
-        in_unit = to_unit(test, value, unit, limit.unit, cat)
-        if (limit.above is not None and in_unit > limit.above) or (
-            limit.below is not None and in_unit < limit.below
-        ):
-            crossed.append(limit)
-    return crossed
 
 
 def _lab_range_band(lab: LabResult) -> tuple[Band, list[str]]:

@@ -41,7 +41,7 @@ def red_flags(
         for rule in cat.red_flags_by_symptom.get(symptom, ()):
             candidates[rule.id] = rule
     found: list[RedFlag] = []
-    for rule in sorted(candidates.values(), key=cat.red_flags.index):
+    for rule in sorted(candidates.values(), key=lambda r: cat.red_flag_order[r.id]):
         present = _applies(rule, profile, deficiency_confirmed)
         if present:
             found.append(
