@@ -242,9 +242,10 @@ def register(app: typer.Typer) -> None:
         else:
             try:
                 given = interview(name, input, typer.echo)
-            except EOFError:
+            except (KeyboardInterrupt, EOFError) as stop:
                 typer.echo("\nStopped; nothing was scored.", err=True)
-                raise typer.Exit(1) from None
+                # SystemExit, not typer.Exit: the status must survive non-standalone mode.
+                raise SystemExit(130 if isinstance(stop, KeyboardInterrupt) else 1) from None
         result = score(name, given if given is not None else {})
         if as_json:
             typer.echo(json.dumps(result.to_json_dict() | {"disclaimer": DISCLAIMER}, indent=2))
