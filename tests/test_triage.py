@@ -114,3 +114,16 @@ def test_highest() -> None:
     assert highest([]) == "none"
     assert highest(["routine", "urgent", "none"]) == "urgent"
     assert highest(["routine", "emergency"]) == "emergency"
+
+
+def test_red_flags_carry_their_evidence_level() -> None:
+    profile = parse_profile(
+        {"age": 40, "symptoms": ["saddle_numbness"], "pain": {"types": ["sciatica"]}}
+    )
+    assert red_flags(profile)[0].evidence == "primary"  # BMJ Best Practice (P*)
+    headache = red_flags(
+        parse_profile(
+            {"age": 40, "symptoms": ["headache_with_fever"], "pain": {"types": ["migraine"]}}
+        )
+    )
+    assert headache[0].evidence == "secondary"  # CG150 reproductions (S) + tool policy

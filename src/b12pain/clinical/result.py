@@ -39,7 +39,9 @@ class RedFlag(BaseModel):
     action: str
     summary: str = ""
     triggered_by: tuple[str, ...] = ()
+    #: True when emergency-versus-urgent is b12pain's own decision, not the source's (§E.3).
     urgency_is_tool_decision: bool = False
+    evidence: Evidence = "primary"
     citations: tuple[Citation, ...] = Field(min_length=1)
 
 

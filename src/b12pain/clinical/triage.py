@@ -9,6 +9,7 @@ Emergency flags are listed before urgent ones.
 from __future__ import annotations
 
 from b12pain.clinical.catalogue import Catalogue, catalogue
+from b12pain.clinical.findings import evidence_of
 from b12pain.clinical.profile import Profile
 from b12pain.clinical.result import URGENCY_ORDER, RedFlag, Urgency
 from b12pain.knowledge.schema.clinical import RedFlagRule
@@ -53,6 +54,7 @@ def red_flags(
                     summary=rule.plain,
                     triggered_by=present,
                     urgency_is_tool_decision=rule.urgency_is_tool_decision,
+                    evidence=evidence_of(rule.citations),
                     citations=rule.citations,
                 )
             )
