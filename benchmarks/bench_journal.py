@@ -148,6 +148,12 @@ def measure(runs: int = 7, url: str | None = None) -> dict[str, Any]:
             start = time.perf_counter()
             journal.add_many(records)
             insert_s = time.perf_counter() - start
+            singles = []
+            for i in range(50):  # what one `b12pain log ...` costs inside the store
+                one = make_record("stress", at=dt.datetime(2027, 1, 1, tzinfo=dt.UTC), level=i % 11)
+                start = time.perf_counter()
+                journal.add(one)
+                singles.append(time.perf_counter() - start)
             target = target_for(58)
             timings = []
             for _ in range(runs):
@@ -167,6 +173,7 @@ def measure(runs: int = 7, url: str | None = None) -> dict[str, Any]:
         "insert_per_s": len(records) / insert_s,
         "baseline_insert_s": baseline_insert,
         "insert_ratio": insert_s / baseline_insert,
+        "single_add_ms": 1000 * statistics.median(singles),
         "dashboard_ms": 1000 * dashboard_s,
         "baseline_read_ms": None if baseline_read is None else 1000 * baseline_read,
         "dashboard_ratio": None if baseline_read is None else dashboard_s / baseline_read,

@@ -363,3 +363,51 @@ def test_body_regions_are_the_acr_2016_areas_plus_feet_and_hands() -> None:
     acr = instrument("acr2016")
     areas = next(item for item in acr.info.items if item.id == "painful_areas").options
     assert (*areas, "feet", "hands") == BODY_REGIONS
+
+
+def test_series_uses_each_entry_own_day(journal: Journal) -> None:
+    """23:30 in New York is already the next day in UTC; the series keeps the person's day."""
+    from b12pain.journal import read_series
+
+    late = dt.datetime(2026, 11, 5, 23, 30, tzinfo=NEW_YORK)
+    early = dt.datetime(2026, 11, 6, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=14)))
+    plan = make_record(
+        "plan",
+        at=at(1),
+        regimen_id="oral_cyanocobalamin_dietary",
+        form="oral",
+        amount_ug=50,
+        every_days=1,
+        starts_on="2026-11-03",
+    )
+    journal.add_many(
+        [
+            make_record("pain", at=late, nrs=4),
+            make_record("pain", at=early, nrs=8),
+            plan,
+            make_record("stress", at=late, level=3),
+            make_record("dose", at=late, plan_uid=plan.uid, form="oral", status="skipped"),
+            make_record(
+                "lab", at=late, test="mma", value=0.5, unit="umol/L", taken_on="2026-11-01"
+            ),
+            make_record(
+                "food",
+                at=early,
+                food_id="f",
+                description="Egg",
+                amount_text="1 egg",
+                grams=50,
+                b12_ug=0.45,
+            ),
+        ]
+    )
+    series = read_series(journal)
+    assert sorted((p.day, p.nrs) for p in series.pain) == [
+        (dt.date(2026, 11, 5), 4),
+        (dt.date(2026, 11, 6), 8),
+    ]
+    assert series.factors[0].day == dt.date(2026, 11, 5) and series.factors[0].amount == 3
+    assert series.doses[0].day == dt.date(2026, 11, 5)
+    assert series.labs[0].day == dt.date(2026, 11, 1)  # the day the blood was taken
+    assert series.foods[0].day == dt.date(2026, 11, 6)
+    assert series.supplement_start == dt.date(2026, 11, 3)

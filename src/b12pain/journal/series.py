@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -22,51 +23,63 @@ from b12pain.journal.store import Journal
 _E = t.EntryRow
 
 
-_OFFSETS: dict[int, dt.timedelta] = {}
+def _local_day(dialect: str) -> sa.ColumnElement[Any]:
+    """SQL for the person's own day of an entry (UTC time shifted by its offset), as a date.
+
+    Computed by the database: parsing thousands of timestamps in Python costs more than the rest
+    of the dashboard.
+    """
+    if dialect == "sqlite":
+        shift = sa.func.printf("%+d minutes", _E.utc_offset_minutes)
+        return sa.type_coerce(sa.func.date(_E.recorded_at, shift), _IsoDate())
+    minutes = sa.func.make_interval(0, 0, 0, 0, 0, _E.utc_offset_minutes)
+    return sa.cast(_E.recorded_at + minutes, sa.Date)
 
 
-def _day(recorded_at: dt.datetime, offset: int) -> dt.date:
-    """Local day; the same as `local_day`, with the offset's timedelta cached (hot loop)."""
-    shift = _OFFSETS.get(offset)
-    if shift is None:
-        shift = _OFFSETS[offset] = dt.timedelta(minutes=offset)
-    return (recorded_at + shift).date()
+class _IsoDate(sa.types.TypeDecorator[dt.date]):
+    """A `YYYY-MM-DD` text result read as a date (fast C parsing)."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Any) -> dt.date | None:
+        return None if value is None else dt.date.fromisoformat(value)
 
 
 def read_series(journal: Journal) -> Series:
     """Pain, doses, lifestyle, labs and foods by the person's own day, plus the supplement start."""
-    base = (_E.recorded_at, _E.utc_offset_minutes)
+    day = _local_day(journal.engine.dialect.name).label("day")
     with journal.engine.connect() as conn:
         pain = tuple(
-            PainReading(_day(at, off), nrs)
-            for at, off, nrs in conn.execute(
-                sa.select(*base, t.PainEntryRow.nrs).join(t.PainEntryRow).order_by(_E.recorded_at)
+            PainReading(d, nrs)
+            for d, nrs in conn.execute(
+                sa.select(day, t.PainEntryRow.nrs).join(t.PainEntryRow).order_by(_E.recorded_at)
             ).all()
         )
         doses = tuple(
-            DoseReading(_day(at, off), status)
-            for at, off, status in conn.execute(
-                sa.select(*base, t.DoseEventRow.status).join(t.DoseEventRow)
+            DoseReading(d, status)
+            for d, status in conn.execute(
+                sa.select(day, t.DoseEventRow.status).join(t.DoseEventRow)
             ).all()
         )
         factors = tuple(
-            FactorReading(_day(at, off), factor, amount)
-            for at, off, factor, amount in conn.execute(
-                sa.select(*base, t.LifestyleRow.factor, t.LifestyleRow.amount).join(t.LifestyleRow)
+            FactorReading(d, factor, amount)
+            for d, factor, amount in conn.execute(
+                sa.select(day, t.LifestyleRow.factor, t.LifestyleRow.amount).join(t.LifestyleRow)
             ).all()
         )
         lab = t.LabResultRow
         labs = tuple(
-            LabReading(taken_on or _day(at, off), test, value, unit)
-            for at, off, test, value, unit, taken_on in conn.execute(
-                sa.select(*base, lab.test, lab.value, lab.unit, lab.taken_on).join(lab)
+            LabReading(taken_on or d, test, value, unit)
+            for d, test, value, unit, taken_on in conn.execute(
+                sa.select(day, lab.test, lab.value, lab.unit, lab.taken_on).join(lab)
             ).all()
         )
         food = t.FoodEntryRow
         foods = tuple(
-            FoodReading(_day(at, off), food_id, description, grams, b12)
-            for at, off, food_id, description, grams, b12 in conn.execute(
-                sa.select(*base, food.food_id, food.description, food.grams, food.b12_ug).join(food)
+            FoodReading(d, food_id, description, grams, b12)
+            for d, food_id, description, grams, b12 in conn.execute(
+                sa.select(day, food.food_id, food.description, food.grams, food.b12_ug).join(food)
             ).all()
         )
         first_plan = conn.execute(sa.select(sa.func.min(t.SupplementPlanRow.starts_on))).scalar()
