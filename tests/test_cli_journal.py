@@ -290,3 +290,12 @@ def test_insights_compare_intake_only_with_a_saved_profile(cli: Cli, tmp_path: P
     cli("log", "profile", str(path))
     intake = cli.json("insights", "--today", "2026-11-24")["intake"]
     assert intake["foods"] == 1 and intake["target"]["citations"]
+
+
+def test_unwritable_export_and_missing_import_are_clean_errors(cli: Cli, tmp_path: Path) -> None:
+    code, out, err = cli("export", str(tmp_path / "no" / "such" / "dir" / "j.json"))
+    assert code == 2 and "cannot be written" in err and "Traceback" not in out + err
+    code, _, err = cli("import", str(tmp_path))
+    assert code == 2 and "folder" in err
+    code, _, err = cli("import", str(tmp_path / "missing.json"))
+    assert code == 2 and "no such file" in err

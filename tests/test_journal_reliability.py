@@ -145,3 +145,4 @@ def test_sqlite_store_uses_wal_foreign_keys_and_a_busy_timeout(journal_url: str)
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1

@@ -411,3 +411,65 @@ def test_series_uses_each_entry_own_day(journal: Journal) -> None:
     assert series.labs[0].day == dt.date(2026, 11, 1)  # the day the blood was taken
     assert series.foods[0].day == dt.date(2026, 11, 6)
     assert series.supplement_start == dt.date(2026, 11, 3)
+
+
+@pytest.mark.parametrize("journal_url", ["sqlite"], indirect=True)
+def test_delete_all_leaves_no_trace_in_the_file(journal_url: str) -> None:
+    path = Path(journal_url.removeprefix("sqlite:///"))
+    with Journal.open(journal_url) as journal:
+        journal.add(make_record("pain", at=at(1), nrs=5, note="SECRET-NOTE-4711"))
+        journal.delete_all()
+        files = [path, path.with_name(path.name + "-wal")]  # checked while the journal is open
+        assert all(b"SECRET-NOTE-4711" not in f.read_bytes() for f in files if f.exists())
+
+
+def test_records_survive_their_json_form() -> None:
+    """Property: any valid record's export JSON parses back to the same record."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from b12pain.journal.records import BODY_REGIONS
+
+    times = st.datetimes(
+        min_value=dt.datetime(2000, 1, 1),
+        max_value=dt.datetime(2100, 1, 1),
+        timezones=st.sampled_from(
+            [dt.UTC, PARIS, NEW_YORK, dt.timezone(dt.timedelta(hours=5, minutes=45))]
+        ),
+    )
+    notes = st.none() | st.text(min_size=1, max_size=50).filter(lambda s: s.strip() == s and s)
+
+    @settings(max_examples=80, deadline=None)
+    @given(
+        times,
+        st.integers(0, 10),
+        st.lists(st.sampled_from(BODY_REGIONS), unique=True),
+        notes,
+        st.floats(0, 24, allow_nan=False),
+    )
+    def check(
+        when: dt.datetime, nrs: int, regions: list[str], note: str | None, hours: float
+    ) -> None:
+        for record in (
+            make_record("pain", at=when, nrs=nrs, regions=regions, note=note),
+            make_record("sleep", at=when, hours=hours),
+        ):
+            again = parse_record(json.loads(json.dumps(record.model_dump(mode="json"))))
+            assert again == record
+
+    check()
+
+
+def test_out_of_range_values_are_always_refused() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.integers().filter(lambda n: not 0 <= n <= 10))
+    def check(nrs: int) -> None:
+        with pytest.raises(InputError):
+            make_record("pain", at=at(1), nrs=nrs)
+        with pytest.raises(InputError):
+            make_record("stress", at=at(1), level=nrs)
+
+    check()

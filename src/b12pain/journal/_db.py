@@ -1,4 +1,4 @@
-"""Engines for the journal: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL.
+"""Engines for the journal: SQLite (WAL, foreign keys, busy timeout, secure delete) or PostgreSQL.
 
 SQLite write transactions start with `BEGIN IMMEDIATE`, so two writers queue on the busy
 timeout instead of failing when a read lock cannot be upgraded.
@@ -44,6 +44,7 @@ def make_engine(url: str, **options: Any) -> sa.Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted entries are overwritten, not left
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")

@@ -145,11 +145,20 @@ class Journal:
         return comment
 
     def delete_all(self) -> int:
-        """Delete every record and comment (the schema stays). Returns how many entries went."""
+        """Delete every record and comment (the schema stays). Returns how many entries went.
+
+        On SQLite (`secure_delete` on) the write-ahead log is then checkpointed and truncated, so
+        deleted entries linger neither in free pages nor in the log.
+        """
         with self._writer.begin() as conn:
             count = conn.execute(sa.select(sa.func.count()).select_from(t.EntryRow)).scalar_one()
             for table in reversed(t.Base.metadata.sorted_tables):
                 conn.execute(table.delete())
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as conn:  # outside a transaction
+                raw = conn.connection.dbapi_connection
+                assert raw is not None
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return int(count)
 
     def _entry_id(self, conn: sa.Connection, uid: str) -> int:

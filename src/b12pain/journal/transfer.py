@@ -37,8 +37,11 @@ def export_file(journal: Journal, path: Path) -> int:
     """Write the journal to `path` (via a temporary file, so a crash leaves no half file)."""
     document = export_document(journal)
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(dumps(document), encoding="utf-8")
-    partial.replace(path)
+    try:
+        partial.write_text(dumps(document), encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:
+        raise InputError.single("file", str(path), f"cannot be written: {exc.strerror}") from None
     return len(document["entries"])
 
 
@@ -90,6 +93,8 @@ def import_file(journal: Journal, path: Path, progress: Progress | None = None) 
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError.single("file", str(path), "no such file") from None
+    except IsADirectoryError:
+        raise InputError.single("file", str(path), "is a folder, not an export file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError.single("file", str(path), f"not a JSON export: {exc}") from None
     return journal.add_many(parse_document(document, progress))
@@ -97,7 +102,10 @@ def import_file(journal: Journal, path: Path, progress: Progress | None = None) 
 
 def backup(journal: Journal, folder: Path, now: dt.datetime) -> Path:
     """A dated copy in `folder`: the SQLite file itself (online backup), else a JSON export."""
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError.single("--to", str(folder), f"cannot be created: {exc.strerror}") from None
     stamp = now.strftime("%Y%m%dT%H%M%S")
     if journal.engine.dialect.name == "sqlite":
         import sqlite3
