@@ -386,3 +386,16 @@ def test_medication_days_taken() -> None:
         }
     )
     assert [m.days_taken(TODAY) for m in profile.medications] == [10.0, None, 14.0]
+
+
+def test_memoised_findings_stay_correct_when_the_memo_is_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from b12pain.clinical import findings
+
+    monkeypatch.setattr(findings, "_BY_IDENTITY_LIMIT", 1)
+    first = assess(parse_profile({"age": 30, "symptoms": ["fatigue"]}), TODAY)
+    second = assess(parse_profile({"age": 30, "diet": "vegan"}), TODAY)
+    assert first.findings[0].code == "testing.clinician_judgement"
+    assert second.findings[0].code == "testing.not_indicated"
+    assert len(findings._BY_IDENTITY) <= 1

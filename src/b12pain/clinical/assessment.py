@@ -269,8 +269,8 @@ def _urgency(
     testing: Testing,
     treatment: Treatment | None,
 ) -> Urgency:
-    urgencies: list[Urgency] = [flag.urgency for flag in flags]
-    urgencies.extend(_SEVERITY_URGENCY[f.severity] for f in found)
+    urgencies: set[Urgency] = {flag.urgency for flag in flags}
+    urgencies.update({_SEVERITY_URGENCY[f.severity] for f in found})
     if testing.status == "recommended" or treatment is not None:
-        urgencies.append("routine")
-    return highest(urgencies)
+        urgencies.add("routine")
+    return highest(list(urgencies))

@@ -46,12 +46,30 @@ class RiskProfile:
 
 def risk_profile(profile: Profile, cat: Catalogue | None = None) -> RiskProfile:
     """Match a profile's diet, medicines, conditions and nitrous oxide use to risk factors."""
-    cat = cat or catalogue()
-    keys: list[tuple[str, str]] = [("diet", profile.diet), ("nitrous_oxide", profile.nitrous_oxide)]
-    for medication in profile.medications:
-        keys.append(("medicine", medication.name))
-        keys.append(("medicine", medicine_group(medication.name, cat)))
-    for condition in profile.conditions:
+    return _risk_profile(
+        profile.diet,
+        profile.nitrous_oxide,
+        tuple(m.name for m in profile.medications),
+        profile.conditions,
+        profile.symptoms,
+        cat or catalogue(),
+    )
+
+
+@lru_cache(maxsize=16384)
+def _risk_profile(
+    diet: str,
+    nitrous_oxide: str,
+    medicines: tuple[str, ...],
+    conditions: tuple[str, ...],
+    symptom_ids: tuple[str, ...],
+    cat: Catalogue,
+) -> RiskProfile:
+    keys: list[tuple[str, str]] = [("diet", diet), ("nitrous_oxide", nitrous_oxide)]
+    for medicine in medicines:
+        keys.append(("medicine", medicine))
+        keys.append(("medicine", medicine_group(medicine, cat)))
+    for condition in conditions:
         keys.extend(
             (category, condition) for category in ("condition", "surgery", "family_history")
         )
@@ -62,12 +80,12 @@ def risk_profile(profile: Profile, cat: Catalogue | None = None) -> RiskProfile:
         if factor is not None:
             found.setdefault(factor.id, factor)
             matched.append((factor.id, key[1]))
-    symptoms = tuple(s for s in profile.symptoms if s in cat.symptoms and cat.symptoms[s].t1)
+    symptoms = tuple(s for s in symptom_ids if s in cat.symptoms and cat.symptoms[s].t1)
     return RiskProfile(
         factors=tuple(found.values()),
         matched_by=tuple(dict.fromkeys(matched)),
         t1_symptoms=symptoms,
-        on_metformin=any(m.name == "metformin" for m in profile.medications),
+        on_metformin="metformin" in medicines,
     )
 
 
@@ -96,7 +114,7 @@ def screen(
     cat = cat or catalogue()
     risks = risks or risk_profile(profile, cat)
     long_term_days = cat.parameter("param.metformin_monitoring_years") * 365.25
-    metformin_long_term = any(
+    metformin_long_term = risks.on_metformin and any(
         m.name == "metformin" and (m.days_taken(today) or 0) > long_term_days
         for m in profile.medications
     )

@@ -8,6 +8,8 @@ Emergency flags are listed before urgent ones.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.findings import evidence_of
 from b12pain.clinical.profile import Profile
@@ -15,15 +17,21 @@ from b12pain.clinical.result import URGENCY_ORDER, RedFlag, Urgency
 from b12pain.knowledge.schema.clinical import RedFlagRule
 
 
-def _applies(rule: RedFlagRule, profile: Profile, deficiency_confirmed: bool) -> tuple[str, ...]:
-    present = tuple(s for s in rule.any_of if s in profile.symptoms)
+def _applies(
+    rule: RedFlagRule,
+    symptoms: tuple[str, ...],
+    pain_types: tuple[str, ...],
+    nitrous_oxide: str,
+    deficiency_confirmed: bool,
+) -> tuple[str, ...]:
+    present = tuple(s for s in rule.any_of if s in symptoms)
     if rule.pain_types or rule.context_symptoms:
-        in_context = any(p in rule.pain_types for p in profile.pain.types) or any(
-            s in rule.context_symptoms for s in profile.symptoms
+        in_context = any(p in rule.pain_types for p in pain_types) or any(
+            s in rule.context_symptoms for s in symptoms
         )
         if not in_context:
             return ()
-    if rule.requires == "nitrous_oxide" and profile.nitrous_oxide != "recreational":
+    if rule.requires == "nitrous_oxide" and nitrous_oxide != "recreational":
         return ()
     if rule.requires == "deficiency_confirmed" and not deficiency_confirmed:
         return ()
@@ -37,13 +45,26 @@ def red_flags(
     cat = cat or catalogue()
     if cat.red_flag_symptoms.isdisjoint(profile.symptoms):
         return ()
+    return _red_flags(
+        profile.symptoms, profile.pain.types, profile.nitrous_oxide, deficiency_confirmed, cat
+    )
+
+
+@lru_cache(maxsize=4096)
+def _red_flags(
+    symptoms: tuple[str, ...],
+    pain_types: tuple[str, ...],
+    nitrous_oxide: str,
+    deficiency_confirmed: bool,
+    cat: Catalogue,
+) -> tuple[RedFlag, ...]:
     candidates: dict[str, RedFlagRule] = {}
-    for symptom in profile.symptoms:
+    for symptom in symptoms:
         for rule in cat.red_flags_by_symptom.get(symptom, ()):
             candidates[rule.id] = rule
     found: list[RedFlag] = []
     for rule in sorted(candidates.values(), key=lambda r: cat.red_flag_order[r.id]):
-        present = _applies(rule, profile, deficiency_confirmed)
+        present = _applies(rule, symptoms, pain_types, nitrous_oxide, deficiency_confirmed)
         if present:
             found.append(
                 RedFlag(
