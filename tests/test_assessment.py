@@ -394,6 +394,7 @@ def test_memoised_findings_stay_correct_when_the_memo_is_full(
     from b12pain.clinical import findings
 
     monkeypatch.setattr(findings, "_BY_IDENTITY_LIMIT", 1)
+    monkeypatch.setattr(findings, "_BY_IDENTITY", {})
     first = assess(parse_profile({"age": 30, "symptoms": ["fatigue"]}), TODAY)
     second = assess(parse_profile({"age": 30, "diet": "vegan"}), TODAY)
     assert first.findings[0].code == "testing.clinician_judgement"
