@@ -179,3 +179,10 @@ def test_results_never_use_diagnostic_wording() -> None:
     for phrase in ("meets criteria for", "consistent with", "you have", "diagnosed with"):
         assert phrase not in text
     assert score("dn4", dn4(True)).summary.endswith("not a diagnosis.")
+
+
+@pytest.mark.parametrize("instrument_id", list(INSTRUMENTS))
+def test_item_points_are_halves_so_float_sums_are_exact(instrument_id: str) -> None:
+    for item in INSTRUMENTS[instrument_id].info.items:
+        for value in item.points.values():
+            assert (value * 2).is_integer(), (instrument_id, item.id, value)

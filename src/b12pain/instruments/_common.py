@@ -115,27 +115,26 @@ def validate(
     return clean
 
 
-def points(item: InstrumentItem, answer: Any) -> Fraction:
+def points(item: InstrumentItem, answer: Any) -> float:
     """Points an item scores for a validated answer (yes/no or a published response word)."""
     if item.answer == "yes_no":
         yes, no = item.yes_no_points()
-        return Fraction(yes if answer else no)
+        return yes if answer else no
     if item.answer == "choice":
-        return Fraction(item.points[answer])
-    return Fraction(answer)
+        return item.points[answer]
+    return float(answer)
 
 
-def item_sum(
-    entry: InstrumentInfo, answers: Mapping[str, Any], part: str | None = None
-) -> Fraction:
-    """Sum of points over scored items (optionally only those of one `part`)."""
+def item_sum(entry: InstrumentInfo, answers: Mapping[str, Any], part: str | None = None) -> float:
+    """Sum of points over scored items (optionally only those of one `part`).
+
+    Published item points are whole or half numbers, which binary floats add exactly, so a sum
+    at a cut-off (4, 12, 2.5 …) compares exactly.
+    """
     return sum(
-        (
-            points(item, answers[item.id])
-            for item in entry.items
-            if item.scored and item.id in answers and (part is None or item.part == part)
-        ),
-        Fraction(0),
+        points(item, answers[item.id])
+        for item in entry.items
+        if item.scored and item.id in answers and (part is None or item.part == part)
     )
 
 
