@@ -290,3 +290,21 @@ def test_adherence_is_a_percentage(doses: list[tuple[int, str]]) -> None:
     result = adherence([DoseReading(day(o), s) for o, s in doses], day(-30), day(30))
     assert result.percent is None or 0 <= result.percent <= 100
     assert result.due == result.taken + result.late + result.skipped + result.missed
+
+
+def test_lab_trajectory_lines_up_results_from_labs_using_different_units() -> None:
+    from b12pain.insights import LabReading
+    from b12pain.insights.dashboard import lab_points
+
+    readings = (
+        LabReading(day(0), "total_b12", 180, "pmol/L"),  # BASPATH: pmol/L x 1.355 = ng/L
+        LabReading(day(90), "total_b12", 320, "ng/L"),
+    )
+    first, second = lab_points(readings)
+    assert (first.reference_value, first.reference_unit) == (pytest.approx(243.9), "ng/L")
+    assert first.conversion_sources and first.conversion_sources[0].startswith("baspath#")
+    assert (second.reference_value, second.conversion_sources) == (320, ())
+    series = Series(labs=(*readings, LabReading(day(5), "folate", 3.0, "ug/L")))
+    board = dashboard(series, day(100))
+    assert [p.day for p in board.labs["total_b12"]] == [day(0), day(90)]
+    assert "folate" not in board.labs  # only the B12 markers are charted

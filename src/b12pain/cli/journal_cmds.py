@@ -643,7 +643,15 @@ def _render_dashboard(board: Any) -> None:
             f"({adherence.taken + adherence.late} of {adherence.due})."
         )
     for test, results in board.labs.items():
-        points = ", ".join(f"{r.day} {r.value:g} {r.unit}" for r in results[-5:])
+        points = ", ".join(
+            f"{r.day} {r.value:g} {r.unit}"
+            + (
+                f" (= {r.reference_value:g} {r.reference_unit})"
+                if r.unit != r.reference_unit
+                else ""
+            )
+            for r in results[-5:]
+        )
         typer.echo(f"{test}: {points}")
     if board.intake is None and board.foods_logged:
         typer.echo(

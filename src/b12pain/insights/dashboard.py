@@ -18,6 +18,37 @@ B12_TESTS = ("total_b12", "active_b12", "mma", "homocysteine")
 
 
 @dataclass(frozen=True)
+class LabPoint:
+    """A lab result as reported, and in the test's reference unit when that needs a conversion
+    (cited in knowledge, e.g. total B12 pmol/L → ng/L), so results from different labs line up."""
+
+    day: dt.date
+    value: float
+    unit: str
+    reference_value: float
+    reference_unit: str
+    conversion_sources: tuple[str, ...] = ()
+
+
+def lab_points(readings: tuple[LabReading, ...]) -> tuple[LabPoint, ...]:
+    """Each reading with its value in the reference unit (`clinical.units.display_equivalent`)."""
+    from b12pain.clinical.units import display_equivalent
+
+    points = []
+    for lab in readings:
+        try:
+            same = display_equivalent(lab.test, lab.value, lab.unit)
+        except KeyError:  # a test the knowledge has no unit facts for: shown as reported
+            same = None
+        if same is None:
+            points.append(LabPoint(lab.day, lab.value, lab.unit, lab.value, lab.unit))
+        else:
+            sources = tuple(f"{c.source}#{c.section}" for c in same.citations)
+            points.append(LabPoint(lab.day, lab.value, lab.unit, same.value, same.unit, sources))
+    return tuple(points)
+
+
+@dataclass(frozen=True)
 class Dashboard:
     """Trends, "is it helping?" and factor effects as of `today`."""
 
@@ -25,7 +56,7 @@ class Dashboard:
     daily_pain: dict[dt.date, float]
     weekly_pain: dict[dt.date, float]
     adherence: Adherence
-    labs: dict[str, tuple[LabReading, ...]]
+    labs: dict[str, tuple[LabPoint, ...]]
     intake: dict[str, Any] | None
     foods_logged: int
     helping: HelpingResult
@@ -65,7 +96,7 @@ def dashboard(series: Series, today: dt.date, intake_target: Any | None = None) 
         daily_pain=recent,
         weekly_pain=weekly,
         adherence=adherence(series.doses, start, today),
-        labs={test: found for test, found in labs.items() if found},
+        labs={test: lab_points(found) for test, found in labs.items() if found},
         intake=_intake(series, today, intake_target),
         foods_logged=sum(1 for f in series.foods if start <= f.day <= today),
         helping=is_it_helping(series.pain, series.supplement_start, today),
