@@ -400,3 +400,25 @@ def test_memoised_findings_stay_correct_when_the_memo_is_full(
     assert first.findings[0].code == "testing.clinician_judgement"
     assert second.findings[0].code == "testing.not_indicated"
     assert len(findings._BY_IDENTITY) <= 1
+
+
+def test_profile_built_directly_with_synonyms_is_read_the_same() -> None:
+    from b12pain import Profile
+
+    direct = Profile(
+        age=50,
+        symptoms=("pins and needles",),
+        medications=({"name": "Nexium"},),
+        conditions=("pernicious anaemia", "not-a-condition"),
+    )
+    parsed = parse_profile(
+        {
+            "age": 50,
+            "symptoms": ["tingling"],
+            "medications": ["esomeprazole"],
+            "conditions": ["autoimmune_gastritis"],
+        }
+    )
+    a, b = assess(direct, TODAY), assess(parsed, TODAY)
+    assert a.testing == b.testing
+    assert a.testing.status == "recommended"

@@ -28,6 +28,7 @@ from b12pain.clinical.result import (
 )
 from b12pain.clinical.screening import RiskProfile, risk_profile, screen
 from b12pain.clinical.triage import highest, red_flags
+from b12pain.clinical.vocabulary import canonical_profile
 
 _SEVERITY_URGENCY: dict[Severity, Urgency] = {
     "emergency": "emergency",
@@ -56,6 +57,7 @@ _AGE_NOTE_FROM = 65
 def assess(profile: Profile, today: dt.date) -> Assessment:
     """Assess one profile on `today` (CONTRACT.md): red flags, testing, labs, treatment, plan."""
     cat = catalogue()
+    profile = canonical_profile(profile, cat)
     risks = risk_profile(profile, cat)
     testing = screen(profile, today, cat, risks)
     context = lab_context(profile, today, cat)

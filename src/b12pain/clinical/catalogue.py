@@ -58,6 +58,8 @@ class Catalogue:
     symptoms: dict[str, Symptom]
     conditions: dict[str, Condition]
     medicines: dict[str, Medicine]
+    symptom_ids: frozenset[str]
+    condition_ids: frozenset[str]
     symptom_names: dict[str, str]
     condition_names: dict[str, str]
     medicine_names: dict[str, str]
@@ -131,6 +133,8 @@ def build_catalogue(kb: KnowledgeBase) -> Catalogue:
         symptoms=symptoms,
         conditions=conditions,
         medicines=medicines,
+        symptom_ids=frozenset(symptoms),
+        condition_ids=frozenset(conditions),
         symptom_names=_synonym_map(symptoms.values()),
         condition_names=_synonym_map(conditions.values()),
         medicine_names=_synonym_map(medicines.values()),

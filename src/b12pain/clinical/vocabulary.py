@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from b12pain.clinical.catalogue import Catalogue, catalogue, normalise
+from b12pain.clinical.profile import Profile
 
 Vocabulary = Literal["symptom", "condition", "medicine"]
 
@@ -40,3 +41,34 @@ def medicine_group(medicine_id: str, cat: Catalogue | None = None) -> str:
     cat = cat or catalogue()
     medicine = cat.medicines.get(medicine_id)
     return medicine.group if medicine is not None and medicine.group else medicine_id
+
+
+def canonical_profile(profile: Profile, cat: Catalogue | None = None) -> Profile:
+    """The profile with symptom, condition and medicine names replaced by their knowledge ids.
+
+    `parse_profile` already does this (and refuses unknown names); this keeps `assess` right for
+    a `Profile` built directly (e.g. by another area) with synonyms such as "Nexium". Names that
+    are still unknown are kept as given and simply match nothing.
+    """
+    cat = cat or catalogue()
+    if (
+        cat.symptom_ids.issuperset(profile.symptoms)
+        and cat.condition_ids.issuperset(profile.conditions)
+        and all(m.name in cat.medicines for m in profile.medications)
+    ):
+        return profile
+
+    def ids(vocabulary: Vocabulary, names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(resolve(vocabulary, n, cat) or n for n in names))
+
+    medications = tuple(
+        m.model_copy(update={"name": resolve("medicine", m.name, cat) or m.name})
+        for m in profile.medications
+    )
+    return profile.model_copy(
+        update={
+            "symptoms": ids("symptom", profile.symptoms),
+            "conditions": ids("condition", profile.conditions),
+            "medications": medications,
+        }
+    )
