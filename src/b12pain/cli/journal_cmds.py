@@ -313,8 +313,9 @@ def log_food(
     Example: b12pain log food "2 eggs"
     """
     from b12pain.foods import FoodDatabase
+    from b12pain.foods.database import FILE_NAME
 
-    with FoodDatabase.open() as db:
+    with FoodDatabase.open(data_dir / FILE_NAME if data_dir else None) as db:
         measured = db.measure(amount, food_id=food_id)
     _save(
         data_dir,
@@ -343,18 +344,13 @@ def log_comment(
 
     Example: b12pain log comment 3f2a9c1e "pain eased after a walk"
     """
-    from b12pain.errors import InputError
-
     with _open(data_dir) as journal:
-        matches = [r.uid for r in journal.entries() if r.uid.startswith(entry.lower())]
-        if len(matches) != 1:
-            reason = "no entry with this id" if not matches else "several entries match; give more"
-            raise InputError.single("entry", entry, reason)
-        comment = journal.comment(matches[0], text, _parse_at(at), author=author)
+        uid = journal.resolve(entry)
+        comment = journal.comment(uid, text, _parse_at(at), author=author)
     if as_json:
-        _print_json({"saved": comment.model_dump(mode="json"), "entry": matches[0]})
+        _print_json({"saved": comment.model_dump(mode="json"), "entry": uid})
     else:
-        typer.echo(f"Comment added to entry {matches[0][:8]}.")
+        typer.echo(f"Comment added to entry {uid[:8]}.")
 
 
 @log_app.command("profile")

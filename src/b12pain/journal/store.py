@@ -282,6 +282,24 @@ class Journal:
                     return record
         raise AssertionError("entry vanished while reading")  # pragma: no cover
 
+    def resolve(self, prefix: str) -> str:
+        """The full uid of the one entry whose uid starts with `prefix` (as shown: 8 characters)."""
+        cleaned = prefix.strip().lower()
+        if not cleaned or any(c not in "0123456789abcdef" for c in cleaned):
+            raise InputError.single("entry", prefix, "an entry id (hexadecimal, from `history`)")
+        with self.engine.connect() as conn:
+            found = (
+                conn.execute(
+                    sa.select(t.EntryRow.uid).where(t.EntryRow.uid.startswith(cleaned)).limit(2)
+                )
+                .scalars()
+                .all()
+            )
+        if len(found) != 1:
+            reason = "no entry with this id" if not found else "several entries match; give more"
+            raise InputError.single("entry", prefix, reason)
+        return str(found[0])
+
     def profile_history(self) -> list[ProfileEntry]:
         """Every saved profile version, oldest first (the last one is current)."""
         return [r for r in self.entries(["profile"]) if isinstance(r, ProfileEntry)]
