@@ -360,3 +360,22 @@ def test_thresholds_must_be_ordered(clinical_copy: Path) -> None:
     )
     with pytest.raises(KnowledgeError, match="deficiency_below must not exceed"):
         load_from(clinical_copy)
+
+
+def test_every_entry_cites_a_known_source_and_every_source_is_cited() -> None:
+    kb = load()
+    cited = set()
+    for entry in kb:
+        assert entry.citations, entry.id
+        for citation in entry.citations:
+            assert citation.source in kb.sources, (entry.id, citation.source)
+            cited.add(citation.source)
+    assert cited == set(kb.sources)
+
+
+def test_clinical_citation_levels_match_their_sources() -> None:
+    kb = load()
+    for entry in kb:
+        if entry.kind in _kind_names():
+            for citation in entry.citations:
+                assert citation.level == kb.sources[citation.source].level, entry.id
