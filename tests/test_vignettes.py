@@ -76,6 +76,12 @@ def test_vignette(path: Path) -> None:
         assert result.treatment is not None
         tiers = {t.id: t for t in result.treatment.consumer_tiers}
         assert tiers[tier].agreement == agreement
+    for text in expect.get("treatment_notes_include", []):
+        assert result.treatment is not None
+        assert any(text in note.lower() for note in result.treatment.notes)
+    if "maintenance_includes" in expect:
+        assert result.treatment is not None
+        assert expect["maintenance_includes"] in result.treatment.maintenance
     codes = {f.code for f in result.findings}
     for code in expect.get("findings_include", []):
         assert code in codes
