@@ -139,6 +139,23 @@ def test_several_processes_writing_at_once_lose_nothing(journal_url: str) -> Non
     assert per_writer == {float(w): RECORDS_EACH for w in range(WRITERS)}
 
 
+def _open_and_write(url: str, writer: int) -> None:
+    with Journal.open(url) as journal:
+        journal.add(make_record("mood", at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC), level=writer))
+
+
+def test_processes_creating_the_store_at_once_all_succeed(journal_url: str) -> None:
+    """The first open migrates; others opening the empty store at the same time wait for it."""
+    openers = [FORK.Process(target=_open_and_write, args=(journal_url, w)) for w in range(4)]
+    for opener in openers:
+        opener.start()
+    for opener in openers:
+        opener.join(timeout=120)
+    assert [o.exitcode for o in openers] == [0] * 4
+    with Journal.open(journal_url) as journal:
+        assert journal.counts() == {"mood": 4}
+
+
 @pytest.mark.parametrize("journal_url", ["sqlite"], indirect=True)
 def test_sqlite_store_uses_wal_foreign_keys_and_a_busy_timeout(journal_url: str) -> None:
     with Journal.open(journal_url) as journal, journal.engine.connect() as conn:

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 HEAD = "0003"
 
 _SCRIPTS = Path(__file__).resolve().parent / "migrations"
+#: PostgreSQL advisory lock held while migrating, so servers starting together do not collide.
+LOCK_KEY = 0x0B12_0005
 
 
 def _config(connection: sa.Connection) -> object:
@@ -43,6 +45,8 @@ def _run(engine: sa.Engine, step: str, revision: str) -> None:
         if sqlite:  # outside any transaction, where SQLite honours it
             connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         try:
+            if connection.dialect.name == "postgresql":  # one migrator at a time per database
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
             getattr(command, step)(_config(connection), revision)
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
