@@ -58,16 +58,22 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
     """Assess one profile on `today` (CONTRACT.md): red flags, testing, labs, treatment, plan."""
     cat = catalogue()
     profile = canonical_profile(profile, cat)
+    # 1. Red flags from the person's features, before any B12 logic (§E).
+    flags = red_flags(profile, cat=cat)
+    # 2. Risk factors and whether to test, with which test first (§A.1-A.2).
     risks = risk_profile(profile, cat)
     testing = screen(profile, today, cat, risks)
+    # 3. Lab results against their published bands, with caveats (§A.3-A.5).
     context = lab_context(profile, today, cat)
     readings = tuple(read_lab(lab, context, cat) for lab in profile.labs)
     deficiency = deficiency_status(readings, context, profile, cat)
+    # 4. Neurological involvement; with a deficiency it is itself a red flag (§E.1).
     neurological = neurological_involvement(profile, deficiency, context, cat)
-    flags = red_flags(
-        profile, deficiency_confirmed=neurological and not context.nitrous_oxide, cat=cat
-    )
+    if neurological and not context.nitrous_oxide:
+        flags = red_flags(profile, deficiency_confirmed=True, cat=cat)
+    # 5. Treatment by cause and neurological involvement, with its schedule (§B).
     treatment = _treatment(profile, risks, deficiency, neurological, context, readings, today, cat)
+    # 6. Findings in plain and clinician words, and the pain plan.
     found = _findings(profile, testing, readings, deficiency, context, treatment, cat)
     plan = plan_for(profile.pain.types, cat)
     return Assessment(
