@@ -74,11 +74,6 @@ def from_utc(recorded_at: dt.datetime, offset_minutes: int) -> dt.datetime:
     return recorded_at.replace(tzinfo=dt.UTC).astimezone(zone)
 
 
-def local_day(recorded_at: dt.datetime, offset_minutes: int) -> dt.date:
-    """The person's calendar day of a stored time."""
-    return (recorded_at + dt.timedelta(minutes=offset_minutes)).date()
-
-
 class Journal:
     """One person's journal on SQLite or PostgreSQL; open with `Journal.open()`."""
 
