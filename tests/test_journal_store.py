@@ -473,3 +473,24 @@ def test_out_of_range_values_are_always_refused() -> None:
             make_record("stress", at=at(1), level=nrs)
 
     check()
+
+
+def test_public_api_is_pinned() -> None:
+    import b12pain.insights
+    import b12pain.journal
+
+    assert b12pain.journal.__all__ == [
+        "BODY_REGIONS", "KINDS", "SCHEMA", "Comment", "DoseEvent", "Entry", "FoodEntry",
+        "Journal", "LabEntry", "PainEntry", "PlanEntry", "ProfileEntry", "backup", "due_today",
+        "export_document", "export_file", "import_file", "make_record", "parse_record",
+        "plan_from_regimen", "read_series", "save_assessment", "save_instrument_result",
+        "save_profile",
+    ]  # fmt: skip
+    assert b12pain.insights.__all__ == [
+        "Dashboard", "DoseReading", "FactorEffect", "FactorReading", "FoodReading",
+        "HelpingResult", "LabReading", "PainReading", "Series", "adherence", "daily_pain",
+        "dashboard", "factor_effects", "is_it_helping", "lab_trajectory", "mean_difference",
+        "stock_forecast", "t_quantile", "weekly_pain",
+    ]  # fmt: skip
+    for module in (b12pain.journal, b12pain.insights):
+        assert all(getattr(module, name) is not None for name in module.__all__)
