@@ -308,3 +308,41 @@ def test_lab_trajectory_lines_up_results_from_labs_using_different_units() -> No
     board = dashboard(series, day(100))
     assert [p.day for p in board.labs["total_b12"]] == [day(0), day(90)]
     assert "folate" not in board.labs  # only the B12 markers are charted
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), nrs), max_size=80),
+    st.lists(
+        st.tuples(
+            st.integers(0, 40),
+            st.sampled_from(["sleep", "exercise", "stress"]),
+            st.floats(0, 12, allow_nan=False),
+        ),
+        max_size=80,
+    ),
+    st.lists(
+        st.tuples(st.integers(0, 40), st.sampled_from(["taken", "skipped", "late"])), max_size=40
+    ),
+)
+def test_factor_effects_need_three_days_each_and_never_claim_a_cause(
+    pain: list[tuple[int, int]],
+    factors: list[tuple[int, str, float]],
+    doses: list[tuple[int, str]],
+) -> None:
+    effects = factor_effects(
+        [PainReading(day(o), v) for o, v in pain],
+        [FactorReading(day(o), f, a) for o, f, a in factors],
+        [DoseReading(day(o), s) for o, s in doses],
+    )
+    assert [e.factor for e in effects] == ["sleep", "exercise", "stress", "adherence"]
+    for effect in effects:
+        if effect.status == "compared":
+            assert effect.days_with >= 3 and effect.days_without >= 3
+            assert effect.low is not None and effect.high is not None
+            assert effect.low <= (effect.difference or 0) + 0.01
+            assert "not proof of a cause" in effect.message
+        else:
+            assert min(effect.days_with, effect.days_without) < 3
+            assert effect.message.startswith("Not enough data yet") and effect.difference is None
+        assert "caused" not in effect.message and "because" not in effect.message
