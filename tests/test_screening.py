@@ -116,3 +116,12 @@ def test_long_term_metformin_is_mentioned() -> None:
     assert any("4 years" in r for r in long_term.reasons)
     assert not any("4 years" in r for r in short.reasons + unknown.reasons)
     assert all(r.monitoring_suggested for r in (long_term, short, unknown))
+
+
+def test_extra_t1_features_can_be_added() -> None:
+    profile = parse_profile({"age": 50, "medications": ["metformin"]})
+    risks = risk_profile(profile).with_symptoms("positive DN4 screen", "positive DN4 screen")
+    result = screen(profile, TODAY, risks=risks)
+    assert result.status == "recommended"
+    assert any("positive DN4 screen" in r for r in result.reasons)
+    assert risks.t1_symptoms == ("positive DN4 screen",)

@@ -61,6 +61,7 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
     # 1. Red flags from the person's features, before any B12 logic (§E).
     flags = red_flags(profile, cat=cat)
     # 2. Risk factors and whether to test, with which test first (§A.1-A.2).
+    #    (Extra T1 features, e.g. a positive neuropathic screen: `risks.with_symptoms(...)`.)
     risks = risk_profile(profile, cat)
     testing = screen(profile, today, cat, risks)
     # 3. Lab results against their published bands, with caveats (§A.3-A.5).

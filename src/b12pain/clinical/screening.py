@@ -8,6 +8,7 @@ Pain types by themselves are not B12 symptoms (§A.1 implementation decision).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +37,12 @@ class RiskProfile:
     matched_by: tuple[tuple[str, str], ...]
     t1_symptoms: tuple[str, ...]
     on_metformin: bool
+
+    def with_symptoms(self, *labels: str) -> RiskProfile:
+        """A copy counting more features for T1, e.g. a positive DN4 screen (`"dn4 positive"`);
+        labels that are not symptom ids are shown as given in the reasons."""
+        added = tuple(label for label in labels if label not in self.t1_symptoms)
+        return dataclasses.replace(self, t1_symptoms=self.t1_symptoms + added)
 
     @property
     def cause(self) -> str | None:
@@ -154,7 +161,7 @@ def _testing(
     rule_ids = [rule_id]
     reasons = [cat.test_rules[rule_id].plain]
     if t1_symptoms:
-        names = ", ".join(cat.symptoms[s].plain for s in t1_symptoms)
+        names = ", ".join(cat.symptoms[s].plain if s in cat.symptoms else s for s in t1_symptoms)
         reasons.append(f"Symptoms: {names}.")
     if factor_ids:
         plain = ", ".join(cat.risk_factor(f).plain for f in factor_ids)
