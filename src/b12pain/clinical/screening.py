@@ -41,8 +41,8 @@ class RiskProfile:
     def with_symptoms(self, *labels: str) -> RiskProfile:
         """A copy counting more features for T1, e.g. a positive DN4 screen (`"dn4 positive"`);
         labels that are not symptom ids are shown as given in the reasons."""
-        added = tuple(label for label in labels if label not in self.t1_symptoms)
-        return dataclasses.replace(self, t1_symptoms=self.t1_symptoms + added)
+        combined = tuple(dict.fromkeys(self.t1_symptoms + labels))
+        return dataclasses.replace(self, t1_symptoms=combined)
 
     @property
     def cause(self) -> str | None:
