@@ -158,6 +158,7 @@ class SparkEngine:
     def __init__(self, spark: Any = None, master: str = "local[2]") -> None:
         self._owned = spark is None
         self.spark = spark if spark is not None else local_spark_session(master)
+        self._kept: dict[str, Any] = {}
         if self._owned:
             self.spark.sparkContext.setLogLevel("ERROR")
         self._tables: set[str] = set()
@@ -173,7 +174,12 @@ class SparkEngine:
     def create_view(self, name: str, sql: str, materialize: bool = False) -> None:
         frame = self.spark.sql(sql)
         if materialize:
-            frame = frame.cache()
+            # Computed now and cut from its lineage, so later queries scan a small table.
+            previous = self._kept.pop(name, None)
+            if previous is not None:
+                previous.unpersist()
+            frame = frame.localCheckpoint(eager=True)
+            self._kept[name] = frame
         frame.createOrReplaceTempView(name)
         self._tables.add(name)
 
@@ -190,6 +196,9 @@ class SparkEngine:
         return self.spark.sql(sql).toArrow()
 
     def close(self) -> None:
+        for frame in self._kept.values():
+            frame.unpersist()
+        self._kept.clear()
         for name in self._tables:
             self.spark.catalog.dropTempView(name)
         if self._owned:
