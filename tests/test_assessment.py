@@ -422,3 +422,8 @@ def test_profile_built_directly_with_synonyms_is_read_the_same() -> None:
     a, b = assess(direct, TODAY), assess(parsed, TODAY)
     assert a.testing == b.testing
     assert a.testing.status == "recommended"
+
+
+def test_pregnant_male_is_refused() -> None:
+    found = problems({"age": 30, "sex": "male", "pregnant": True})
+    assert "pregnant" in found[0][2]

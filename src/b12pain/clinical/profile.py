@@ -178,3 +178,9 @@ class Profile(BaseModel):
     labs: tuple[LabResult, ...] = ()
     #: Questionnaire answers keyed by instrument id (`dn4`, `acr2016` …), scored by `instruments`.
     instruments: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _pregnancy_possible(self) -> Profile:
+        if self.pregnant and self.sex == "male":
+            raise ValueError("pregnant: true needs sex female, intersex or unspecified")
+        return self
