@@ -152,6 +152,8 @@ def test_log_food_uses_the_food_database(cli: Cli) -> None:
     saved = cli.json("log", "food", "2 eggs")["saved"]
     assert saved["grams"] > 0 and saved["b12_ug"] is not None and saved["b12_ug"] > 0
     assert saved["amount_text"] == "2 eggs"
+    cereal = cli.json("log", "food", "1 cup fortified cereal")["saved"]
+    assert cereal["b12_added_ug"] > 0  # kept for the natural vs added split of intake
 
 
 def test_comment_on_an_entry(cli: Cli) -> None:

@@ -327,6 +327,7 @@ def log_food(
         amount_text=measured.amount_text,
         grams=measured.grams,
         b12_ug=measured.b12_ug,
+        b12_added_ug=measured.b12_added_ug,
         note=note,
     )
 

@@ -50,6 +50,7 @@ class FoodReading:
     description: str
     grams: float
     b12_ug: float | None
+    b12_added_ug: float | None = None
 
 
 @dataclass(frozen=True)

@@ -350,6 +350,8 @@ class FoodEntry(Entry):
     amount_text: Label
     grams: float = Field(gt=0, le=10_000, allow_inf_nan=False)
     b12_ug: float | None = Field(default=None, ge=0, le=100_000, allow_inf_nan=False)
+    #: Of which added by fortification (None: unknown), for the natural vs added split.
+    b12_added_ug: float | None = Field(default=None, ge=0, le=100_000, allow_inf_nan=False)
 
 
 class SavedAssessment(Entry):

@@ -77,9 +77,11 @@ def read_series(journal: Journal) -> Series:
         )
         food = t.FoodEntryRow
         foods = tuple(
-            FoodReading(d, food_id, description, grams, b12)
-            for d, food_id, description, grams, b12 in conn.execute(
-                sa.select(day, food.food_id, food.description, food.grams, food.b12_ug).join(food)
+            FoodReading(d, food_id, description, grams, b12, added)
+            for d, food_id, description, grams, b12, added in conn.execute(
+                sa.select(
+                    day, food.food_id, food.description, food.grams, food.b12_ug, food.b12_added_ug
+                ).join(food)
             ).all()
         )
         first_plan = conn.execute(sa.select(sa.func.min(t.SupplementPlanRow.starts_on))).scalar()

@@ -209,6 +209,9 @@ class FoodEntryRow(Base):
     __table_args__ = (
         sa.CheckConstraint("grams > 0", name="grams_positive"),
         sa.CheckConstraint("b12_ug IS NULL OR b12_ug >= 0", name="b12_nonnegative"),
+        sa.CheckConstraint(
+            "b12_added_ug IS NULL OR b12_added_ug >= 0", name="b12_added_nonnegative"
+        ),
     )
 
     entry_id: Mapped[int] = _entry_fk()
@@ -217,6 +220,7 @@ class FoodEntryRow(Base):
     amount_text: Mapped[str] = mapped_column(sa.String(80))
     grams: Mapped[float] = mapped_column(sa.Float())
     b12_ug: Mapped[float | None] = mapped_column(sa.Float())  # None: no B12 value known
+    b12_added_ug: Mapped[float | None] = mapped_column(sa.Float())  # fortification (0004)
 
 
 class CommentRow(Base):
