@@ -195,3 +195,20 @@ def test_nitrous_oxide_makes_total_b12_unreliable() -> None:
 def test_every_reading_is_cited() -> None:
     for test, unit, value in [("total_b12", "ng/L", 200), ("folate", "ug/L", 3), ("mcv", "fL", 90)]:
         assert read_lab(LabResult(test=test, value=value, unit=unit), ADULT).citations
+
+
+def test_lab_range_that_reads_differently_is_surfaced_not_applied() -> None:
+    local = read_lab(LabResult(test="total_b12", value=170, unit="ng/L", reference_low=150), ADULT)
+    assert local.band == "deficiency_confirmed"  # NICE band stays
+    assert "lab_range_differs" in local.flags
+    assert any(c.source == "ruh" for c in local.citations)
+    agreeing = read_lab(
+        LabResult(test="total_b12", value=170, unit="ng/L", reference_low=180), ADULT
+    )
+    assert "lab_range_differs" not in agreeing.flags
+    high_floor = read_lab(
+        LabResult(test="total_b12", value=400, unit="ng/L", reference_low=450), ADULT
+    )
+    assert high_floor.band == "unlikely" and "lab_range_differs" in high_floor.flags
+    grey = read_lab(LabResult(test="total_b12", value=200, unit="ng/L", reference_low=150), ADULT)
+    assert "lab_range_differs" not in grey.flags

@@ -29,6 +29,7 @@ FLAG_NOTES: dict[str, str] = {
     "pregnancy_caveat": "note.pregnancy_caveat",
     "cocp_caveat": "note.cocp_caveat",
     "black_ethnicity_caution": "note.black_ethnicity",
+    "lab_range_differs": "note.assay_dependence",
     "raised_b12": "note.raised_b12",
     "renal_impairment_raises_mma": "note.renal_mma",
     "strong_features_normal_result": "note.strong_features_normal",
@@ -270,6 +271,17 @@ def _lab_range_band(lab: LabResult) -> tuple[Band, list[str]]:
     return "unlikely", [*flags, "within_lab_range"]
 
 
+def _lab_range_disagrees(lab: LabResult, band: Band) -> bool:
+    """The lab's own printed range reads the result differently from the NICE band (RUH, BSH
+    rec 3): surfaced as a flag, the band stays NICE's."""
+    below_lab = lab.reference_low is not None and lab.value < lab.reference_low
+    if band == "deficiency_confirmed":
+        return lab.reference_low is not None and not below_lab
+    if band == "unlikely":
+        return below_lab
+    return False
+
+
 def _b12_caveats(
     lab: LabResult,
     band: Band,
@@ -300,6 +312,8 @@ def _b12_caveats(
                 next_tests.append("homocysteine")
     if context.black_ethnicity:
         flags.append("black_ethnicity_caution")
+    if _lab_range_disagrees(lab, band):
+        flags.append("lab_range_differs")
     if band == "indeterminate" and context.has_symptoms and "mma" not in context.measured:
         next_tests.append("mma")
     if band == "deficiency_confirmed" and not context.autoimmune_gastritis_known:
