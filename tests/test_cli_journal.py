@@ -115,6 +115,12 @@ def test_plan_dose_and_today(cli: Cli) -> None:
     code, out, _ = cli("today", "--today", plan["review_on"])
     assert "[due]" in out and "review with your clinician" in out and "follow-up check" in out
     assert cli.json("plan", "list")["plans"][0]["uid"] == plan["uid"]
+    cli("plan", "stock", "90", "--at", "2026-11-24T20:00+00:00", "--note", "new box")
+    cli("log", "dose", "--at", "2026-11-25T08:00+00:00")
+    due = cli.json("today", "--today", "2026-11-25")["due"]
+    assert due[0]["stock"]["remaining"] == 89  # the count, less the one dose taken since
+    code, _, err = cli("plan", "stock", "-3")
+    assert code == 2 and "units" in err
     code, _, err = cli("log", "dose", "--plan", "ffff")
     assert code == 2 and "plan" in err
 

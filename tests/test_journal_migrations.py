@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -27,7 +28,8 @@ TABLES_0001 = {
     "dose_events",
     "saved_assessments",
 }
-TABLES_0002 = TABLES_0001 | {"food_entries", "comments"}  # 0003 adds columns only
+TABLES_0002 = TABLES_0001 | {"food_entries", "comments"}
+TABLES_HEAD = TABLES_0002 | {"stock_counts"}  # 0003 and 0004 add columns only
 
 
 def _tables(engine: sa.Engine) -> set[str]:
@@ -48,8 +50,12 @@ def test_upgrade_from_empty_to_head_and_back(journal_url: str) -> None:
         assert current_revision(engine) is None and _tables(engine) == set()
         upgrade(engine, "0001")
         assert current_revision(engine) == "0001" and _tables(engine) == TABLES_0001
+        upgrade(engine, "0004")
+        assert _tables(engine) == TABLES_0002
         upgrade(engine)
-        assert current_revision(engine) == HEAD and _tables(engine) == TABLES_0002
+        assert current_revision(engine) == HEAD and _tables(engine) == TABLES_HEAD
+        downgrade(engine, "0004")
+        assert _tables(engine) == TABLES_0002
         downgrade(engine, "0001")
         assert _tables(engine) == TABLES_0001
         downgrade(engine)
@@ -177,5 +183,31 @@ def test_migrated_check_constraints_match_the_models(journal_url: str) -> None:
             }
             found = {c["name"] for c in inspector.get_check_constraints(table.name)}
             assert expected <= found, f"{table.name}: missing {expected - found}"
+    finally:
+        engine.dispose()
+
+
+def test_stock_kind_exists_from_0005_only(journal_url: str) -> None:
+    """0005 widens the entry-kind rule: a `stock` entry is refused before it, stored after."""
+    engine = make_engine(journal_url)
+    insert = sa.text(
+        "INSERT INTO entries (uid, kind, recorded_at, utc_offset_minutes) "
+        "VALUES (:uid, 'stock', :at, 0)"
+    )
+    try:
+        upgrade(engine, "0004")
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+            conn.execute(insert, {"uid": "a" * 32, "at": dt.datetime(2026, 1, 1)})
+        upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(insert, {"uid": "b" * 32, "at": dt.datetime(2026, 1, 1)})
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO entries (uid, kind, recorded_at, utc_offset_minutes) "
+                    "VALUES ('c', 'nap', :at, 0)"
+                ),
+                {"at": dt.datetime(2026, 1, 1)},
+            )
     finally:
         engine.dispose()

@@ -93,6 +93,7 @@ def one_of_each() -> list[Entry]:
         make_record("stress", at=at(5, 19), level=7),
         make_record("mood", at=at(5, 21), level=1),
         make_record("dose", at=at(6), plan_uid=plan.uid, status="late", form="oral", amount_ug=50),
+        make_record("stock", at=at(6, 20), plan_uid=plan.uid, units=55, note="new box"),
         make_record(
             "dose", at=at(7), status="taken", form="injection", site="deltoid_left", amount_ug=1000
         ),
@@ -226,6 +227,7 @@ def test_delete_all_removes_everything(journal: Journal) -> None:
         ),
         ("food", {"food_id": "x", "description": "x", "amount_text": "x", "grams": 0}, "grams"),
         ("profile", {"profile": {"age": 130}}, "profile.age"),
+        ("stock", {"plan_uid": "f" * 32, "units": -1}, "units"),
     ],
 )
 def test_bad_input_is_refused_with_the_field_and_nothing_is_written(
@@ -270,6 +272,7 @@ def test_a_batch_with_one_bad_record_writes_nothing(journal: Journal) -> None:
         ("lifestyle_entries", {"factor": "nap", "amount": 1}),
         ("dose_events", {"status": "taken", "form": "oral", "site": "deltoid_left"}),
         ("lab_results", {"test": "total_b12", "value": 0, "unit": "ng/L"}),
+        ("stock_counts", {"plan_id": None, "units": 5}),
     ],
 )
 def test_the_database_enforces_its_own_rules(

@@ -134,6 +134,8 @@ def describe(record: Any) -> str:
     if kind == "profile":
         facts = [f"age {record.profile.get('age')}", record.profile.get("diet", "")]
         return "profile: " + ", ".join(f for f in facts if f)
+    if kind == "stock":
+        return f"stock count: {record.units} unit(s) on hand"
     urgency = record.assessment.get("urgency", "?")
     return f"assessment: urgency {urgency} (knowledge {record.knowledge_version})"
 
@@ -523,6 +525,37 @@ def plan_start(
         typer.echo(f"  {step.date}  {step.what}")
     if len(record.schedule) > 6:
         typer.echo(f"  … {len(record.schedule) - 6} more (b12pain plan list --json)")
+
+
+@plan_app.command("stock")
+def plan_stock(
+    units: int = typer.Argument(..., help="Tablets/ampoules on hand now (after today's dose)."),
+    plan: str | None = typer.Option(None, "--plan", help="Plan id (default: the latest plan)."),
+    note: str | None = NOTE,
+    at: str | None = AT,
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Record how many units you have now (after buying more, or a recount).
+
+    Example: b12pain plan stock 90 --note "new box"
+    """
+    from b12pain.errors import InputError
+
+    with _open(data_dir) as journal:
+        plans = journal.plans()
+    chosen = [p for p in plans if plan is None or p.uid.startswith(plan.lower())]
+    if not chosen:
+        raise InputError.single("plan", plan, "no supplement plan with this id (b12pain plan list)")
+    _save(
+        data_dir,
+        "stock",
+        as_json,
+        at=_parse_at(at),
+        plan_uid=chosen[-1].uid,
+        units=units,
+        note=note,
+    )
 
 
 @plan_app.command("list")

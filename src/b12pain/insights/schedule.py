@@ -34,6 +34,9 @@ class PlanView:
     review_on: dt.date | None = None
     stock_units: int | None = None
     schedule: tuple[Step, ...] = field(default=())
+    #: The first day whose doses draw on `stock_units` (default `starts_on`; the day after a
+    #: later stock count).
+    stock_from: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ def _stock(plan: PlanView, taken: Sequence[dt.date], day: dt.date) -> Stock | No
         horizon = day + dt.timedelta(days=3 * 366)
         upcoming = [d for d in dose_days(plan, horizon) if d >= day]
     every = plan.every_days or 1
-    return stock_forecast(plan.stock_units, plan.starts_on, taken, every, day, upcoming)
+    stock_from = plan.stock_from or plan.starts_on
+    return stock_forecast(plan.stock_units, stock_from, taken, every, day, upcoming)
 
 
 def due_on(

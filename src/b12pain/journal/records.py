@@ -73,20 +73,9 @@ INJECTION_SITES = (
     "other",
 )
 KINDS = (
-    "profile",
-    "lab",
-    "pain",
-    "symptoms",
-    "instrument",
-    "sleep",
-    "exercise",
-    "stress",
-    "mood",
-    "plan",
-    "dose",
-    "food",
-    "assessment",
-)
+    "profile", "lab", "pain", "symptoms", "instrument", "sleep", "exercise", "stress", "mood",
+    "plan", "dose", "food", "assessment", "stock",
+)  # fmt: skip
 
 MAX_NOTE = 2000
 MAX_OFFSET_MINUTES = 14 * 60
@@ -341,6 +330,14 @@ class DoseEvent(Entry):
         return value
 
 
+class StockCount(Entry):
+    """Units of a plan's supplement on hand, counted now (a restock or a recount)."""
+
+    kind: Literal["stock"] = "stock"
+    plan_uid: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    units: int = Field(ge=0, le=100_000)
+
+
 class FoodEntry(Entry):
     """Something eaten: the food id, the amount as typed, grams and its B12 (None: unknown)."""
 
@@ -375,7 +372,8 @@ Record = Annotated[
     | PlanEntry
     | DoseEvent
     | FoodEntry
-    | SavedAssessment,
+    | SavedAssessment
+    | StockCount,
     Field(discriminator="kind"),
 ]
 
@@ -393,4 +391,5 @@ RECORD_TYPES: dict[str, type[Entry]] = {
     "dose": DoseEvent,
     "food": FoodEntry,
     "assessment": SavedAssessment,
+    "stock": StockCount,
 }

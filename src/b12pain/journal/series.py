@@ -18,6 +18,7 @@ from b12pain.insights.series import (
     Series,
 )
 from b12pain.journal import tables as t
+from b12pain.journal.records import StockCount
 from b12pain.journal.store import Journal
 
 _E = t.EntryRow
@@ -91,22 +92,31 @@ def read_series(journal: Journal) -> Series:
 
 
 def plan_views(journal: Journal) -> list[PlanView]:
-    """Every supplement plan in the shape `insights.schedule` uses."""
-    return [
-        PlanView(
-            p.uid,
-            p.regimen_id,
-            p.form,
-            p.amount_ug,
-            p.every_days,
-            p.starts_on,
-            p.ends_on,
-            p.review_on,
-            p.stock_units,
-            tuple(Step(s.date, s.what, s.kind) for s in p.schedule),
+    """Every supplement plan in the shape `insights.schedule` uses; a later stock count replaces
+    the stock given when the plan started (doses from the next day on draw on it)."""
+    counts: dict[str, StockCount] = {}
+    for record in journal.entries(["stock"]):
+        if isinstance(record, StockCount):
+            counts[record.plan_uid] = record  # oldest first: the last one wins
+    views = []
+    for p in journal.plans():
+        count = counts.get(p.uid)
+        views.append(
+            PlanView(
+                p.uid,
+                p.regimen_id,
+                p.form,
+                p.amount_ug,
+                p.every_days,
+                p.starts_on,
+                p.ends_on,
+                p.review_on,
+                count.units if count else p.stock_units,
+                tuple(Step(s.date, s.what, s.kind) for s in p.schedule),
+                count.day + dt.timedelta(days=1) if count else None,
+            )
         )
-        for p in journal.plans()
-    ]
+    return views
 
 
 def due_today(journal: Journal, today: dt.date) -> list[DueItem]:

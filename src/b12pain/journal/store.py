@@ -28,6 +28,7 @@ from b12pain.journal.records import (
     PlanEntry,
     ProfileEntry,
     Record,
+    StockCount,
 )
 
 _COMMON = {"uid", "at", "note", "comments", "kind"}
@@ -192,7 +193,7 @@ class Journal:
             if isinstance(record, ProfileEntry):
                 values["version"] = versions
                 versions += 1
-            elif isinstance(record, DoseEvent):
+            elif isinstance(record, DoseEvent | StockCount):
                 values["plan_id"] = plan_ids.get(record.plan_uid) if record.plan_uid else None
             table = t.DETAIL_TABLES[record.kind].__table__  # type: ignore[attr-defined]
             row = {column.name: values.get(column.name) for column in table.columns}
@@ -206,7 +207,7 @@ class Journal:
     def _plan_ids(
         self, conn: sa.Connection, batch: Sequence[Entry], ids: list[int]
     ) -> dict[str, int]:
-        wanted = {r.plan_uid for r in batch if isinstance(r, DoseEvent) and r.plan_uid}
+        wanted = {r.plan_uid for r in batch if isinstance(r, DoseEvent | StockCount) and r.plan_uid}
         if not wanted:
             return {}
         found = {r.uid: i for r, i in zip(batch, ids, strict=True) if isinstance(r, PlanEntry)}
@@ -349,7 +350,7 @@ class Journal:
         columns += [c for c in detail.c if c.name != "entry_id"]
         query = sa.select(*columns).join(detail, detail.c.entry_id == entries.c.id)
         query = query.where(entries.c.kind == kind)
-        if kind == "dose":
+        if kind in ("dose", "stock"):
             plan = entries.alias("plan_entry")
             query = query.add_columns(plan.c.uid.label("plan_uid")).outerjoin(
                 plan, plan.c.id == detail.c.plan_id

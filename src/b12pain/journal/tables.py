@@ -223,6 +223,19 @@ class FoodEntryRow(Base):
     b12_added_ug: Mapped[float | None] = mapped_column(sa.Float())  # fortification (0004)
 
 
+class StockCountRow(Base):
+    """Units on hand for a plan, counted on the entry's day (migration 0005)."""
+
+    __tablename__ = "stock_counts"
+    __table_args__ = (sa.CheckConstraint("units >= 0", name="units_nonnegative"),)
+
+    entry_id: Mapped[int] = _entry_fk()
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("supplement_plans.entry_id", ondelete="CASCADE"), index=True
+    )
+    units: Mapped[int] = mapped_column(sa.Integer())
+
+
 class CommentRow(Base):
     """A comment on any entry, with its author (the person, or later a clinician)."""
 
@@ -258,4 +271,5 @@ DETAIL_TABLES: dict[str, type[Base]] = {
     "dose": DoseEventRow,
     "food": FoodEntryRow,
     "assessment": SavedAssessmentRow,
+    "stock": StockCountRow,
 }
