@@ -79,18 +79,17 @@ def _split_exercise(
 
 
 def _split_adherence(pain: dict[dt.date, float], doses: list[DoseReading]) -> dict[dt.date, bool]:
-    by_day: dict[dt.date, list[str]] = defaultdict(list)
+    due: dict[dt.date, int] = defaultdict(int)
+    missed: dict[dt.date, int] = defaultdict(int)
     for dose in doses:
-        by_day[dose.day].append(dose.status)
+        due[dose.day] += 1
+        missed[dose.day] += dose.status not in ("taken", "late")
     split = {}
+    window = [dt.timedelta(days=offset) for offset in range(1, ADHERENCE_LOOKBACK_DAYS + 1)]
     for day in pain:
-        window = [
-            status
-            for offset in range(1, ADHERENCE_LOOKBACK_DAYS + 1)
-            for status in by_day.get(day - dt.timedelta(days=offset), ())
-        ]
-        if window:
-            split[day] = all(status in ("taken", "late") for status in window)
+        days = [day - offset for offset in window]
+        if any(d in due for d in days):
+            split[day] = not any(missed.get(d, 0) for d in days)
     return split
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from typing import Any
 
@@ -44,7 +45,13 @@ class _IsoDate(sa.types.TypeDecorator[dt.date]):
     cache_ok = True
 
     def process_result_value(self, value: Any, dialect: Any) -> dt.date | None:
-        return None if value is None else dt.date.fromisoformat(value)
+        return None if value is None else _iso_day(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_day(text: str) -> dt.date:
+    """Days repeat (ten entries a day), so each distinct day is parsed once."""
+    return dt.date.fromisoformat(text)
 
 
 def read_series(journal: Journal) -> Series:
