@@ -395,8 +395,15 @@ def test_memoised_findings_stay_correct_when_the_memo_is_full(
 
     monkeypatch.setattr(findings, "_BY_IDENTITY_LIMIT", 1)
     monkeypatch.setattr(findings, "_BY_IDENTITY", {})
-    first = assess(parse_profile({"age": 30, "symptoms": ["fatigue"]}), TODAY)
-    second = assess(parse_profile({"age": 30, "diet": "vegan"}), TODAY)
+    lab = {"test": "total_b12", "value": 300, "unit": "ng/L"}
+    first = assess(parse_profile({"age": 30, "symptoms": ["fatigue"], "labs": [lab]}), TODAY)
+    second = assess(
+        parse_profile({"age": 30, "diet": "vegan", "labs": [{**lab, "value": 100}]}), TODAY
+    )
+    again = assess(
+        parse_profile({"age": 30, "diet": "vegan", "labs": [{**lab, "value": 101}]}), TODAY
+    )
+    assert [f.code for f in second.findings] == [f.code for f in again.findings]
     assert first.findings[0].code == "testing.clinician_judgement"
     assert second.findings[0].code == "testing.not_indicated"
     assert len(findings._BY_IDENTITY) <= 1

@@ -212,3 +212,15 @@ def test_lab_range_that_reads_differently_is_surfaced_not_applied() -> None:
     assert high_floor.band == "unlikely" and "lab_range_differs" in high_floor.flags
     grey = read_lab(LabResult(test="total_b12", value=200, unit="ng/L", reference_low=150), ADULT)
     assert "lab_range_differs" not in grey.flags
+
+
+def test_band_evidence_level_is_labelled() -> None:
+    def evidence(test: str, value: float, unit: str) -> str:
+        return read_lab(LabResult(test=test, value=value, unit=unit), ADULT).evidence
+
+    assert evidence("total_b12", 200, "ng/L") == "secondary"  # NG239 bands read in S sources
+    assert evidence("active_b12", 30, "pmol/L") == "secondary"
+    assert evidence("mma", 0.3, "umol/L") == "primary"  # Mayo / UHN lab pages
+    assert evidence("folate", 5, "ug/L") == "primary"
+    assert evidence("mcv", 90, "fL") == "policy"  # the lab's own range
+    assert evidence("total_b12", 30000, "ng/L") == "policy"  # plausibility limit

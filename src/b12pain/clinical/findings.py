@@ -117,21 +117,27 @@ _RANGE_WORDS = {
 def lab_finding(reading: LabReading, cat: Catalogue) -> Finding:
     """One lab reading in plain and clinician words."""
     info = cat.lab_tests[reading.test]
-    words = _LAB_WORDS
-    if reading.test == "folate":
-        words = {**_LAB_WORDS, **_FOLATE_WORDS}
-    elif reading.test in ("mma", "homocysteine"):
-        words = {**_LAB_WORDS, **_REFERENCE_WORDS}
-    elif reading.test in ("haemoglobin", "mcv"):
-        words = {**_LAB_WORDS, **_RANGE_WORDS}
+    words = _WORDS_BY_TEST.get(reading.test, _LAB_WORDS)
     shown = f"{reading.value:g} {reading.unit}"
     if reading.equivalent_value is not None:
         shown += f" (about {reading.equivalent_value:g} {reading.equivalent_unit})"
-    return make(
-        f"lab.{reading.test}.{reading.band}",
-        _LAB_SEVERITY[reading.band],
-        f"Your {info.plain} of {shown} is {words[reading.band]}.",
-        f"{info.title}: {reading.explanation}"
-        + (f"; flags: {', '.join(reading.flags)}" if reading.flags else ""),
-        reading.citations,
+    clinician = f"{info.title}: {reading.explanation}"
+    if reading.flags:
+        clinician += f"; flags: {', '.join(reading.flags)}"
+    return Finding(
+        code=f"lab.{reading.test}.{reading.band}",
+        severity=_LAB_SEVERITY[reading.band],
+        summary=f"Your {info.plain} of {shown} is {words[reading.band]}.",
+        clinician_summary=clinician,
+        citations=reading.citations,
+        evidence=reading.evidence,
     )
+
+
+_WORDS_BY_TEST = {
+    "folate": {**_LAB_WORDS, **_FOLATE_WORDS},
+    "mma": {**_LAB_WORDS, **_REFERENCE_WORDS},
+    "homocysteine": {**_LAB_WORDS, **_REFERENCE_WORDS},
+    "haemoglobin": {**_LAB_WORDS, **_RANGE_WORDS},
+    "mcv": {**_LAB_WORDS, **_RANGE_WORDS},
+}

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from b12pain.clinical.catalogue import Catalogue, catalogue
+from b12pain.clinical.findings import evidence_of
 from b12pain.clinical.profile import LabResult, Profile
-from b12pain.clinical.result import Band, LabReading
+from b12pain.clinical.result import Band, Evidence, LabReading
 from b12pain.clinical.units import classification_value, display_equivalent, to_unit
 from b12pain.knowledge import Citation
 from b12pain.knowledge.schema.clinical import LabLimit, Threshold
@@ -133,6 +134,7 @@ class _UnitRule:
     raised: tuple[tuple[float | None, float | None, LabLimit], ...]
     implausible: tuple[tuple[float | None, float | None, LabLimit], ...]
     base_citations: tuple[Citation, ...]
+    band_evidence: Evidence
     equivalent: tuple[float, str, tuple[Citation, ...]] | None
 
 
@@ -154,8 +156,12 @@ def _unit_rule(test: str, unit: str, cat: Catalogue) -> _UnitRule:
             )
         )
     citations = [*cat.kb.get(test).citations, *measured.citations]
+    band_evidence: Evidence = "policy"  # haemoglobin, MCV: the lab's own printed range
     if threshold is not None:
         citations.extend(threshold.citations)
+        band_evidence = evidence_of(threshold.citations)
+    elif limits["raised"]:
+        band_evidence = evidence_of(c for _, _, limit in limits["raised"] for c in limit.citations)
     shown = display_equivalent(test, 1.0, unit, cat)
     equivalent = None
     if shown is not None and shown.unit != measured.unit:
@@ -167,6 +173,7 @@ def _unit_rule(test: str, unit: str, cat: Catalogue) -> _UnitRule:
         raised=tuple(limits["raised"]),
         implausible=tuple(limits["implausible"]),
         base_citations=tuple(citations),
+        band_evidence=band_evidence,
         equivalent=equivalent,
     )
 
@@ -246,6 +253,7 @@ def _read_lab(lab: LabResult, context: LabContext, cat: Catalogue) -> LabReading
         equivalent_value=None if equivalent is None else round(lab.value * equivalent[0], 3),
         equivalent_unit=None if equivalent is None else equivalent[1],
         citations=_citations(lab.test, lab.unit, flag_tuple, next_tuple, cat),
+        evidence="policy" if "implausible_value" in flag_tuple else rule.band_evidence,
     )
 
 

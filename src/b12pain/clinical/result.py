@@ -73,6 +73,9 @@ class LabReading(BaseModel):
     date: dt.date | None = None
     equivalent_value: float | None = None
     equivalent_unit: str | None = None
+    #: How directly the band's own source was read (e.g. `secondary` for the NG239 total B12
+    #: bands, read only in secondary sources; `policy` for plausibility limits).
+    evidence: Evidence = "primary"
     explanation: str = ""
     citations: tuple[Citation, ...] = ()
 
