@@ -7,13 +7,34 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from b12pain.clinical.catalogue import catalogue
 from b12pain.clinical.profile import ALLOWED_UNITS
 from b12pain.knowledge import KnowledgeError, load
 from b12pain.knowledge.loader import DATA_DIR, load_from
 from b12pain.knowledge.schema import clinical
+
+#: The clinical area's knowledge files (the bibliography `sources.yaml` is shared).
+CLINICAL_FILES = (
+    "clinical_notes.yaml",
+    "codes.yaml",
+    "conditions.yaml",
+    "conversions.yaml",
+    "dosage_tiers.yaml",
+    "follow_up.yaml",
+    "lab_limits.yaml",
+    "lab_tests.yaml",
+    "medicines.yaml",
+    "pain_types.yaml",
+    "parameters.yaml",
+    "plan.yaml",
+    "red_flags.yaml",
+    "regimens.yaml",
+    "risk_factors.yaml",
+    "symptoms.yaml",
+    "testing.yaml",
+    "thresholds.yaml",
+)
 
 SPEC_SOURCE_KEYS = [
     "NG239-OV",
@@ -262,13 +283,8 @@ def clinical_copy(tmp_path: Path) -> Path:
     """A copy of the bibliography and the clinical knowledge files only."""
     target = tmp_path / "data"
     target.mkdir()
-    shutil.copy(DATA_DIR / "sources.yaml", target)
-    for path in DATA_DIR.glob("*.yaml"):
-        if path.name.startswith("sources"):
-            continue
-        kind = yaml.safe_load(path.read_text(encoding="utf-8")).get("kind")
-        if kind in {"note", *(_kind_names())}:
-            shutil.copy(path, target)
+    for name in ("sources.yaml", *CLINICAL_FILES):
+        shutil.copy(DATA_DIR / name, target)
     return target
 
 
