@@ -1,7 +1,8 @@
 """OMOP CDM 5.3/5.4 input: find the tables, turn CSV/zip/DuckDB files into Parquet once, then
 define the canonical event views over them in SQL that DuckDB and Spark both run.
 
-Canonical views (all dates DATE, `person_id` a string so FHIR ids fit too):
+Canonical views (all dates DATE; `person_id` stays the OMOP integer here, which keeps joins and
+sorts fast, and becomes text only in the flags output, as FHIR ids are):
 `persons(person_id, birth_date, death_date)`, `coverage(person_id, start_date, end_date)`,
 `drugs(person_id, concept_id, start_date, end_date)`, `conditions(person_id, concept_id,
 start_date)`, `measurements(person_id, concept_id, date, value, unit)`,
@@ -168,21 +169,21 @@ def canonical_views(
     empty = "WHERE 1 = 0"
 
     death = (
-        "SELECT CAST(person_id AS STRING) AS person_id, min(CAST(death_date AS DATE)) AS death_date FROM omop_death GROUP BY CAST(person_id AS STRING)"
+        "SELECT CAST(person_id AS BIGINT) AS person_id, min(CAST(death_date AS DATE)) AS death_date FROM omop_death GROUP BY CAST(person_id AS BIGINT)"
         if "death" in has
-        else "SELECT CAST(NULL AS STRING) AS person_id, CAST(NULL AS DATE) AS death_date"
+        else "SELECT CAST(NULL AS BIGINT) AS person_id, CAST(NULL AS DATE) AS death_date"
     )
     engine.create_view(
         "persons",
-        f"""SELECT CAST(p.person_id AS STRING) AS person_id,
+        f"""SELECT CAST(p.person_id AS BIGINT) AS person_id,
             make_date(CAST(p.year_of_birth AS INT), coalesce(CAST(p.month_of_birth AS INT), 1),
                       coalesce(CAST(p.day_of_birth AS INT), 1)) AS birth_date,
             d.death_date AS death_date
-        FROM omop_person p LEFT JOIN ({death}) d ON d.person_id = CAST(p.person_id AS STRING)""",
+        FROM omop_person p LEFT JOIN ({death}) d ON d.person_id = CAST(p.person_id AS BIGINT)""",
     )
     engine.create_view(
         "coverage",
-        """SELECT CAST(person_id AS STRING) AS person_id,
+        """SELECT CAST(person_id AS BIGINT) AS person_id,
             CAST(observation_period_start_date AS DATE) AS start_date,
             CAST(observation_period_end_date AS DATE) AS end_date
         FROM omop_observation_period""",
@@ -193,7 +194,7 @@ def canonical_views(
             "drugs",
             f"""SELECT person_id, concept_id, start_date,
                 greatest(start_date, coalesce(end_date, {d.add_days("start_date", f"{supply} - 1")})) AS end_date
-            FROM (SELECT CAST(person_id AS STRING) AS person_id,
+            FROM (SELECT CAST(person_id AS BIGINT) AS person_id,
                          CAST(drug_concept_id AS BIGINT) AS concept_id,
                          CAST(drug_exposure_start_date AS DATE) AS start_date,
                          CAST(drug_exposure_end_date AS DATE) AS end_date, days_supply
@@ -202,12 +203,12 @@ def canonical_views(
     else:
         engine.create_view(
             "drugs",
-            f"SELECT CAST(NULL AS STRING) AS person_id, CAST(NULL AS BIGINT) AS concept_id, CAST(NULL AS DATE) AS start_date, CAST(NULL AS DATE) AS end_date {empty}",
+            f"SELECT CAST(NULL AS BIGINT) AS person_id, CAST(NULL AS BIGINT) AS concept_id, CAST(NULL AS DATE) AS start_date, CAST(NULL AS DATE) AS end_date {empty}",
         )
     if "condition_occurrence" in has:
         engine.create_view(
             "conditions",
-            """SELECT CAST(person_id AS STRING) AS person_id,
+            """SELECT CAST(person_id AS BIGINT) AS person_id,
                 CAST(condition_concept_id AS BIGINT) AS concept_id,
                 CAST(condition_start_date AS DATE) AS start_date
             FROM omop_condition_occurrence""",
@@ -215,7 +216,7 @@ def canonical_views(
     else:
         engine.create_view(
             "conditions",
-            f"SELECT CAST(NULL AS STRING) AS person_id, CAST(NULL AS BIGINT) AS concept_id, CAST(NULL AS DATE) AS start_date {empty}",
+            f"SELECT CAST(NULL AS BIGINT) AS person_id, CAST(NULL AS BIGINT) AS concept_id, CAST(NULL AS DATE) AS start_date {empty}",
         )
     if "measurement" in has:
         hint = " ".join(f"WHEN {k} THEN '{v}'" for k, v in UNIT_HINTS.items())
@@ -226,7 +227,7 @@ def canonical_views(
             join = "LEFT JOIN (SELECT CAST(concept_id AS BIGINT) AS concept_id, concept_code FROM omop_concept WHERE vocabulary_id = 'UCUM') u ON u.concept_id = CAST(m.unit_concept_id AS BIGINT)"
         engine.create_view(
             "measurements",
-            f"""SELECT CAST(m.person_id AS STRING) AS person_id,
+            f"""SELECT CAST(m.person_id AS BIGINT) AS person_id,
                 CAST(m.measurement_concept_id AS BIGINT) AS concept_id,
                 CAST(m.measurement_date AS DATE) AS date,
                 CAST(m.value_as_number AS DOUBLE) AS value,
@@ -236,17 +237,17 @@ def canonical_views(
     else:
         engine.create_view(
             "measurements",
-            f"SELECT CAST(NULL AS STRING) AS person_id, CAST(NULL AS BIGINT) AS concept_id, CAST(NULL AS DATE) AS date, CAST(NULL AS DOUBLE) AS value, CAST(NULL AS STRING) AS unit {empty}",
+            f"SELECT CAST(NULL AS BIGINT) AS person_id, CAST(NULL AS BIGINT) AS concept_id, CAST(NULL AS DATE) AS date, CAST(NULL AS DOUBLE) AS value, CAST(NULL AS STRING) AS unit {empty}",
         )
     if "observation" in has:
         engine.create_view(
             "observations",
-            """SELECT CAST(person_id AS STRING) AS person_id,
+            """SELECT CAST(person_id AS BIGINT) AS person_id,
                 CAST(observation_concept_id AS BIGINT) AS concept_id,
                 CAST(observation_date AS DATE) AS date
             FROM omop_observation
             UNION ALL
-            SELECT CAST(person_id AS STRING) AS person_id,
+            SELECT CAST(person_id AS BIGINT) AS person_id,
                 CAST(value_as_concept_id AS BIGINT) AS concept_id,
                 CAST(observation_date AS DATE) AS date
             FROM omop_observation WHERE CAST(value_as_concept_id AS BIGINT) > 0""",
@@ -254,7 +255,7 @@ def canonical_views(
     else:
         engine.create_view(
             "observations",
-            f"SELECT CAST(NULL AS STRING) AS person_id, CAST(NULL AS BIGINT) AS concept_id, CAST(NULL AS DATE) AS date {empty}",
+            f"SELECT CAST(NULL AS BIGINT) AS person_id, CAST(NULL AS BIGINT) AS concept_id, CAST(NULL AS DATE) AS date {empty}",
         )
     if has_vocabulary:
         engine.create_view(

@@ -145,32 +145,30 @@ class Compiler:
         assert start is not None
         lo, hi = date_literal(start), date_literal(self.as_of)
         min_days = parameter(self.kb, exposure.min_days)
+        first_new_day = d.add_days("prev_end", "1")
+        new_days = (
+            f"CASE WHEN prev_end IS NULL THEN {d.day_diff('s', 'e')} + 1 "
+            f"WHEN e > prev_end THEN {d.day_diff(f'greatest(s, {first_new_day})', 'e')} + 1 ELSE 0 END"
+        )
+        # Sweep over intervals sorted by start: each adds only the days after every earlier end,
+        # so overlaps count once (checked against plain Python in tests/test_cohort_rules.py).
         self.ctes.append(
             f"""{name}_x AS (
   SELECT DISTINCT x.person_id, x.concept_key, greatest(x.start_date, {lo}) AS s, least(x.end_date, {hi}) AS e
   FROM drugs_hits x WHERE x.set_id IN ({in_sets(exposure.concept_sets)})
     AND x.start_date <= {hi} AND x.end_date >= {lo}),
 {name}_y AS (
-  SELECT person_id, s, e, max(e) OVER (PARTITION BY person_id ORDER BY s, e
+  SELECT person_id, concept_key, s, e, max(e) OVER (PARTITION BY person_id ORDER BY s, e, concept_key
     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
   FROM {name}_x),
-{name}_z AS (
-  SELECT person_id, s, e, sum(CASE WHEN prev_end IS NULL OR s > prev_end THEN 1 ELSE 0 END)
-    OVER (PARTITION BY person_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS island
-  FROM {name}_y),
-{name}_i AS (
-  SELECT person_id, island, min(s) AS s, max(e) AS e FROM {name}_z GROUP BY person_id, island),
 {name}_d AS (
-  SELECT person_id, min(s) AS first_date, max(e) AS last_date,
-    CAST(sum({d.day_diff("s", "e")} + 1) AS INT) AS cum_days
-  FROM {name}_i GROUP BY person_id),
-{name}_c AS (
-  SELECT person_id, {d.agg_codes("concept_key")} AS codes FROM {name}_x GROUP BY person_id),
+  SELECT person_id, min(s) AS first_date, max(e) AS last_date, CAST(sum({new_days}) AS INT) AS cum_days,
+    {d.agg_codes("concept_key")} AS codes
+  FROM {name}_y GROUP BY person_id),
 {name} AS (
-  SELECT t.person_id, t.first_date, t.last_date, t.cum_days, CAST(NULL AS DATE) AS test_date,
-    CAST(NULL AS DOUBLE) AS test_value, CAST(NULL AS STRING) AS test_unit, k.codes
-  FROM {name}_d t JOIN {name}_c k ON k.person_id = t.person_id
-  WHERE t.cum_days >= {min_days})"""
+  SELECT person_id, first_date, last_date, cum_days, CAST(NULL AS DATE) AS test_date,
+    CAST(NULL AS DOUBLE) AS test_value, CAST(NULL AS STRING) AS test_unit, codes
+  FROM {name}_d WHERE cum_days >= {min_days})"""
         )
         return name
 
