@@ -497,3 +497,18 @@ def test_public_api_is_pinned() -> None:
     ]  # fmt: skip
     for module in (b12pain.journal, b12pain.insights):
         assert all(getattr(module, name) is not None for name in module.__all__)
+
+
+def test_backup_copies_the_journal(journal: Journal, tmp_path: Path) -> None:
+    """SQLite: an online copy of the file; PostgreSQL: a JSON export of the same entries."""
+    from b12pain.journal import backup
+
+    journal.add_many(one_of_each())
+    path = backup(journal, tmp_path / "backups", dt.datetime(2026, 11, 24, 9, 30))
+    assert path.name.startswith("journal-20261124T093000")
+    if journal.engine.dialect.name == "sqlite":
+        with Journal.open(f"sqlite:///{path}") as copy:
+            assert copy.entries() == journal.entries()
+    else:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert document == json.loads(dumps(export_document(journal)))
