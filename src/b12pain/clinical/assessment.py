@@ -131,7 +131,7 @@ def deficiency_status(
 
 
 def _has_neurological_features(profile: Profile, cat: Catalogue) -> bool:
-    return any(s in cat.symptoms and cat.symptoms[s].neurological for s in profile.symptoms)
+    return not cat.neurological_ids.isdisjoint(profile.symptoms)
 
 
 def neurological_involvement(

@@ -59,6 +59,10 @@ class Catalogue:
     conditions: dict[str, Condition]
     medicines: dict[str, Medicine]
     symptom_ids: frozenset[str]
+    symptom_rank: dict[str, int]
+    t1_ids: frozenset[str]
+    strong_ids: frozenset[str]
+    neurological_ids: frozenset[str]
     condition_ids: frozenset[str]
     symptom_names: dict[str, str]
     condition_names: dict[str, str]
@@ -74,7 +78,7 @@ class Catalogue:
     regimens: dict[str, Regimen]
     follow_up: dict[str, FollowUp]
     red_flags: tuple[RedFlagRule, ...]
-    red_flag_symptoms: frozenset[str]
+    red_flag_symptoms: dict[str, frozenset[str]]
     red_flag_order: dict[str, int]
     red_flags_by_symptom: dict[str, tuple[RedFlagRule, ...]]
     pain_types: dict[str, PainTypeInfo]
@@ -134,6 +138,10 @@ def build_catalogue(kb: KnowledgeBase) -> Catalogue:
         conditions=conditions,
         medicines=medicines,
         symptom_ids=frozenset(symptoms),
+        symptom_rank={s: i for i, s in enumerate(symptoms)},
+        t1_ids=frozenset(s for s, e in symptoms.items() if e.t1),
+        strong_ids=frozenset(s for s, e in symptoms.items() if e.strong_feature),
+        neurological_ids=frozenset(s for s, e in symptoms.items() if e.neurological),
         condition_ids=frozenset(conditions),
         symptom_names=_synonym_map(symptoms.values()),
         condition_names=_synonym_map(conditions.values()),
@@ -150,7 +158,15 @@ def build_catalogue(kb: KnowledgeBase) -> Catalogue:
         follow_up={f.id: f for f in kb.of_kind("follow_up", FollowUp)},
         red_flags=red_flags,
         red_flag_order={r.id: i for i, r in enumerate(red_flags)},
-        red_flag_symptoms=frozenset(s for rule in red_flags for s in rule.any_of),
+        red_flag_symptoms={
+            requires: frozenset(
+                s
+                for rule in red_flags
+                if rule.requires in ("none", requires)
+                for s in (*rule.any_of, *rule.context_symptoms)
+            )
+            for requires in ("none", "nitrous_oxide", "deficiency_confirmed")
+        },
         red_flags_by_symptom={
             s: tuple(r for r in red_flags if s in r.any_of) for r0 in red_flags for s in r0.any_of
         },

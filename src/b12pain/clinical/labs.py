@@ -63,49 +63,19 @@ def lab_context(profile: Profile, today: dt.date, cat: Catalogue | None = None) 
     cat = cat or catalogue()
     treatment = profile.b12_treatment
     injection = treatment.last_dose if treatment is not None and treatment.route == "im" else None
-    return _lab_context(
-        today,
-        profile.age >= cat.parameter("param.min_age_years"),
-        profile.pregnant,
-        profile.combined_oral_contraceptive,
-        "black" in (profile.ethnicity or "").lower(),
-        profile.conditions,
-        profile.nitrous_oxide == "recreational",
-        profile.symptoms,
-        injection,
-        tuple(lab.test for lab in profile.labs),
-        cat,
-    )
-
-
-@lru_cache(maxsize=16384)
-def _lab_context(
-    today: dt.date,
-    adult: bool,
-    pregnant: bool,
-    combined_oral_contraceptive: bool,
-    black_ethnicity: bool,
-    conditions: tuple[str, ...],
-    nitrous_oxide: bool,
-    symptom_ids: tuple[str, ...],
-    last_injection: dt.date | None,
-    measured: tuple[str, ...],
-    cat: Catalogue,
-) -> LabContext:
-    symptoms = [cat.symptoms[s] for s in symptom_ids if s in cat.symptoms]
     return LabContext(
         today=today,
-        adult=adult,
-        pregnant=pregnant,
-        combined_oral_contraceptive=combined_oral_contraceptive,
-        black_ethnicity=black_ethnicity,
-        renal_impairment="renal_impairment" in conditions,
-        nitrous_oxide=nitrous_oxide,
-        has_symptoms=any(s.t1 for s in symptoms),
-        strong_features=any(s.strong_feature for s in symptoms),
-        last_injection=last_injection,
-        autoimmune_gastritis_known="autoimmune_gastritis" in conditions,
-        measured=frozenset(measured),
+        adult=profile.age >= cat.parameter("param.min_age_years"),
+        pregnant=profile.pregnant,
+        combined_oral_contraceptive=profile.combined_oral_contraceptive,
+        black_ethnicity="black" in (profile.ethnicity or "").lower(),
+        renal_impairment="renal_impairment" in profile.conditions,
+        nitrous_oxide=profile.nitrous_oxide == "recreational",
+        has_symptoms=not cat.t1_ids.isdisjoint(profile.symptoms),
+        strong_features=not cat.strong_ids.isdisjoint(profile.symptoms),
+        last_injection=injection,
+        autoimmune_gastritis_known="autoimmune_gastritis" in profile.conditions,
+        measured=frozenset(lab.test for lab in profile.labs),
     )
 
 

@@ -53,25 +53,31 @@ class RiskProfile:
 
 def risk_profile(profile: Profile, cat: Catalogue | None = None) -> RiskProfile:
     """Match a profile's diet, medicines, conditions and nitrous oxide use to risk factors."""
-    return _risk_profile(
-        profile.diet,
-        profile.nitrous_oxide,
-        tuple(m.name for m in profile.medications),
-        profile.conditions,
-        profile.symptoms,
-        cat or catalogue(),
+    cat = cat or catalogue()
+    medicines = tuple(m.name for m in profile.medications)
+    factors, matched = _risk_factors(
+        profile.diet, profile.nitrous_oxide, medicines, profile.conditions, cat
+    )
+    return RiskProfile(
+        factors=factors,
+        matched_by=matched,
+        t1_symptoms=tuple(
+            sorted(
+                (s for s in profile.symptoms if s in cat.t1_ids), key=cat.symptom_rank.__getitem__
+            )
+        ),
+        on_metformin="metformin" in medicines,
     )
 
 
 @lru_cache(maxsize=16384)
-def _risk_profile(
+def _risk_factors(
     diet: str,
     nitrous_oxide: str,
     medicines: tuple[str, ...],
     conditions: tuple[str, ...],
-    symptom_ids: tuple[str, ...],
     cat: Catalogue,
-) -> RiskProfile:
+) -> tuple[tuple[RiskFactor, ...], tuple[tuple[str, str], ...]]:
     keys: list[tuple[str, str]] = [("diet", diet), ("nitrous_oxide", nitrous_oxide)]
     for medicine in medicines:
         keys.append(("medicine", medicine))
@@ -87,13 +93,7 @@ def _risk_profile(
         if factor is not None:
             found.setdefault(factor.id, factor)
             matched.append((factor.id, key[1]))
-    symptoms = tuple(s for s in symptom_ids if s in cat.symptoms and cat.symptoms[s].t1)
-    return RiskProfile(
-        factors=tuple(found.values()),
-        matched_by=tuple(dict.fromkeys(matched)),
-        t1_symptoms=symptoms,
-        on_metformin="metformin" in medicines,
-    )
+    return tuple(found.values()), tuple(dict.fromkeys(matched))
 
 
 def first_tests(profile: Profile) -> tuple[str, ...]:

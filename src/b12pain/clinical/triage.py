@@ -43,10 +43,18 @@ def red_flags(
 ) -> tuple[RedFlag, ...]:
     """Every red flag the profile raises, emergencies first (stable in knowledge order)."""
     cat = cat or catalogue()
-    if cat.red_flag_symptoms.isdisjoint(profile.symptoms):
+    watched = cat.red_flag_symptoms["none"]
+    if deficiency_confirmed:
+        watched = watched | cat.red_flag_symptoms["deficiency_confirmed"]
+    if profile.nitrous_oxide == "recreational":
+        watched = watched | cat.red_flag_symptoms["nitrous_oxide"]
+    relevant = tuple(
+        sorted((s for s in profile.symptoms if s in watched), key=cat.symptom_rank.__getitem__)
+    )
+    if not relevant:
         return ()
     return _red_flags(
-        profile.symptoms, profile.pain.types, profile.nitrous_oxide, deficiency_confirmed, cat
+        relevant, profile.pain.types, profile.nitrous_oxide, deficiency_confirmed, cat
     )
 
 
