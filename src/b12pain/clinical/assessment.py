@@ -29,6 +29,7 @@ from b12pain.clinical.result import (
 from b12pain.clinical.screening import RiskProfile, risk_profile, screen
 from b12pain.clinical.triage import highest, red_flags
 from b12pain.clinical.vocabulary import canonical_profile
+from b12pain.instruments import InstrumentsForAssessment, instruments_for_assessment
 
 _SEVERITY_URGENCY: dict[Severity, Urgency] = {
     "emergency": "emergency",
@@ -58,11 +59,14 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
     """Assess one profile on `today` (CONTRACT.md): red flags, testing, labs, treatment, plan."""
     cat = catalogue()
     profile = canonical_profile(profile, cat)
+    linked = _instruments(profile)  # questionnaire scores (issue 3); bad answers refused
     # 1. Red flags from the person's features, before any B12 logic (§E).
     flags = red_flags(profile, cat=cat)
     # 2. Risk factors and whether to test, with which test first (§A.1-A.2).
     #    (Extra T1 features, e.g. a positive neuropathic screen: `risks.with_symptoms(...)`.)
     risks = risk_profile(profile, cat)
+    if linked.neuropathic_positive:  # a positive DN4 / S-LANSS / MNSI counts for T1
+        risks = risks.with_symptoms(_SCREEN_SYMPTOM)
     testing = screen(profile, today, cat, risks)
     # 3. Lab results against their published bands, with caveats (§A.3-A.5).
     context = lab_context(profile, today, cat)
@@ -76,7 +80,8 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
     treatment = _treatment(profile, risks, deficiency, neurological, context, readings, today, cat)
     # 6. Findings in plain and clinician words, and the pain plan.
     found = _findings(profile, testing, readings, deficiency, context, treatment, cat)
-    plan = plan_for(profile.pain.types, cat)
+    found += _pain_support_findings(linked)
+    plan = plan_for((*profile.pain.types, *linked.supported_pain_types), cat)
     return Assessment(
         knowledge_version=cat.kb.version,
         today=today,
@@ -89,6 +94,7 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
         treatment=treatment,
         findings=found,
         plan=plan,
+        instruments=linked.section,
         disclaimer=cat.note("disclaimer").text or "",
     )
 
@@ -283,3 +289,29 @@ def _urgency(
     if testing.status == "recommended" or treatment is not None:
         urgencies.add("routine")
     return highest(list(urgencies))
+
+
+#: Knowledge symptom counted for T1 when a neuropathic screen is positive (issue 3).
+_SCREEN_SYMPTOM = "neuropathic_screen_positive"
+_NO_INSTRUMENTS = InstrumentsForAssessment()
+
+
+def _instruments(profile: Profile) -> InstrumentsForAssessment:
+    """The profile's questionnaires scored, with the pain-type profile; `InputError` if bad."""
+    if not profile.instruments:
+        return _NO_INSTRUMENTS
+    return instruments_for_assessment(profile.instruments)
+
+
+def _pain_support_findings(linked: InstrumentsForAssessment) -> tuple[Finding, ...]:
+    """What the evidence says about B12 for each pain type the questionnaires support."""
+    return tuple(
+        words.make(
+            f"pain_support.{support.pain_type}",
+            "info",
+            support.summary,
+            support.clinician_summary,
+            support.citations,
+        )
+        for support in linked.pain_types
+    )
