@@ -19,9 +19,12 @@ NOT_ADVICE = (
 )
 
 log_app = typer.Typer(
-    help="Record pain, doses, sleep, exercise, stress, mood, food, symptoms.", no_args_is_help=True
+    help="Record pain, doses, sleep, exercise, stress, mood, food, symptoms, questionnaires, profile, comments.",
+    no_args_is_help=True,
 )
-plan_app = typer.Typer(help="Supplement plans: start one, list them.", no_args_is_help=True)
+plan_app = typer.Typer(
+    help="Supplement plans: start one, record stock on hand, list them.", no_args_is_help=True
+)
 
 DATA_DIR = typer.Option(
     None, "--data-dir", help="Journal folder (default: B12PAIN_DATA_DIR or the user data folder)."
@@ -709,7 +712,7 @@ def today(
     as_json: bool = JSON,
     data_dir: Path | None = DATA_DIR,
 ) -> None:
-    """What is due today: doses from your plans and review blood tests.
+    """What is due today: doses from your plans, reviews with your clinician, follow-up checks.
 
     Example: b12pain today
     """
