@@ -14,9 +14,13 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
+from b12pain import assess, parse_profile
 from b12pain.instruments import INSTRUMENTS, instruments_for_assessment, score
+
+TODAY = date(2026, 11, 24)
 
 ANSWERS: dict[str, dict[str, Any]] = {
     "nrs": {"nrs": 6, "baseline": 8},
@@ -89,6 +93,17 @@ def measure(rounds: int) -> dict[str, float]:
     dn4 = ANSWERS["dn4"]
     results["baseline_plain_dn4_sum_us"] = _median_us(lambda: sum(dn4.values()) >= 4, rounds)
     results["dn4_vs_plain_sum_ratio"] = results["dn4_us"] / results["baseline_plain_dn4_sum_us"]
+    base = {"age": 60, "medications": [{"name": "metformin", "duration": "5y"}]}
+    plain = parse_profile(base)
+    with_two = parse_profile(
+        base | {"instruments": {"dn4": ANSWERS["dn4"], "acr2016": ANSWERS["acr2016"]}}
+    )
+    results["assess_without_instruments_us"] = _median_us(
+        lambda: assess(plain, TODAY), rounds // 10
+    )
+    results["assess_with_dn4_acr2016_us"] = _median_us(
+        lambda: assess(with_two, TODAY), rounds // 10
+    )
     return results
 
 
