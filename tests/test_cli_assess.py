@@ -235,3 +235,11 @@ def test_guided_check_ctrl_c_leaves_cleanly(tmp_path) -> None:
     assert done.returncode == 130
     assert "Traceback" not in done.stderr
     assert not saved.exists()
+
+
+def test_quick_lab_reading_with_symptoms_advises_mma(monkeypatch, capsys) -> None:
+    code, out, _ = cli(monkeypatch, capsys, "labs", "total_b12", "210", "ng/L", "--symptoms", "--json")
+    assert code == 0
+    assert json.loads(out)["labs"][0]["next_tests"] == ["mma"]
+    code, out, _ = cli(monkeypatch, capsys, "labs", "total_b12", "210", "ng/L", "--json")
+    assert json.loads(out)["labs"][0]["next_tests"] == []

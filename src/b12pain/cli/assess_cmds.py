@@ -175,6 +175,9 @@ def labs_command(
     pregnant: bool = typer.Option(
         False, "--pregnant", help="Read as in pregnancy (total B12 falls)."
     ),
+    symptoms: bool = typer.Option(
+        False, "--symptoms", help="You have symptoms of low B12 (tingling, numbness, tiredness …)."
+    ),
     last_injection: str = typer.Option(
         None, "--last-injection", help="Date of the last B12 injection (YYYY-MM-DD)."
     ),
@@ -217,7 +220,7 @@ def labs_command(
             item["date"] = date
     day = parse_date(today, "--today") or dt.date.today()
     readings = read_quick_labs(
-        results, day, pregnant, parse_date(last_injection, "--last-injection")
+        results, day, pregnant, parse_date(last_injection, "--last-injection"), symptoms
     )
     _print_readings(readings, as_json)
 
@@ -239,7 +242,11 @@ def _lab_triples(args: list[str]) -> list[dict[str, Any]]:
 
 
 def read_quick_labs(
-    results: list[dict[str, Any]], today: dt.date, pregnant: bool, last_injection: dt.date | None
+    results: list[dict[str, Any]],
+    today: dt.date,
+    pregnant: bool,
+    last_injection: dt.date | None,
+    has_symptoms: bool = False,
 ) -> list[Any]:
     """Each result read with `clinical.labs.read_lab` for an adult (the bands apply from 16)."""
     from pydantic import ValidationError
@@ -261,6 +268,7 @@ def read_quick_labs(
         today=today,
         pregnant=pregnant,
         last_injection=last_injection,
+        has_symptoms=has_symptoms,
         measured=frozenset(lab.test for lab in labs),
     )
     return [read_lab(lab, context) for lab in labs]
@@ -291,7 +299,7 @@ def _print_readings(readings: list[Any], as_json: bool) -> None:
     for r in readings:
         shown = f"{r.value:g} {r.unit}"
         if r.equivalent_value is not None:
-            shown += f" (≈{r.equivalent_value:g} {r.equivalent_unit})"
+            shown += f" (≈{r.equivalent_value:.4g} {r.equivalent_unit})"
         table.add_row(
             r.test,
             shown,

@@ -107,8 +107,8 @@ def render_assessment(assessment: Assessment, console: Console, clinician: bool 
             table.add_column(column, overflow="fold")
         for lab in assessment.labs:
             shown = f"{lab.value:g} {lab.unit}"
-            if lab.unit != lab.reference_unit:
-                shown += f" (≈{lab.value_in_reference_unit:g} {lab.reference_unit})"
+            if lab.equivalent_value is not None:
+                shown += f" (≈{lab.equivalent_value:.4g} {lab.equivalent_unit})"
             table.add_row(
                 lab.test,
                 shown,
