@@ -94,6 +94,8 @@ def interview(instrument_id: str, ask: Ask, say: Say) -> dict[str, Any]:
     questions = _questions(entry.items)
     say(f"{entry.title}: {entry.purpose}")
     say("Answer each question; type b to go back one question, Ctrl-C to stop.")
+    if any(item.clinician_entered for item in entry.items):
+        say("Questions marked [clinician] are examination findings for a clinician to enter.")
     given: list[Any] = []
     while len(given) < len(questions):
         key, option, item = questions[len(given)]
