@@ -246,7 +246,7 @@ def _findings(
                     "indeterminate_no_symptoms", "test.indeterminate_no_symptoms", "info", cat
                 )
             )
-    if any(r.test in B12_TESTS for r in readings):
+    if not context.measured.isdisjoint(B12_TESTS):
         out.append(words.from_note("assay_dependence", "note.assay_dependence", "info", cat))
     if profile.pregnant and deficiency in ("confirmed", "indeterminate", "discordant"):
         out.append(words.from_note("pregnancy_review", "note.pregnancy_review", "warning", cat))
