@@ -173,3 +173,32 @@ def test_ctrl_c_leaves_cleanly_without_a_traceback() -> None:
     assert process.returncode == 130
     assert b"Traceback" not in err
     assert b"Stopped" in err
+
+
+def test_interactive_scaled_answers_by_number_or_word(monkeypatch, capsys) -> None:
+    # HIT-6: 3 = sometimes, words with a space, a wrong word asked again.
+    keys = "3\nsometimes\nvery often\nloud\n2\nalways\nnever\n"
+    code, out, _ = cli(monkeypatch, capsys, "questionnaire", "hit6", "--json", stdin=keys)
+    assert code == 0
+    result = json.loads(out[out.index("{") :])
+    assert result["answers"] == {
+        "q1": "sometimes",
+        "q2": "sometimes",
+        "q3": "very_often",
+        "q4": "rarely",
+        "q5": "always",
+        "q6": "never",
+    }
+    assert result["score"] == 10 + 10 + 11 + 8 + 13 + 6
+    assert "Not understood: one of never, rarely" in out
+
+
+def test_interactive_optional_fields_can_be_skipped(monkeypatch, capsys) -> None:
+    # NRS: pain now 6, baseline skipped, bands skipped; then a bad number is asked again.
+    code, out, _ = cli(
+        monkeypatch, capsys, "questionnaire", "nrs", "--json", stdin="six\n11\n6\n\n\n"
+    )
+    assert code == 0
+    result = json.loads(out[out.index("{") :])
+    assert (result["score"], result["category"], result["answers"]) == (6, "not_banded", {"nrs": 6})
+    assert "Not understood: a whole number from 0 to 10" in out

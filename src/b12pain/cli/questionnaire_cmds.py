@@ -36,7 +36,7 @@ class GoBack(Exception):
 
 def _parse(item: InstrumentItem, text: str) -> Any:
     """The typed answer as the answers-file value; ValueError with what is allowed."""
-    from b12pain.instruments._common import allowed
+    from b12pain.instruments._common import allowed, check_answer
 
     word = text.strip().lower()
     if item.answer == "yes_no":
@@ -58,7 +58,9 @@ def _parse(item: InstrumentItem, text: str) -> Any:
         value: float = float(word)
     except ValueError:
         raise ValueError(allowed(item)) from None
-    return int(value) if item.answer == "integer" and value.is_integer() else value
+    return check_answer(
+        item, int(value) if item.answer == "integer" and value.is_integer() else value
+    )
 
 
 def _questions(items: tuple[InstrumentItem, ...]) -> list[tuple[str, str | None, InstrumentItem]]:

@@ -48,7 +48,7 @@ def allowed(item: InstrumentItem) -> str:
     return "a list of any of: " + ", ".join(item.options)
 
 
-def _check(item: InstrumentItem, value: Any) -> Any:
+def check_answer(item: InstrumentItem, value: Any) -> Any:
     """The cleaned answer, or raise ValueError when it is not allowed."""
     if item.answer == "yes_no":
         if isinstance(value, bool):
@@ -106,7 +106,7 @@ def validate(
             continue
         value = answers[item.id]
         try:
-            clean[item.id] = _check(item, value)
+            clean[item.id] = check_answer(item, value)
         except ValueError as exc:
             shown = value if isinstance(value, str | int | float | bool) else str(value)
             problems.append(Problem(field, shown, str(exc)))
