@@ -34,7 +34,7 @@ def fail(problems: list[Problem], as_json: bool = False) -> Any:
 def run_guarded(app: typer.Typer) -> int:
     """Run the Typer app; input errors exit 2 with clean messages, Ctrl-C exits 130 quietly."""
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)
     except InputError as exc:
         report_problems(exc.problems, wants_json())
         return 2
@@ -56,4 +56,5 @@ def run_guarded(app: typer.Typer) -> int:
             "This is a bug in b12pain; please report it with the command you ran.", file=sys.stderr
         )
         return 1
-    return 0
+    # With standalone_mode=False, a `typer.Exit(code)` raised in a command comes back as the result.
+    return result if isinstance(result, int) else 0

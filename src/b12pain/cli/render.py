@@ -144,11 +144,14 @@ def render_assessment(assessment: Assessment, console: Console, clinician: bool 
 
     if assessment.instruments:
         table = Table(title="Pain questionnaires")
-        for column in ("instrument", "score", "category", "positive"):
-            table.add_column(column)
+        for column in ("instrument", "score", "category", "positive", "sources"):
+            table.add_column(column, overflow="fold")
         for result in assessment.instruments:
+            row = [
+                str(_get(result, k, "")) for k in ("instrument", "score", "category", "positive")
+            ]
             table.add_row(
-                *(str(_get(result, k, "")) for k in ("instrument", "score", "category", "positive"))
+                *(escape(cell) for cell in row), cite(_get(result, "citations", ()) or ())
             )
         console.print(table)
 
