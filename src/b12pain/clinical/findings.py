@@ -16,7 +16,7 @@ from b12pain.knowledge import Citation
 
 #: Findings memoised by the identity of the (immutable, itself memoised) object they describe.
 _BY_IDENTITY: dict[int, tuple[object, Finding]] = {}
-_BY_IDENTITY_LIMIT = 50_000
+_BY_IDENTITY_LIMIT = 8192  # about the size of the caches it sits beside
 
 
 def memo_by_identity(subject: object, build: Callable[[], Finding]) -> Finding:
