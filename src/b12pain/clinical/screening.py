@@ -161,7 +161,9 @@ def _testing(
     rule_ids = [rule_id]
     reasons = [cat.test_rules[rule_id].plain]
     if t1_symptoms:
-        names = ", ".join(cat.symptoms[s].plain if s in cat.symptoms else s for s in t1_symptoms)
+        names = ", ".join(
+            cat.symptoms[s].plain if s in cat.symptoms else s.replace("_", " ") for s in t1_symptoms
+        )
         reasons.append(f"Symptoms: {names}.")
     if factor_ids:
         plain = ", ".join(cat.risk_factor(f).plain for f in factor_ids)
