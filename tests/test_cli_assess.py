@@ -243,3 +243,13 @@ def test_quick_lab_reading_with_symptoms_advises_mma(monkeypatch, capsys) -> Non
     assert json.loads(out)["labs"][0]["next_tests"] == ["mma"]
     code, out, _ = cli(monkeypatch, capsys, "labs", "total_b12", "210", "ng/L", "--json")
     assert json.loads(out)["labs"][0]["next_tests"] == []
+
+
+def test_treatment_shows_schedule_and_the_articles_tiers_beside_it(monkeypatch, capsys) -> None:
+    example = ROOT / "examples" / "vegan-low-b12.yaml"
+    code, out, _ = cli(monkeypatch, capsys, "assess", str(example), "--today", "2026-11-24")
+    assert code == 0
+    assert "oral_cyanocobalamin_dietary" in out and "by mouth" in out
+    assert "2026-11-24" in out  # first dose on the start date
+    assert "partly agrees" in out  # the seed's 1000-2000 mcg tier beside R1
+    assert out.index("Treatment to discuss") < out.index("Sources (level")

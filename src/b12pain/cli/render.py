@@ -24,6 +24,7 @@ URGENCY_STYLE = {
     "routine": "yellow",
     "none": "green",
 }
+ROUTE_WORDS = {"im": "by injection (IM)", "oral": "by mouth", "sublingual": "under the tongue"}
 SEVERITY_STYLE = {
     "emergency": "bold red",
     "urgent": "red",
@@ -175,7 +176,8 @@ def _render_treatment(assessment: Assessment, console: Console, notes: Footnotes
     treatment = assessment.treatment
     assert treatment is not None
     lines = [
-        f"[bold]{escape(treatment.regimen_id)}[/bold]: {escape(treatment.dose)} {treatment.route.upper()}, "
+        f"[bold]{escape(treatment.regimen_id)}[/bold]: {escape(treatment.dose)} "
+        f"{ROUTE_WORDS.get(treatment.route, treatment.route)}, "
         f"{escape(treatment.frequency)}",
         f"Maintenance: {escape(treatment.maintenance)}"
         + (" (lifelong)" if treatment.lifelong else ""),
@@ -196,6 +198,23 @@ def _render_treatment(assessment: Assessment, console: Console, notes: Footnotes
             table.add_row("…", f"{len(treatment.schedule) - 12} more (see --json)")
         parts.append(table)
     console.print(Panel(Group(*parts), title="Treatment to discuss (a clinician decides)"))
+    tiers = [t for t in treatment.consumer_tiers if t.applies]
+    if tiers:
+        table = Table(
+            title="What the article's dosage tiers say, beside the guideline", show_lines=True
+        )
+        table.add_column("article's tier", overflow="fold")
+        table.add_column("agreement")
+        table.add_column("why", overflow="fold")
+        table.add_column("sources")
+        for tier in tiers:
+            table.add_row(
+                escape(tier.tier),
+                tier.agreement.replace("_", " "),
+                escape(tier.explanation),
+                notes.mark(tier.citations),
+            )
+        console.print(table)
 
 
 def _get(item: Any, key: str, default: Any) -> Any:
