@@ -37,7 +37,7 @@ class Dialect:
         """The distinct values of a string column, sorted and joined with ';' (an aggregate)."""
         if self.name == "spark":
             return f"array_join(array_sort(collect_set({column_sql})), ';')"
-        return f"string_agg(DISTINCT {column_sql}, ';' ORDER BY {column_sql})"
+        return f"array_to_string(list_sort(list_distinct(list({column_sql}))), ';')"
 
 
 DUCKDB = Dialect("duckdb")
