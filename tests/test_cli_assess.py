@@ -252,4 +252,4 @@ def test_treatment_shows_schedule_and_the_articles_tiers_beside_it(monkeypatch, 
     assert "oral_cyanocobalamin_dietary" in out and "by mouth" in out
     assert "2026-11-24" in out  # first dose on the start date
     assert "partly agrees" in out  # the seed's 1000-2000 mcg tier beside R1
-    assert out.index("Treatment to discuss") < out.index("Sources (level")
+    assert out.index("Treatment to discuss") < out.rindex("Not medical advice")
