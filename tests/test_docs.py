@@ -49,3 +49,11 @@ def test_readme_has_the_two_commands_and_disclaimer() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make run" in readme and "make test" in readme
     assert "not medical advice" in readme.lower()
+
+
+def test_readme_library_example_runs_and_prints_what_it_says(capsys) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    expected = code.strip().splitlines()[-1].split("#", 1)[1].strip()
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out.strip() == expected
