@@ -61,9 +61,10 @@ def screen(
     Example: b12pain screen --input omop/ --format omop --as-of 2026-06-30 --out flags.parquet
     """
     from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from b12pain.cohort import output
+    from b12pain.cohort.rules import select_rules
     from b12pain.cohort.screen import parse_concept_set_option
     from b12pain.cohort.screen import screen as run_screen
     from b12pain.knowledge import load
@@ -78,25 +79,25 @@ def screen(
     site_sets = parse_concept_set_option(concept_set)
     rule_ids = [r.strip() for r in rules.split(",") if r.strip()] if rules else None
     console = Console(stderr=True)
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=as_json,
-    ) as bar:
-        task = bar.add_task("screening", total=None)
+    steps = 3 + len(select_rules(rule_ids))
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, disable=as_json) as bar:
+        task = bar.add_task("screening", total=steps)
+
+        def advance(message: str) -> None:
+            bar.update(task, description=message, advance=0 if message == "reading input" else 1)
+
         result = run_screen(
             input,
-            format,
+            "omop" if format == "omop" else "fhir-bulk",
             day,
             rule_ids,
             engine,
             site_sets,
-            spark_master,  # type: ignore[arg-type]
-            progress=lambda message: bar.update(task, description=message),
+            spark_master,
+            progress=advance,
         )
+        bar.update(task, completed=steps)
     if rule_ids:
         asked = [r for r in rule_ids if r in result.refused]
         if asked:
