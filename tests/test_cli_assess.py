@@ -73,7 +73,7 @@ def test_assess_text_shows_red_flags_before_anything_else(tmp_path, monkeypatch,
             "labs[0].test: 'vitamin_q';",
         ),
         ("age: 40\nsymptoms: [glowing]\n", "'glowing'"),
-        ("age: [\n", "not valid YAML/JSON"),
+        ("age: [\n", "not valid YAML or JSON"),
     ],
 )
 def test_bad_profiles_exit_2_with_field_value_and_rule(

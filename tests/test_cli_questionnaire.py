@@ -38,13 +38,14 @@ def cli(
 def test_interactive_dn4_with_going_back(monkeypatch, capsys) -> None:
     # q1 yes, q2 yes, q3 yes, then `b` goes back to q3 and answers no; exam items 8 and 9 yes.
     keys = "y\ny\ny\nb\nn\nn\nn\nn\nn\ny\ny\nn\n"
-    code, out, _ = cli(monkeypatch, capsys, "questionnaire", "dn4", "--json", stdin=keys)
+    code, out, err = cli(monkeypatch, capsys, "questionnaire", "dn4", "--json", stdin=keys)
     assert code == 0
     result = json.loads(out[out.index("{") :])
     assert (result["score"], result["category"], result["positive"]) == (4, "positive", True)
     assert result["answers"]["q3"] is False
-    assert out.count("(3/10)") == 2  # the third question was asked again after `b`
-    assert "[clinician]" in out
+    assert err.count("(3/10)") == 2  # the third question was asked again after `b`
+    assert "[clinician]" in err
+    assert json.loads(out)["instrument"] == "dn4"  # stdout holds only the JSON
 
 
 def test_interactive_rejects_a_bad_key_then_accepts_and_back_at_first_question(
@@ -83,7 +84,7 @@ def test_interactive_acr2016_asks_each_area(monkeypatch, capsys) -> None:
 
 def test_end_of_input_stops_without_scoring(monkeypatch, capsys) -> None:
     code, _, err = cli(monkeypatch, capsys, "questionnaire", "hit6", stdin="never\n")
-    assert code == 1 and "nothing was scored" in err
+    assert code == 130 and "nothing was scored" in err
 
 
 def test_answers_file_yaml_and_json_give_the_same_json(tmp_path, monkeypatch, capsys) -> None:
@@ -138,7 +139,7 @@ def test_unknown_instrument_and_missing_file(tmp_path, monkeypatch, capsys) -> N
     code, _, err = cli(
         monkeypatch, capsys, "questionnaire", "dn4", "--answers", str(tmp_path / "none.yaml")
     )
-    assert code == 2 and "--answers" in err and "cannot be read" in err
+    assert code == 2 and "--answers" in err and "no such file" in err
 
 
 def test_list_shows_purpose_and_licence_status(monkeypatch, capsys) -> None:
@@ -178,7 +179,7 @@ def test_ctrl_c_leaves_cleanly_without_a_traceback() -> None:
 def test_interactive_scaled_answers_by_number_or_word(monkeypatch, capsys) -> None:
     # HIT-6: 3 = sometimes, words with a space, a wrong word asked again.
     keys = "3\nsometimes\nvery often\nloud\n2\nalways\nnever\n"
-    code, out, _ = cli(monkeypatch, capsys, "questionnaire", "hit6", "--json", stdin=keys)
+    code, out, err = cli(monkeypatch, capsys, "questionnaire", "hit6", "--json", stdin=keys)
     assert code == 0
     result = json.loads(out[out.index("{") :])
     assert result["answers"] == {
@@ -190,15 +191,15 @@ def test_interactive_scaled_answers_by_number_or_word(monkeypatch, capsys) -> No
         "q6": "never",
     }
     assert result["score"] == 10 + 10 + 11 + 8 + 13 + 6
-    assert "Not understood: one of never, rarely" in out
+    assert "Not understood: one of never, rarely" in err
 
 
 def test_interactive_optional_fields_can_be_skipped(monkeypatch, capsys) -> None:
     # NRS: pain now 6, baseline skipped, bands skipped; then a bad number is asked again.
-    code, out, _ = cli(
+    code, out, err = cli(
         monkeypatch, capsys, "questionnaire", "nrs", "--json", stdin="six\n11\n6\n\n\n"
     )
     assert code == 0
     result = json.loads(out[out.index("{") :])
     assert (result["score"], result["category"], result["answers"]) == (6, "not_banded", {"nrs": 6})
-    assert "Not understood: a whole number from 0 to 10" in out
+    assert "Not understood: a whole number from 0 to 10" in err

@@ -190,7 +190,7 @@ def test_delete_all_removes_everything(journal: Journal) -> None:
     [
         ("pain", {"nrs": 11}, "nrs"),
         ("pain", {"nrs": -1}, "nrs"),
-        ("pain", {"nrs": 5, "regions": ["knee"]}, "regions"),
+        ("pain", {"nrs": 5, "regions": ["knee"]}, "regions[0]"),
         ("pain", {"nrs": 5, "pain_type": "itchy"}, "pain_type"),
         ("sleep", {"hours": 25}, "hours"),
         ("sleep", {"hours": 7, "quality": 5}, "quality"),

@@ -41,23 +41,9 @@ def parse_date(value: str | None, field: str) -> dt.date | None:
 
 def read_profile_file(path: Path) -> dict[str, Any]:
     """The raw profile mapping from a YAML or JSON file; bad files are `InputError`s."""
-    import yaml
+    from b12pain.userfile import read_user_file
 
-    if not path.exists():
-        raise InputError.single("PROFILE", str(path), "no such file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.single("PROFILE", str(path), f"cannot be read: {exc}") from None
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        line = getattr(exc, "lineno", None) if line is None else line + 1
-        where = f" (line {line})" if line else ""
-        raise InputError.single(
-            "PROFILE", str(path), f"not valid YAML/JSON{where}: {str(exc).splitlines()[0]}"
-        ) from None
+    data = read_user_file(path, "PROFILE")
     if not isinstance(data, dict):
         raise InputError.single("PROFILE", str(path), "must hold a mapping of profile fields")
     return data

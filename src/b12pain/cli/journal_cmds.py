@@ -58,10 +58,15 @@ def _parse_at(text: str | None, field: str = "at") -> dt.datetime:
 
     if text is None:
         return dt.datetime.now().astimezone().replace(microsecond=0)
+    from b12pain.journal.records import check_day
+
     try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError.single(field, text, "an ISO date-time such as 2026-11-24T08:30") from None
+        value = check_day(dt.datetime.fromisoformat(text))
+    except ValueError as exc:
+        allowed = "an ISO date-time such as 2026-11-24T08:30"
+        if "between" in str(exc):
+            allowed = f"{exc} (e.g. 2026-11-24T08:30)"
+        raise InputError.single(field, text, allowed) from None
     return value if value.tzinfo is not None else value.astimezone()
 
 
@@ -70,10 +75,15 @@ def _parse_day(text: str | None, field: str) -> dt.date | None:
 
     if text is None:
         return None
+    from b12pain.journal.records import check_day
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError.single(field, text, "a date as YYYY-MM-DD") from None
+        return check_day(dt.date.fromisoformat(text))
+    except ValueError as exc:
+        allowed = "a date as YYYY-MM-DD"
+        if "between" in str(exc):
+            allowed = f"{exc} (YYYY-MM-DD)"
+        raise InputError.single(field, text, allowed) from None
 
 
 def _split(text: str | None) -> list[str]:
@@ -220,7 +230,7 @@ def log_dose(
         status=status,
         form=form or plan_form,
         site=site,
-        amount_ug=amount or plan_amount,
+        amount_ug=plan_amount if amount is None else amount,
         note=note,
     )
 
@@ -410,8 +420,12 @@ def log_profile(
 
 @log_app.command("instrument")
 def log_instrument(
-    instrument_id: str = typer.Argument(..., help="Questionnaire id, e.g. dn4, peg, nrs."),
-    answers: str = typer.Argument(..., help='Answers as JSON ({"q1": true, …}) or a JSON file.'),
+    instrument_id: str = typer.Argument(
+        ..., help="Questionnaire id, e.g. dn4, nrs (see b12pain questionnaire --list)."
+    ),
+    answers: str = typer.Argument(
+        ..., help='Answers as JSON ({"q1": true, …}) or a YAML/JSON file of answers.'
+    ),
     note: str | None = NOTE,
     at: str | None = AT,
     as_json: bool = JSON,
@@ -419,24 +433,26 @@ def log_instrument(
 ) -> None:
     """Score a questionnaire and save the answers, score and category.
 
-    Example: b12pain log instrument peg '{"pain": 6, "enjoyment": 5, "activity": 7}'
+    Example: b12pain log instrument nrs '{"nrs": 6}'
     """
     from b12pain.errors import InputError
     from b12pain.instruments import score
     from b12pain.journal import save_instrument_result
 
     source = Path(answers)
-    text = (
-        source.read_text(encoding="utf-8")
-        if source.suffix == ".json" and source.exists()
-        else answers
-    )
-    try:
-        given = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError.single("answers", answers, f"JSON object of item answers: {exc}") from None
+    if source.suffix.lower() in (".json", ".yaml", ".yml") or source.exists():
+        from b12pain.cli.questionnaire_cmds import read_answers
+
+        given = read_answers(source, field="answers")
+    else:
+        try:
+            given = json.loads(answers)
+        except json.JSONDecodeError as exc:
+            raise InputError.single(
+                "answers", answers, f"a JSON object of item answers, or a file ({exc})"
+            ) from None
     if not isinstance(given, dict):
-        raise InputError.single("answers", answers, "a JSON object of item id to answer")
+        raise InputError.single("answers", answers, "a mapping of item id to answer")
     result = score(instrument_id, given, field_prefix="answers.")
     with _open(data_dir) as journal:
         saved = save_instrument_result(journal, result, _parse_at(at), note)
@@ -593,6 +609,10 @@ def history(
     Example: b12pain history --from 2026-11-01 --to 2026-11-24 --kind pain
     """
     first, last = _parse_day(start, "from"), _parse_day(end, "to")
+    if first and last and last < first:
+        from b12pain.errors import InputError
+
+        raise InputError.single("to", end, f"on or after --from ({first})")
     lower = dt.datetime.combine(first, dt.time()).astimezone() if first else None
     upper = (
         dt.datetime.combine(last + dt.timedelta(days=1), dt.time()).astimezone() if last else None
@@ -732,7 +752,10 @@ def today(
         mark = "done" if item.done else "due"
         line = f"[{mark}] {item.what}"
         if item.stock is not None:
-            line += f" (stock {item.stock.remaining}, runs out about {item.stock.runs_out_on})"
+            line += f" (stock {item.stock.remaining}"
+            if item.stock.runs_out_on is not None:
+                line += f", runs out about {item.stock.runs_out_on}"
+            line += ")"
         typer.echo(line)
 
 

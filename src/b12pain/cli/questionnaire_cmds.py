@@ -130,25 +130,11 @@ def _yes_no(item: InstrumentItem) -> InstrumentItem:
     return item.model_copy(update={"answer": "yes_no"})
 
 
-def read_answers(path: Path) -> Any:
+def read_answers(path: Path, field: str = "--answers") -> Any:
     """The answers in a YAML or JSON file; `InputError` naming the file when it cannot be read."""
-    import yaml
+    from b12pain.userfile import read_user_file
 
-    from b12pain.errors import InputError
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError.single(
-            "--answers", str(path), f"cannot be read ({exc.strerror})"
-        ) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0]
-        raise InputError.single(
-            "--answers", str(path), f"not valid YAML or JSON ({first})"
-        ) from None
+    return read_user_file(path, field)
 
 
 def render(result: InstrumentResult, say: Say) -> None:
@@ -169,6 +155,20 @@ def render(result: InstrumentResult, say: Say) -> None:
     say("  Sources: " + "; ".join(c.label() for c in result.citations))
     say(f"  Licence: {result.licence}")
     say(DISCLAIMER)
+
+
+def _ask_on(to_stderr: bool) -> Ask:
+    """`input`, with the question written to stderr when stdout is reserved for JSON."""
+    if not to_stderr:
+        return input
+
+    def ask(prompt: str) -> str:
+        import sys
+
+        print(prompt, end="", file=sys.stderr, flush=True)
+        return input()
+
+    return ask
 
 
 def list_instruments(as_json: bool) -> None:
@@ -244,12 +244,15 @@ def register(app: typer.Typer) -> None:
         if answers is not None:
             given = read_answers(answers)
         else:
-            try:
-                given = interview(name, input, typer.echo)
-            except (KeyboardInterrupt, EOFError) as stop:
+            try:  # with --json, questions go to stderr so stdout holds only the JSON
+                given = interview(
+                    name, _ask_on(as_json), lambda text: typer.echo(text, err=as_json)
+                )
+            except (KeyboardInterrupt, EOFError):
                 typer.echo("\nStopped; nothing was scored.", err=True)
                 # SystemExit, not typer.Exit: the status must survive non-standalone mode.
-                raise SystemExit(130 if isinstance(stop, KeyboardInterrupt) else 1) from None
+                # Interrupted input (Ctrl-C or end of input) is not a failure of b12pain: 130.
+                raise SystemExit(130) from None
         result = score(name, given if given is not None else {})
         if as_json:
             typer.echo(json.dumps(result.to_json_dict() | {"disclaimer": DISCLAIMER}, indent=2))

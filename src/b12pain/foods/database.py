@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 from types import TracebackType
 
-from b12pain.errors import InputError
+from b12pain.errors import InputError, Problem
 from b12pain.foods import schema
 from b12pain.foods import search as _search
 from b12pain.foods._dataset import ProgressCallback
@@ -86,16 +86,33 @@ class FoodDatabase:
         data_type: str | None = None,
         source: str | None = None,
     ) -> list[SearchHit]:
-        """Foods matching `text`, plain foods first (see `foods.search`)."""
-        if limit < 1 or limit > 1000:
-            raise InputError.single("limit", limit, "between 1 and 1000")
+        """Foods matching `text`, plain foods first (see `foods.search`).
+
+        `InputError` for a limit outside 1–1000, a B12 minimum that is not a number from 0 to
+        100000 µg, or a data type the database does not hold (each names what is allowed).
+        """
+        problems = _check_limit(limit)
+        if min_b12_ug is not None and not 0 <= min_b12_ug <= MAX_B12_PER_100G:
+            problems.append(
+                Problem("min_b12", min_b12_ug, f"a number from 0 to {MAX_B12_PER_100G:g} µg")
+            )
+        if data_type is not None:
+            held = {r[0] for r in self.conn.execute("SELECT DISTINCT data_type FROM food")}
+            known = held | set(DATA_TYPES)
+            if data_type not in known:
+                problems.append(Problem("type", data_type, f"one of {', '.join(sorted(known))}"))
+        if problems:
+            raise InputError(problems)
         filters = _search.Filters(group, min_b12_ug, data_type, source)
         return _search.search(self.conn, text, limit, filters)
 
     def richest_sources(self, diet: str = "omnivore", limit: int = 10) -> list[SearchHit]:
         """Foods richest in B12 per 100 g that fit a diet pattern; vegan → fortified plant foods."""
+        problems = _check_limit(limit)
         if diet not in DIET_GROUPS:
-            raise InputError.single("diet", diet, f"one of {', '.join(DIET_GROUPS)}")
+            problems.append(Problem("diet", diet, f"one of {', '.join(DIET_GROUPS)}"))
+        if problems:
+            raise InputError(problems)
         clauses: list[str] = ["shadowed = 0", "b12_ug > 0"]
         params: list[object] = []
         groups = DIET_GROUPS[diet]
@@ -187,3 +204,23 @@ class FoodDatabase:
             amount_text=amount_text,
             portion=portion,
         )
+
+
+#: Data types b12pain's importers write (SR28, the starter set, FoodData Central's own).
+DATA_TYPES = (
+    "sr28",
+    "b12pain_starter",
+    "branded_food",
+    "foundation_food",
+    "sr_legacy_food",
+    "survey_fndds_food",
+    "experimental_food",
+)
+
+#: No food holds more B12 than this per 100 g (a bound for search filters, not a food value).
+MAX_B12_PER_100G = 100_000.0
+
+
+def _check_limit(limit: int) -> list[Problem]:
+    """The problem with a result limit outside 1–1000, if any."""
+    return [] if 1 <= limit <= 1000 else [Problem("limit", limit, "between 1 and 1000")]

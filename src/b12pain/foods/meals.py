@@ -18,12 +18,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from b12pain.errors import InputError, Problem, problems_from_pydantic
 from b12pain.foods.database import FoodDatabase
 from b12pain.foods.model import MeasuredFood
+from b12pain.userfile import read_user_file
 
 _MODEL = ConfigDict(frozen=True, extra="forbid")
 
@@ -99,12 +99,11 @@ class LoggedFood(MeasuredFood):
 
 def read_meals(path: Path) -> MealsFile:
     """Read and validate a MEALS file; `InputError` naming each bad field."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError.single("MEALS", str(path), "no such file") from None
-    except yaml.YAMLError as exc:
-        raise InputError.single("MEALS", str(path), f"not valid YAML: {exc}") from None
+    raw = read_user_file(path, "MEALS")
+    if not isinstance(raw, dict):
+        raise InputError.single(
+            "MEALS", str(path), "must hold a mapping with person and meals (see docs/foods.md)"
+        )
     try:
         return MealsFile.model_validate(raw)
     except ValidationError as exc:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from b12pain.errors import InputError
-from b12pain.journal.records import PlanEntry
+from b12pain.journal.records import PlanEntry, check_day
 from b12pain.journal.store import make_record
 
 _AMOUNT = re.compile(
@@ -52,6 +52,10 @@ def plan_from_regimen(
     from b12pain.clinical.catalogue import catalogue
     from b12pain.clinical.regimens import build_schedule
 
+    try:
+        check_day(starts_on)
+    except ValueError as exc:
+        raise InputError.single("start", starts_on.isoformat(), str(exc)) from None
     regimens = catalogue().regimens
     forms_by_regimen = {rid: _FORMS.get(r.route) for rid, r in regimens.items()}
     usable = sorted(rid for rid, forms in forms_by_regimen.items() if forms)

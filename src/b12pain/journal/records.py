@@ -13,6 +13,7 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -79,6 +80,9 @@ KINDS = (
 
 MAX_NOTE = 2000
 MAX_OFFSET_MINUTES = 14 * 60
+#: Dates a journal can hold: anything outside is a typing slip (and would overflow date sums).
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2100, 12, 31)
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 _MODEL = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
@@ -90,6 +94,34 @@ Label = Annotated[str, Field(min_length=1, max_length=80)]
 def new_uid() -> str:
     """A fresh record id: stable across export and import, unique across stores."""
     return uuid.uuid4().hex
+
+
+def check_day(value: dt.date) -> dt.date:
+    """`value` if it lies between 1900 and 2100; ValueError saying so otherwise."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValueError(f"a date between {EARLIEST_DAY} and {LATEST_DAY}")
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(check_day)]
+
+
+def _one_of(allowed: tuple[str, ...], what: str) -> AfterValidator:
+    """A check of one id against `allowed`, so an error names the item (`regions[1]`)."""
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"unknown {what}; one of {', '.join(allowed)}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _once(values: tuple[str, ...], what: str) -> tuple[str, ...]:
+    if len(set(values)) != len(values):
+        raise ValueError(f"each {what} once")
+    return values
 
 
 def _check_ids(values: tuple[str, ...], allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -119,6 +151,7 @@ class Comment(BaseModel):
 
 def _check_aware(value: dt.datetime) -> dt.datetime:
     offset = value.utcoffset()
+    check_day(value)
     if offset is None:
         raise ValueError("a date-time with a UTC offset, e.g. 2026-11-24T08:30:00+01:00")
     if abs(offset.total_seconds()) > MAX_OFFSET_MINUTES * 60 or offset.total_seconds() % 60:
@@ -166,7 +199,7 @@ class LabEntry(Entry):
     test: str
     value: float
     unit: str
-    taken_on: dt.date | None = None
+    taken_on: Day | None = None
     lab: Annotated[str, Field(max_length=200)] | None = None
     reference_range: Annotated[str, Field(max_length=80)] | None = None
 
@@ -179,49 +212,52 @@ class LabEntry(Entry):
             data = {**data, "test": checked.test, "value": checked.value, "unit": checked.unit}
         return data
 
+    @field_validator("taken_on")
+    @classmethod
+    def _not_after_entry(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        at = info.data.get("at")
+        if value is not None and at is not None and value > at.date():
+            raise ValueError(f"the day the blood was taken, on or before {at.date()}")
+        return value
+
 
 class PainEntry(Entry):
     """A pain rating (NRS 0–10) with where, what kind, what triggered it and what helped."""
 
     kind: Literal["pain"] = "pain"
     nrs: int = Field(ge=0, le=10)
-    regions: tuple[str, ...] = ()
-    pain_type: str | None = None
-    descriptors: tuple[str, ...] = ()
+    regions: tuple[Annotated[str, _one_of(BODY_REGIONS, "region")], ...] = ()
+    pain_type: Annotated[str, _one_of(PAIN_TYPES, "pain type")] | None = None
+    descriptors: tuple[Annotated[str, _one_of(PAIN_TYPES, "descriptor")], ...] = ()
     triggers: tuple[Label, ...] = ()
     helped: tuple[Label, ...] = ()
 
     @field_validator("regions")
     @classmethod
     def _regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _check_ids(value, BODY_REGIONS, "region")
+        return _once(value, "region")
 
     @field_validator("descriptors")
     @classmethod
     def _descriptors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _check_ids(value, PAIN_TYPES, "descriptor")
+        return _once(value, "descriptor")
 
-    @field_validator("pain_type")
-    @classmethod
-    def _pain_type(cls, value: str | None) -> str | None:
-        if value is not None:
-            _check_ids((value,), PAIN_TYPES, "pain type")
-        return value
+
+def _symptom_id(name: str) -> str:
+    """The knowledge id of a symptom name or synonym ("pins and needles" → `tingling`)."""
+    from b12pain.clinical.vocabulary import known_ids, resolve
+
+    found = resolve("symptom", name)
+    if found is None:
+        raise ValueError(f"unknown symptom; one of {', '.join(known_ids('symptom'))}")
+    return found
 
 
 class SymptomCheck(Entry):
     """Which symptoms (knowledge ids such as `tingling`, `fatigue`) were present at a check."""
 
     kind: Literal["symptoms"] = "symptoms"
-    symptoms: tuple[str, ...]
-
-    @field_validator("symptoms")
-    @classmethod
-    def _ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        wrong = [v for v in value if not _ID.match(v)]
-        if wrong:
-            raise ValueError(f"symptom ids are snake_case, e.g. tingling; got {', '.join(wrong)}")
-        return value
+    symptoms: tuple[Annotated[str, AfterValidator(_symptom_id)], ...]
 
 
 class InstrumentEntry(Entry):
@@ -269,7 +305,7 @@ class ScheduledItem(BaseModel):
 
     model_config = _MODEL
 
-    date: dt.date
+    date: Day
     what: Annotated[str, Field(min_length=1, max_length=300)]
     kind: Literal["dose", "review", "test"] = "dose"
 
@@ -286,10 +322,10 @@ class PlanEntry(Entry):
     form: Literal["oral", "sublingual", "injection"]
     amount_ug: float = Field(gt=0, le=1_000_000, allow_inf_nan=False)
     every_days: int | None = Field(default=None, ge=1, le=366)
-    starts_on: dt.date
-    ends_on: dt.date | None = None
+    starts_on: Day
+    ends_on: Day | None = None
     stock_units: int | None = Field(default=None, ge=0, le=100_000)
-    review_on: dt.date | None = None
+    review_on: Day | None = None
     schedule: tuple[ScheduledItem, ...] = ()
 
     @field_validator("ends_on")

@@ -47,7 +47,10 @@ def parse_record(data: dict[str, Any], field: str = "") -> Entry:
         return _RECORD_ADAPTER.validate_python(data)
     except ValidationError as exc:
         kind = data.get("kind") if isinstance(data, dict) else None
-        problems = problems_from_pydantic(exc, prefix=field)
+        problems = [  # dates and times shown as typed (2026-11-24), not as Python objects
+            type(p)(p.field, p.value.isoformat(), p.message) if isinstance(p.value, dt.date) else p
+            for p in problems_from_pydantic(exc, prefix=field)
+        ]
         if kind in RECORD_TYPES:  # drop the union's "kind" prefix from paths (`pain.nrs` → `nrs`)
             problems = [
                 type(p)(p.field.replace(f"{kind}.", "", 1), p.value, p.message) for p in problems
