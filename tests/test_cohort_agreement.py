@@ -24,7 +24,6 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 
 from b12pain.clinical.assessment import assess
 from b12pain.clinical.profile import LabResult, Medication, Profile
@@ -181,7 +180,6 @@ def profile_of(p: Person) -> Profile:
     )
 
 
-@pytest.mark.slow
 def test_cohort_rules_and_assess_agree(tmp_path: Path) -> None:
     population = people(400, seed=20261124)
     write_omop(tmp_path / "omop", population)

@@ -90,6 +90,13 @@ def flatten(source: Path, workdir: Path, default_supply_days: int) -> dict[str, 
         WHERE coalesce(r->>'$.status', '') NOT IN ('entered-in-error', 'cancelled', 'draft')
         UNION ALL
         SELECT {_person("r->>'$.subject.reference'")}, {key},
+          coalesce({_date("r->>'$.dispenseRequest.validityPeriod.start'")}, {_date("r->>'$.authoredOn'")}),
+          {_date("r->>'$.dispenseRequest.validityPeriod.end'")},
+          try_cast(r->>'$.dispenseRequest.expectedSupplyDuration.value' AS DOUBLE)
+        FROM medreq, {_codings("$.medication.concept")}
+        WHERE coalesce(r->>'$.status', '') NOT IN ('entered-in-error', 'cancelled', 'draft')
+        UNION ALL
+        SELECT {_person("r->>'$.subject.reference'")}, {key},
           coalesce({_date("r->>'$.effectivePeriod.start'")}, {_date("r->>'$.effectiveDateTime'")}),
           {_date("r->>'$.effectivePeriod.end'")}, NULL
         FROM medstmt, {_codings("$.medicationCodeableConcept")}
