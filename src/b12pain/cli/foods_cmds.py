@@ -32,6 +32,10 @@ def _num(value: float | None, digits: int = 2) -> str:
     return "no data" if value is None else f"{value:.{digits}f}"
 
 
+def _ug(value: float | None) -> str:
+    return "no data" if value is None else f"{value:.2f} µg"
+
+
 @foods_app.command("import")
 def import_archive(
     path: Path = typer.Argument(
@@ -174,8 +178,8 @@ def show(
     if food.citation:
         typer.echo(f"  values: {food.citation}")
     typer.echo(
-        f"  vitamin B12: {_num(food.b12_ug)} µg per 100 g"
-        f" (added by fortification: {_num(food.b12_added_ug)})"
+        f"  vitamin B12 per 100 g: {_ug(food.b12_ug)}"
+        f" (added by fortification: {_ug(food.b12_added_ug)})"
     )
     main = {"208", "203", "204", "205", "418", "578", "417", "435"}
     shown = [n for n in food.nutrients if all_nutrients or n.number in main]

@@ -112,16 +112,20 @@ def describe(record: Any) -> str:
     """One line about a record, in plain words."""
     kind = record.kind
     if kind == "pain":
-        where = f" in {', '.join(record.regions)}" if record.regions else ""
+        where = (
+            f" in {', '.join(r.replace('_', ' ') for r in record.regions)}"
+            if record.regions
+            else ""
+        )
         what = f" ({record.pain_type})" if record.pain_type else ""
         return f"pain {record.nrs}/10{what}{where}"
     if kind == "dose":
-        amount = f" {record.amount_ug:g} µg" if record.amount_ug else ""
+        amount = f" {round(record.amount_ug, 2):g} µg" if record.amount_ug else ""
         site = f" at {record.site}" if record.site else ""
         return f"dose {record.status}:{amount} {record.form}{site}"
     if kind == "sleep":
         quality = f", quality {record.quality}/4" if record.quality is not None else ""
-        return f"sleep {record.hours:g} h{quality}"
+        return f"sleep {round(record.hours, 2):g} h{quality}"
     if kind == "exercise":
         return f"exercise {record.minutes} min" + (
             f" ({record.activity})" if record.activity else ""
@@ -132,11 +136,11 @@ def describe(record: Any) -> str:
         return f"{record.test} {record.value:g} {record.unit}"
     if kind == "food":
         b12 = "B12 unknown" if record.b12_ug is None else f"{record.b12_ug:.2f} µg B12"
-        return f"{record.amount_text} ({record.grams:g} g, {b12})"
+        return f"{record.amount_text} ({round(record.grams, 1):g} g, {b12})"
     if kind == "plan":
         how = f"every {record.every_days} day(s)" if record.every_days else "on its schedule"
         return (
-            f"plan {record.regimen_id}: {record.amount_ug:g} µg {record.form} {how} "
+            f"plan {record.regimen_id}: {round(record.amount_ug, 2):g} µg {record.form} {how} "
             f"from {record.starts_on}"
         )
     if kind == "symptoms":
@@ -693,13 +697,13 @@ def _render_dashboard(board: Any) -> None:
     if adherence.percent is not None:
         typer.echo(
             f"Doses, last 30 days: {adherence.percent:.0f}% taken "
-            f"({adherence.taken + adherence.late} of {adherence.due})."
+            f"({adherence.taken + adherence.late} of the {adherence.due} doses recorded)."
         )
     for test, results in board.labs.items():
         points = ", ".join(
             f"{r.day} {r.value:g} {r.unit}"
             + (
-                f" (= {r.reference_value:g} {r.reference_unit})"
+                f" (≈{r.reference_value:.4g} {r.reference_unit})"
                 if r.unit != r.reference_unit
                 else ""
             )
@@ -713,11 +717,15 @@ def _render_dashboard(board: Any) -> None:
         )
     if board.intake:
         intake = board.intake
+        target = intake["target"]
+        sources = "; ".join(
+            f"{c['source']} §{c['section']} [{c['level']}]" if c.get("section") else c["source"]
+            for c in target["citations"]
+        )
         typer.echo(
-            f"B12 from food, last 7 days: {intake['daily_b12_ug']:.2f} µg a day "
-            f"({intake['coverage']}); reference "
-            f"{intake['target']['amount_ug']:g} µg ({intake['target']['measure']}, "
-            f"{intake['target']['reference_id']})."
+            f"B12 from food, last 7 days: {intake['coverage']}. Reference: "
+            f"{target['amount_ug']:g} µg a day ({target['measure']}, {target['life_stage']}) "
+            f"[{sources}]."
         )
     typer.echo(f"Is it helping? {board.helping.message}")
     if board.helping.status == "estimated":

@@ -140,7 +140,7 @@ def read_answers(path: Path, field: str = "--answers") -> Any:
 def render(result: InstrumentResult, say: Say) -> None:
     """Print a result for people: verdict first, both wordings, sources, licence, disclaimer."""
     low, high = result.score_range
-    score = "no score" if result.score is None else f"{result.score} (range {low:g}-{high:g})"
+    score = "no score" if result.score is None else f"{result.score:g} (range {low:g}-{high:g})"
     say("")
     say(f"{result.title}")
     say(f"  Score: {score}")
@@ -148,13 +148,24 @@ def render(result: InstrumentResult, say: Say) -> None:
     if result.positive is not None:
         say(f"  At or above the published cut-off/criteria: {'yes' if result.positive else 'no'}")
     for name, value in result.subscores.items():
-        if not isinstance(value, dict):
-            say(f"  {name}: {value}")
+        if not isinstance(value, dict) and value is not None:
+            say(f"  {name.replace('_', ' ')}: {_plain(value, '%' if 'percent' in name else '')}")
     say(f"  In plain words: {result.summary}")
     say(f"  For your clinician: {result.clinician_summary}")
     say("  Sources: " + "; ".join(c.label() for c in result.citations))
     say(f"  Licence: {result.licence}")
     say(DISCLAIMER)
+
+
+def _plain(value: Any, unit: str = "") -> str:
+    """A subscore as a person reads it: 12.5 not 12.500000001, words not snake_case ids."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return f"{round(value, 2):g}" + (f" {unit}" if unit else "")
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v) for v in value) or "none"
+    return str(value).replace("_", " ")
 
 
 def _ask_on(to_stderr: bool) -> Ask:
