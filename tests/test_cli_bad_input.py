@@ -168,3 +168,46 @@ def test_today_never_prints_none_for_an_unknown_run_out_day(
     code, out, _ = cli(monkeypatch, capsys, "today", "--today", "2026-11-20")
     assert code == 0 and "stock 5" in out
     assert "None" not in out
+
+
+# -- where the data lives -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "args",
+    [["history"], ["log", "pain", "5"], ["foods", "search", "egg"], ["today"]],
+    ids=" ".join,
+)
+def test_a_data_dir_that_is_a_file_is_refused(
+    args: list[str], tmp_path: Path, monkeypatch, capsys
+) -> None:
+    in_the_way = tmp_path / "not-a-folder"
+    in_the_way.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("B12PAIN_DATA_DIR", str(in_the_way))
+    monkeypatch.delenv("B12PAIN_DATABASE_URL", raising=False)
+    code, out, err = cli(monkeypatch, capsys, *args)
+    assert_refused(code, out, err, "B12PAIN_DATA_DIR", str(in_the_way))
+    code, out, err = cli(monkeypatch, capsys, "history", "--data-dir", str(in_the_way))
+    assert_refused(code, out, err, "data_dir", str(in_the_way))
+
+
+@pytest.mark.parametrize(
+    ("file", "args"),
+    [("journal.sqlite", ["history"]), ("foods.sqlite", ["foods", "search", "egg"])],
+)
+def test_a_damaged_database_file_is_reported_not_crashed_on(
+    file: str, args: list[str], data_dir: Path, monkeypatch, capsys
+) -> None:
+    (data_dir / file).write_text("this is not a database, only text " * 10, encoding="utf-8")
+    code, _, err = cli(monkeypatch, capsys, *args)
+    assert code == 2 and "cannot be opened" in err and "bug in b12pain" not in err
+
+
+@pytest.mark.parametrize(
+    "url", ["garbage", "postgresql+psycopg://me:secret@127.0.0.1:1/journal"], ids=["bad", "down"]
+)
+def test_an_unusable_database_url_is_refused_without_showing_its_password(
+    url: str, data_dir: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("B12PAIN_DATABASE_URL", url)
+    code, out, err = cli(monkeypatch, capsys, "history", "--json")
+    assert_refused_json(code, out, err, "B12PAIN_DATABASE_URL" if url == "garbage" else "journal")
+    assert "secret" not in out + err

@@ -8,6 +8,8 @@ date such as `2026-02-30` is reported at its field instead of failing inside the
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,4 +60,16 @@ def read_user_file(path: Path, field: str) -> Any:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError.single(
             field, str(path), f"not valid YAML or JSON{where} ({problem})"
+        ) from None
+
+
+def usable_folder(make: Callable[[], Path], field: str) -> Path:
+    """The folder `make()` returns (creating it); `InputError` on `field` when it cannot be."""
+    try:
+        return make()
+    except OSError as exc:
+        where = exc.filename or os.environ.get("B12PAIN_DATA_DIR", "")
+        reason = "a file is in the way" if isinstance(exc, FileExistsError) else exc.strerror
+        raise InputError.single(
+            field, str(where), f"must be a folder b12pain can write to ({reason})"
         ) from None

@@ -457,7 +457,7 @@ def log_instrument(
             ) from None
     if not isinstance(given, dict):
         raise InputError.single("answers", answers, "a mapping of item id to answer")
-    result = score(instrument_id, given, field_prefix="answers.")
+    result = score(instrument_id, given)
     with _open(data_dir) as journal:
         saved = save_instrument_result(journal, result, _parse_at(at), note)
     if as_json:

@@ -39,11 +39,21 @@ class FoodDatabase:
     @classmethod
     def open(cls, path: Path | str | None = None) -> FoodDatabase:
         """Open (creating if needed) the food database; loads the starter table on first use."""
-        target = Path(path) if path is not None else default_path()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        conn = schema.connect(str(target))
-        schema.create(conn)
-        load_starter(conn)
+        from b12pain.userfile import usable_folder
+
+        target = Path(path) if path is not None else usable_folder(default_path, "B12PAIN_DATA_DIR")
+        usable_folder(lambda: _created(target.parent), "data_dir")
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = schema.connect(str(target))
+            schema.create(conn)
+            load_starter(conn)
+        except sqlite3.DatabaseError as exc:  # a file that is not a food database
+            if conn is not None:
+                conn.close()
+            raise InputError.single(
+                "food database", str(target), f"cannot be opened ({exc}); move it away to rebuild"
+            ) from None
         return cls(conn, target)
 
     def close(self) -> None:
@@ -224,3 +234,8 @@ MAX_B12_PER_100G = 100_000.0
 def _check_limit(limit: int) -> list[Problem]:
     """The problem with a result limit outside 1–1000, if any."""
     return [] if 1 <= limit <= 1000 else [Problem("limit", limit, "between 1 and 1000")]
+
+
+def _created(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

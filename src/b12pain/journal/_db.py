@@ -19,21 +19,37 @@ BUSY_TIMEOUT_MS = 30_000
 
 def journal_url(data_dir: Path | None = None) -> str:
     """Where the journal lives: `B12PAIN_DATABASE_URL`, else `journal.sqlite` in the data dir."""
+    from b12pain.userfile import usable_folder
+
     if data_dir is None:
         url = os.environ.get(DATABASE_URL_ENV)
         if url:
             return url
         from b12pain.paths import data_dir as default_dir
 
-        data_dir = default_dir()
-    data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir = usable_folder(default_dir, "B12PAIN_DATA_DIR")
+    usable_folder(lambda: _created(data_dir), "data_dir")
     return f"sqlite:///{data_dir / JOURNAL_FILE}"
+
+
+def _created(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def make_engine(url: str, **options: Any) -> sa.Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and immediate writes."""
     if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True, **options)
+        try:
+            return sa.create_engine(url, pool_pre_ping=True, **options)
+        except (sa.exc.ArgumentError, ImportError, ValueError):
+            from b12pain.errors import InputError
+
+            raise InputError.single(
+                DATABASE_URL_ENV,
+                _shown(url),
+                "a database URL such as postgresql+psycopg://user@host/db, or unset it",
+            ) from None
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **options)
 
     @sa.event.listens_for(engine, "connect")
@@ -53,3 +69,11 @@ def make_engine(url: str, **options: Any) -> sa.Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _shown(url: str) -> str:
+    """A database URL as it may be shown: never with its password."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url.split("@")[-1] if "@" in url else url

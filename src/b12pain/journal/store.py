@@ -92,7 +92,15 @@ class Journal:
         Default: `B12PAIN_DATABASE_URL` if set, else `journal.sqlite` in the data directory.
         """
         engine = make_engine(url or journal_url(data_dir))
-        ensure_current(engine)
+        try:
+            ensure_current(engine)
+        except sa.exc.DBAPIError as exc:  # unreachable server, a file that is not a journal …
+            engine.dispose()
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            shown = engine.url.render_as_string(hide_password=True)
+            raise InputError.single(
+                "journal", shown, f"cannot be opened ({reason}); check the path or server"
+            ) from None
         return cls(engine)
 
     def close(self) -> None:
