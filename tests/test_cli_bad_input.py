@@ -211,3 +211,33 @@ def test_an_unusable_database_url_is_refused_without_showing_its_password(
     code, out, err = cli(monkeypatch, capsys, "history", "--json")
     assert_refused_json(code, out, err, "B12PAIN_DATABASE_URL" if url == "garbage" else "journal")
     assert "secret" not in out + err
+
+
+# -- interactive commands -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "args",
+    [["check"], ["check", "--json"], ["questionnaire", "dn4"], ["questionnaire", "nrs", "--json"]],
+)
+def test_input_that_ends_early_stops_cleanly_without_exit_1(
+    args: list[str], data_dir: Path, monkeypatch, capsys
+) -> None:
+    code, out, err = cli(monkeypatch, capsys, *args, stdin="")
+    assert code == 130 and "Stopped" in err and "bug in b12pain" not in err
+    if "--json" in args:
+        assert out == ""  # questions went to stderr; no half document on stdout
+
+
+def test_check_refuses_a_save_path_before_asking_anything(
+    data_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    code, out, err = cli(monkeypatch, capsys, "check", "--save", str(tmp_path), stdin="")
+    assert_refused(code, out, err, "--save", str(tmp_path))
+    assert "self-check" not in out + err  # refused before the first question
+
+
+def test_check_json_prints_only_json_on_stdout(data_dir: Path, monkeypatch, capsys) -> None:
+    answers = ["", "40", "2", "1", "", "", "n", "", "", "", "", "n"]
+    code, out, err = cli(monkeypatch, capsys, "check", "--json", stdin="\n".join(answers) + "\n")
+    assert code == 0, err
+    assert json.loads(out)["schema"] == "b12pain.assessment/1"
+    assert "self-check" in err

@@ -102,10 +102,15 @@ def check_command(
 
     Example: b12pain check --save my-profile.yaml
     """
+    from rich.console import Console
+
     from b12pain.cli.guided_check import GuidedCheck, to_profile_dict
 
     day = parse_date(today, "--today") or dt.date.today()
-    console = _console()
+    if save is not None and (save.is_dir() or not save.parent.is_dir()):
+        reason = "is a folder" if save.is_dir() else "its folder does not exist"
+        raise InputError.single("--save", str(save), f"a file to write the profile to ({reason})")
+    console = Console(stderr=as_json)  # with --json, stdout holds only the JSON
     console.print(
         "[bold]b12pain self-check[/bold] — about 3 minutes. Not medical advice: the result is "
         "something to discuss with a clinician.\n"
@@ -117,9 +122,14 @@ def check_command(
     if save is not None:
         import yaml
 
-        save.write_text(
-            yaml.safe_dump(profile, sort_keys=False, allow_unicode=True), encoding="utf-8"
-        )
+        try:
+            save.write_text(
+                yaml.safe_dump(profile, sort_keys=False, allow_unicode=True), encoding="utf-8"
+            )
+        except OSError as exc:
+            raise InputError.single(
+                "--save", str(save), f"cannot be written ({exc.strerror})"
+            ) from None
         console.print(f"Profile saved to {save}")
     console.print()
     _print_assessment(profile, day, as_json, clinician=False)

@@ -261,9 +261,8 @@ def register(app: typer.Typer) -> None:
                 )
             except (KeyboardInterrupt, EOFError):
                 typer.echo("\nStopped; nothing was scored.", err=True)
-                # SystemExit, not typer.Exit: the status must survive non-standalone mode.
                 # Interrupted input (Ctrl-C or end of input) is not a failure of b12pain: 130.
-                raise SystemExit(130) from None
+                raise typer.Exit(130) from None
         result = score(name, given if given is not None else {})
         if as_json:
             typer.echo(json.dumps(result.to_json_dict() | {"disclaimer": DISCLAIMER}, indent=2))
