@@ -64,3 +64,14 @@ def test_foods_show_says_no_data_without_a_unit(data_dir: Path, monkeypatch, cap
     code, out = cli(monkeypatch, capsys, "foods", "show", "starter-nutritional-yeast-fortified")
     assert code == 0
     assert "no data µg" not in out and "vitamin B12 per 100 g: no data" in out
+
+
+@pytest.mark.parametrize(
+    "entry_id", ["absorption.dietary_fraction", "follow_up.f1", "note.age_prevalence"]
+)
+def test_explain_shows_fields_as_lines_not_python(entry_id: str, monkeypatch, capsys) -> None:
+    code, out = cli(monkeypatch, capsys, "explain", entry_id)
+    assert code == 0
+    assert "{'" not in out and "': " not in out and "None" not in out
+    if entry_id == "note.age_prevalence":  # an unverified entry says so, in capitals
+        assert "UNVERIFIED" in out

@@ -108,7 +108,6 @@ def _print_explained(payload: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.panel import Panel
-    from rich.pretty import Pretty
 
     console = Console()
     if "source" in payload:
@@ -123,9 +122,42 @@ def _print_explained(payload: dict[str, Any]) -> None:
     details = {k: v for k, v in entry.items() if k not in hidden and v not in (None, False, [], "")}
     heading = f"[bold]{escape(entry['title'])}[/bold]\nkind: {entry['kind']}"
     console.print(Panel(heading, title=entry["id"]))
-    if details:
-        console.print(Pretty(details))
+    for line in _detail_lines(details):
+        console.print(escape(line))
     console.print("[bold]Sources[/bold]")
     for c in payload["sources"]:
         section = f" §{c['section']}" if c["section"] else ""
         console.print(escape(f"  • {c['source']}{section} [{c['level']}] — {c['title']}"))
+
+
+def _detail_lines(details: dict[str, Any], indent: str = "") -> list[str]:
+    """An entry's fields as `name: value` lines a person can read (no Python reprs)."""
+    lines: list[str] = []
+    for key, value in details.items():
+        name = f"{indent}{str(key).replace('_', ' ')}"
+        if key == "unverified" and value is True:
+            lines.append(f"{indent}UNVERIFIED: not checked against its source; never drives advice")
+        elif isinstance(value, dict):
+            lines.append(f"{name}:")
+            lines += _detail_lines(value, indent + "  ")
+        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            lines.append(f"{name}:")
+            for item in value:
+                if isinstance(item, dict):
+                    sub = _detail_lines(item, indent + "    ")
+                    lines += [f"{indent}  - {sub[0].strip()}", *sub[1:]] if sub else []
+                else:
+                    lines.append(f"{indent}  - {_shown(item)}")
+        else:
+            lines.append(f"{name}: {_shown(value)}")
+    return lines
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(v) for v in value)
+    return "—" if value is None else str(value)
