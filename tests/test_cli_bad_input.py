@@ -116,6 +116,7 @@ BAD_VALUES = [
     (["history", "--from", "1800-01-01"], "from", "'1800-01-01'"),
     (["history", "--from", "2026-12-01", "--to", "2026-11-01"], "to", "'2026-11-01'"),
     (["log", "pain", "6", "--at", "1066-10-14T10:00"], "at", "'1066-10-14T10:00'"),
+    (["log", "pain", "6", "--at", "2099-01-01T08:00"], "at", "'2099-01-01T08:00'"),
     (["log", "pain", "6", "--regions", "feet,elbow"], "regions[1]", "'elbow'"),
     (["log", "symptoms", "tingling,zzz"], "symptoms[1]", "'zzz'"),
     (["log", "dose", "--form", "oral", "--amount", "0"], "amount_ug", "0"),
@@ -144,6 +145,14 @@ def test_bad_values_are_refused_with_field_and_value(
 
 
 # -- the journal takes what a person means --------------------------------------------------
+def test_only_a_planned_dose_may_lie_in_the_future(data_dir: Path, monkeypatch, capsys) -> None:
+    args = ["log", "dose", "--form", "oral", "--at", "2099-01-01T08:00"]
+    code, out, err = cli(monkeypatch, capsys, *args)
+    assert_refused(code, out, err, "at", "'2099-01-01T08:00'")
+    code, _, _ = cli(monkeypatch, capsys, *args, "--status", "planned")
+    assert code == 0
+
+
 def test_symptom_synonyms_are_stored_as_knowledge_ids(data_dir: Path, monkeypatch, capsys) -> None:
     code, out, _ = cli(monkeypatch, capsys, "log", "symptoms", "pins and needles", "--json")
     assert code == 0

@@ -52,12 +52,27 @@ def _open(data_dir: Path | None) -> Any:
     return Journal.open(data_dir=data_dir)
 
 
-def _parse_at(text: str | None, field: str = "at") -> dt.datetime:
-    """An aware date-time from `--at` (local offset when none is given); now when absent."""
+def _parse_at(text: str | None, field: str = "at", future_ok: bool = False) -> dt.datetime:
+    """An aware date-time from `--at` (local offset when none is given); now when absent.
+
+    Something that happened cannot lie more than a day ahead (a typing slip); only a planned
+    dose (`future_ok`) may.
+    """
     from b12pain.errors import InputError
 
+    now = dt.datetime.now().astimezone().replace(microsecond=0)
     if text is None:
-        return dt.datetime.now().astimezone().replace(microsecond=0)
+        return now
+    value = _parse_at_text(text, field)
+    if not future_ok and value > now + dt.timedelta(days=1):
+        raise InputError.single(
+            field, text, f"a time that has passed (now is {now:%Y-%m-%d %H:%M})"
+        )
+    return value
+
+
+def _parse_at_text(text: str, field: str) -> dt.datetime:
+    from b12pain.errors import InputError
     from b12pain.journal.records import check_day
 
     try:
@@ -214,7 +229,7 @@ def log_dose(
     plan_uid, plan_form, plan_amount = plan, None, None
     with _open(data_dir) as journal:
         plans = journal.plans()
-    chosen = [p for p in plans if plan is None or p.uid.startswith(plan)]
+    chosen = [p for p in plans if plan is None or p.uid.startswith(plan.lower())]
     if plan is not None and not chosen:
         from b12pain.errors import InputError
 
@@ -229,7 +244,7 @@ def log_dose(
         data_dir,
         "dose",
         as_json,
-        at=_parse_at(at),
+        at=_parse_at(at, future_ok=status == "planned"),
         plan_uid=plan_uid,
         status=status,
         form=form or plan_form,
