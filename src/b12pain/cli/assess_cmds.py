@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
     app.command("assess")(assess_command)
     app.command("check")(check_command)
     app.command(
-        "labs", context_settings={"allow_extra_args": True, "ignore_unknown_options": False}
+        "labs", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
     )(labs_command)
     app.command("regimen")(regimen_command)
 
@@ -194,7 +194,10 @@ def labs_command(
 
     Example: b12pain labs total_b12 210 ng/L --mma 0.5 umol/L
     """
-    args = list(reading or [])
+    args = list(reading or []) + list(ctx.args)
+    unknown = [a for a in args if a.startswith("-") and not _is_number(a)]
+    if unknown:  # negative numbers pass through to the model's range check; options do not
+        raise InputError.single("option", unknown[0], "no such option; see b12pain labs --help")
     if args and args[0] == "add":
         _labs_add(args[1:], date, lab, reference_range, note, as_json)
         return
@@ -219,6 +222,14 @@ def labs_command(
         results, day, pregnant, parse_date(last_injection, "--last-injection"), symptoms
     )
     _print_readings(readings, as_json)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _lab_triples(args: list[str]) -> list[dict[str, Any]]:

@@ -32,6 +32,8 @@ DATA_DIR = typer.Option(
 AT = typer.Option(None, "--at", help="When (ISO date-time, e.g. 2026-11-24T08:30); default now.")
 NOTE = typer.Option(None, "--note", help="A free-text note on this entry.")
 JSON = typer.Option(False, "--json", help="Print the result as JSON.")
+#: `log pain -3` reaches the model (and its "0 to 10" message) instead of "No such option: -3".
+NUMBERS_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}
 
 
 def register(app: typer.Typer) -> None:
@@ -175,7 +177,7 @@ def describe(record: Any) -> str:
 # log -----------------------------------------------------------------------------------
 
 
-@log_app.command("pain")
+@log_app.command("pain", context_settings=NUMBERS_MAY_BE_NEGATIVE)
 def log_pain(
     nrs: int = typer.Argument(..., help="Pain now, 0 (none) to 10 (worst imaginable)."),
     regions: str | None = typer.Option(None, "--regions", help="Comma-separated, e.g. feet,hands."),
@@ -254,7 +256,7 @@ def log_dose(
     )
 
 
-@log_app.command("sleep")
+@log_app.command("sleep", context_settings=NUMBERS_MAY_BE_NEGATIVE)
 def log_sleep(
     hours: float = typer.Argument(..., help="Hours slept, 0–24."),
     quality: int | None = typer.Option(None, "--quality", help="0 very bad … 4 very good."),
@@ -270,7 +272,7 @@ def log_sleep(
     _save(data_dir, "sleep", as_json, at=_parse_at(at), hours=hours, quality=quality, note=note)
 
 
-@log_app.command("exercise")
+@log_app.command("exercise", context_settings=NUMBERS_MAY_BE_NEGATIVE)
 def log_exercise(
     minutes: int = typer.Argument(..., help="Minutes of exercise, 0–1440."),
     kind: str | None = typer.Option(None, "--kind", help="What kind, e.g. walking."),
@@ -288,7 +290,7 @@ def log_exercise(
     )
 
 
-@log_app.command("stress")
+@log_app.command("stress", context_settings=NUMBERS_MAY_BE_NEGATIVE)
 def log_stress(
     level: int = typer.Argument(..., help="Stress 0 (none) to 10 (worst)."),
     note: str | None = NOTE,
@@ -303,7 +305,7 @@ def log_stress(
     _save(data_dir, "stress", as_json, at=_parse_at(at), level=level, note=note)
 
 
-@log_app.command("mood")
+@log_app.command("mood", context_settings=NUMBERS_MAY_BE_NEGATIVE)
 def log_mood(
     level: int = typer.Argument(..., help="Mood 0 very bad, 1 bad, 2 okay, 3 good, 4 very good."),
     note: str | None = NOTE,
@@ -333,7 +335,7 @@ def log_symptoms(
     _save(data_dir, "symptoms", as_json, at=_parse_at(at), symptoms=_split(symptoms), note=note)
 
 
-@log_app.command("food")
+@log_app.command("food", context_settings=NUMBERS_MAY_BE_NEGATIVE)
 def log_food(
     amount: str = typer.Argument(..., help='Amount and food, e.g. "2 eggs" or "150 g salmon".'),
     food_id: str | None = typer.Option(None, "--food-id", help="A food id from `foods search`."),
@@ -565,7 +567,7 @@ def plan_start(
         typer.echo(f"  … {len(record.schedule) - 6} more (b12pain plan list --json)")
 
 
-@plan_app.command("stock")
+@plan_app.command("stock", context_settings=NUMBERS_MAY_BE_NEGATIVE)
 def plan_stock(
     units: int = typer.Argument(..., help="Tablets/ampoules on hand now (after today's dose)."),
     plan: str | None = typer.Option(None, "--plan", help="Plan id (default: the latest plan)."),
