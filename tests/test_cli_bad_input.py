@@ -255,3 +255,27 @@ def test_check_json_prints_only_json_on_stdout(data_dir: Path, monkeypatch, caps
     assert code == 0, err
     assert json.loads(out)["schema"] == "b12pain.assessment/1"
     assert "self-check" in err
+
+
+# -- words typed with capitals mean the same ids ---------------------------------------------
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["log", "pain", "5", "--type", "Burning", "--regions", "Lower back,FEET"], "burning"),
+        (["log", "dose", "--form", "Oral", "--status", "Taken"], "oral"),
+        (["history", "--kind", "PAIN"], "entries"),
+        (["questionnaire", "DN4", "--answers", str(ROOT / "examples" / "dn4-answers.yaml")], "dn4"),
+        (
+            ["intake", str(ROOT / "examples" / "meals.yaml"), "--region", "EU", "--sex", "Female"],
+            "eu",
+        ),
+        (["foods", "search", "--richest-for", "Vegan"], "results"),
+    ],
+    ids=lambda v: v[1] if isinstance(v, list) else v,
+)
+def test_capitalised_words_are_understood(
+    args: list[str], expected: str, data_dir: Path, monkeypatch, capsys
+) -> None:
+    code, out, err = cli(monkeypatch, capsys, *args, "--json")
+    assert code == 0, err
+    assert expected in out

@@ -248,8 +248,8 @@ def log_dose(
         as_json,
         at=_parse_at(at, future_ok=status == "planned"),
         plan_uid=plan_uid,
-        status=status,
-        form=form or plan_form,
+        status=status.strip().lower(),
+        form=(form or plan_form or "").strip().lower(),
         site=site,
         amount_ug=plan_amount if amount is None else amount,
         note=note,
@@ -639,7 +639,7 @@ def history(
         dt.datetime.combine(last + dt.timedelta(days=1), dt.time()).astimezone() if last else None
     )
     with _open(data_dir) as journal:
-        records = journal.entries(_split(kind) or None, lower, upper)
+        records = journal.entries([k.lower() for k in _split(kind)] or None, lower, upper)
     if as_json:
         _print_json({"entries": [r.model_dump(mode="json") for r in records]})
         return

@@ -415,8 +415,12 @@ def assess_intake(
     days: int | None = None,
     kb: KnowledgeBase | None = None,
 ) -> IntakeReport:
-    """Summary, absorption and dietary notes, and gap advice in one call (CLI, journal, web)."""
+    """Summary, absorption and dietary notes, and gap advice in one call (CLI, journal, web).
+
+    Words are taken as a person types them: `EU`, `Female` and `Vegan` are `eu`, `female`, `vegan`.
+    """
     kb = kb or load()
+    sex, region, diet = (word.strip().lower() for word in (sex, region, diet))
     if diet not in DIETS:
         raise InputError.single("diet", diet, f"one of {', '.join(DIETS)}")
     target = target_for(age, sex, pregnant, breastfeeding, region, kb)

@@ -119,6 +119,7 @@ class FoodDatabase:
     def richest_sources(self, diet: str = "omnivore", limit: int = 10) -> list[SearchHit]:
         """Foods richest in B12 per 100 g that fit a diet pattern; vegan → fortified plant foods."""
         problems = _check_limit(limit)
+        diet = diet.strip().lower()
         if diet not in DIET_GROUPS:
             problems.append(Problem("diet", diet, f"one of {', '.join(DIET_GROUPS)}"))
         if problems:

@@ -57,7 +57,7 @@ INSTRUMENTS: dict[str, Instrument] = {
 
 def instrument(instrument_id: str, field: str | None = None) -> Instrument:
     """The registered instrument; `InputError` naming the allowed ids when there is none."""
-    found = INSTRUMENTS.get(instrument_id)
+    found = INSTRUMENTS.get(instrument_id.strip().lower())  # `DN4` is `dn4`
     if found is None:
         raise InputError.single(
             field or "instrument", instrument_id, "one of " + ", ".join(INSTRUMENTS)

@@ -111,6 +111,7 @@ def _one_of(allowed: tuple[str, ...], what: str) -> AfterValidator:
     """A check of one id against `allowed`, so an error names the item (`regions[1]`)."""
 
     def check(value: str) -> str:
+        value = value.lower().replace(" ", "_")  # `Lower back` is `lower_back`
         if value not in allowed:
             raise ValueError(f"unknown {what}; one of {', '.join(allowed)}")
         return value
