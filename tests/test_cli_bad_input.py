@@ -270,6 +270,8 @@ def test_check_json_prints_only_json_on_stdout(data_dir: Path, monkeypatch, caps
             "eu",
         ),
         (["foods", "search", "--richest-for", "Vegan"], "results"),
+        (["plan", "start", "ORAL_CYANOCOBALAMIN_DIETARY", "--amount", "50"], "oral_cyano"),
+        (["regimen", "IM_HYDROXOCOBALAMIN_NO_NEURO"], "im_hydroxocobalamin_no_neuro"),
     ],
     ids=lambda v: v[1] if isinstance(v, list) else v,
 )

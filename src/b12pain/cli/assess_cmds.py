@@ -395,6 +395,7 @@ def regimen_command(
             for row in rows:
                 typer.echo(f"{row['id']:<36} {row['title']}")
         return
+    regimen_id = regimen_id.strip().lower()
     if regimen_id not in schedulable:
         raise InputError.single("REGIMEN", regimen_id, f"one of {', '.join(schedulable)}")
     day = parse_date(start, "--start") or dt.date.today()

@@ -57,6 +57,7 @@ def plan_from_regimen(
     except ValueError as exc:
         raise InputError.single("start", starts_on.isoformat(), str(exc)) from None
     regimens = catalogue().regimens
+    regimen_id = regimen_id.strip().lower()
     forms_by_regimen = {rid: _FORMS.get(r.route) for rid, r in regimens.items()}
     usable = sorted(rid for rid, forms in forms_by_regimen.items() if forms)
     if regimen_id not in usable:
