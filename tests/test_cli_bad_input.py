@@ -112,6 +112,9 @@ def test_an_impossible_date_in_a_file_is_reported_at_its_field(
 BAD_VALUES = [
     # (command line, field, value as shown)
     (["insights", "--today", "0001-01-01"], "today", "'0001-01-01'"),
+    (["regimen", "im_hydroxocobalamin_no_neuro", "--start", "9999-12-31"], "--start", "'9999-12-31'"),
+    (["assess", str(ROOT / "examples" / "metformin-neuropathy.yaml"), "--today", "0001-01-01"], "--today", "'0001-01-01'"),
+    (["labs", "total_b12", "210", "ng/L", "--last-injection", "0001-01-01"], "--last-injection", "'0001-01-01'"),
     (["today", "--today", "9999-12-31"], "today", "'9999-12-31'"),
     (["history", "--from", "1800-01-01"], "from", "'1800-01-01'"),
     (["history", "--from", "2026-12-01", "--to", "2026-11-01"], "to", "'2026-11-01'"),

@@ -31,12 +31,15 @@ def register(app: typer.Typer) -> None:
 # -- helpers ------------------------------------------------------------------------------------
 def parse_date(value: str | None, field: str) -> dt.date | None:
     """A date from `YYYY-MM-DD`, or an `InputError` naming the field."""
+    from b12pain.journal.records import check_day  # the dates b12pain can count with
+
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError.single(field, value, "a date as YYYY-MM-DD") from None
+        return check_day(dt.date.fromisoformat(value))
+    except ValueError as exc:
+        allowed = f"{exc} (YYYY-MM-DD)" if "between" in str(exc) else "a date as YYYY-MM-DD"
+        raise InputError.single(field, value, allowed) from None
 
 
 def read_profile_file(path: Path) -> dict[str, Any]:
