@@ -125,11 +125,14 @@ def check_command(
     if save is not None:
         import yaml
 
+        partial = save.with_name(save.name + ".partial")  # never a half-written profile
         try:
-            save.write_text(
+            partial.write_text(
                 yaml.safe_dump(profile, sort_keys=False, allow_unicode=True), encoding="utf-8"
             )
+            partial.replace(save)
         except OSError as exc:
+            partial.unlink(missing_ok=True)
             raise InputError.single(
                 "--save", str(save), f"cannot be written ({exc.strerror})"
             ) from None
