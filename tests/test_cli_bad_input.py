@@ -137,6 +137,7 @@ BAD_VALUES = [
     (["foods", "search", "salmon", "--type", "bogus"], "type", "'bogus'"),
     (["foods", "search", "--richest-for", "vegan", "--limit", "0"], "limit", "0"),
     (["log", "instrument", "dn4", "not json"], "answers", "'not json'"),
+    (["import", str(ROOT / "tests" / "fixtures" / "no-such-export.json")], "file", "no-such-export"),
 ]  # fmt: skip
 
 
@@ -284,3 +285,16 @@ def test_capitalised_words_are_understood(
     code, out, err = cli(monkeypatch, capsys, *args, "--json")
     assert code == 0, err
     assert expected in out
+
+
+def test_an_import_with_junk_entries_names_each_and_saves_nothing(
+    data_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    export = tmp_path / "export.json"
+    entries = [1, "x", {"kind": "pain", "nrs": 99, "at": "2026-11-20T08:00:00+00:00"}]
+    export.write_text(json.dumps({"schema": "b12pain.journal/1", "entries": entries}), "utf-8")
+    code, out, err = cli(monkeypatch, capsys, "import", str(export))
+    assert_refused(code, out, err, "entries[0]", "1")
+    assert "error: entries[1]: 'x'" in err and "error: entries[2].nrs: 99" in err
+    code, out, _ = cli(monkeypatch, capsys, "history", "--json")
+    assert json.loads(out)["entries"] == []

@@ -67,7 +67,8 @@ def parse_document(document: Any, progress: Progress | None = None) -> list[Entr
             progress(index, len(raw))
         field = f"entries[{index}]"
         if not isinstance(item, dict):
-            problems.append(Problem(field, None, "a record object with a kind"))
+            shown = item if isinstance(item, str | int | float | bool) else None
+            problems.append(Problem(field, shown, "a record object with a kind"))
             continue
         try:
             records.append(parse_record(item, field=field))
