@@ -298,3 +298,21 @@ def test_an_import_with_junk_entries_names_each_and_saves_nothing(
     assert "error: entries[1]: 'x'" in err and "error: entries[2].nrs: 99" in err
     code, out, _ = cli(monkeypatch, capsys, "history", "--json")
     assert json.loads(out)["entries"] == []
+
+
+def test_a_symptom_id_stored_before_a_knowledge_change_still_reads(
+    data_dir: Path, monkeypatch, capsys
+) -> None:
+    import datetime as dt
+
+    from b12pain.journal import Journal
+    from b12pain.journal.records import STORED, SymptomCheck
+
+    at = dt.datetime(2026, 11, 20, 8, tzinfo=dt.UTC)
+    old = SymptomCheck.model_validate({"at": at, "symptoms": ["retired_id"]}, context=STORED)
+    with Journal.open() as journal:
+        journal.add(old)
+    code, out, _ = cli(monkeypatch, capsys, "history", "--json")
+    assert code == 0 and json.loads(out)["entries"][0]["symptoms"] == ["retired_id"]
+    code, out, err = cli(monkeypatch, capsys, "log", "symptoms", "retired_id")
+    assert_refused(code, out, err, "symptoms[0]", "'retired_id'")  # new entries are checked

@@ -244,10 +244,17 @@ class PainEntry(Entry):
         return _once(value, "descriptor")
 
 
-def _symptom_id(name: str) -> str:
+#: Validation context for records read back from the store: ids checked against the
+#: vocabulary when written are not re-checked, so a later knowledge release never locks a journal.
+STORED = {"stored": True}
+
+
+def _symptom_id(name: str, info: ValidationInfo) -> str:
     """The knowledge id of a symptom name or synonym ("pins and needles" → `tingling`)."""
     from b12pain.clinical.vocabulary import known_ids, resolve
 
+    if info.context == STORED:
+        return name
     found = resolve("symptom", name)
     if found is None:
         raise ValueError(f"unknown symptom; one of {', '.join(known_ids('symptom'))}")

@@ -22,6 +22,7 @@ from b12pain.journal.migrate import ensure_current
 from b12pain.journal.records import (
     KINDS,
     RECORD_TYPES,
+    STORED,
     Comment,
     DoseEvent,
     Entry,
@@ -382,7 +383,9 @@ class Journal:
             fields["at"] = from_utc(row["recorded_at"], row["utc_offset_minutes"])
             fields["comments"] = comments.get(row["id"], [])
             fields["kind"] = kind
-            found.append((row["recorded_at"], row["id"], model.model_validate(fields)))
+            found.append(
+                (row["recorded_at"], row["id"], model.model_validate(fields, context=STORED))
+            )
         return found
 
 
