@@ -238,7 +238,9 @@ def test_guided_check_ctrl_c_leaves_cleanly(tmp_path) -> None:
 
 
 def test_quick_lab_reading_with_symptoms_advises_mma(monkeypatch, capsys) -> None:
-    code, out, _ = cli(monkeypatch, capsys, "labs", "total_b12", "210", "ng/L", "--symptoms", "--json")
+    code, out, _ = cli(
+        monkeypatch, capsys, "labs", "total_b12", "210", "ng/L", "--symptoms", "--json"
+    )
     assert code == 0
     assert json.loads(out)["labs"][0]["next_tests"] == ["mma"]
     code, out, _ = cli(monkeypatch, capsys, "labs", "total_b12", "210", "ng/L", "--json")
@@ -253,3 +255,45 @@ def test_treatment_shows_schedule_and_the_articles_tiers_beside_it(monkeypatch, 
     assert "2026-11-24" in out  # first dose on the start date
     assert "partly agrees" in out  # the seed's 1000-2000 mcg tier beside R1
     assert out.index("Treatment to discuss") < out.rindex("Not medical advice")
+
+
+def test_guided_check_asks_about_every_red_flag_feature_first() -> None:
+    from b12pain.cli.guided_check import GuidedCheck, options_from_knowledge
+    from b12pain.knowledge import load
+
+    options, _ = options_from_knowledge(load())
+    contract_red_flags = {
+        "saddle_numbness",
+        "urinary_retention",
+        "bladder_dysfunction",
+        "bowel_dysfunction",
+        "bilateral_leg_weakness",
+        "sexual_dysfunction",
+        "bilateral_sciatica",
+        "foot_drop",
+        "thunderclap_headache",
+        "headache_with_fever",
+        "new_neurological_deficit",
+        "impaired_consciousness",
+        "breathless_at_rest",
+        "chest_pain",
+        "rapidly_progressive_symptoms",
+        "unexplained_weight_loss",
+        "fever",
+        "history_of_cancer",
+    }  # CONTRACT.md canonical red-flag ids
+    assert contract_red_flags <= set(options.red_flags)
+    asked: list[str] = []
+
+    def ask(prompt: str) -> str:
+        asked.append(prompt)
+        if "age" in prompt:
+            raise KeyboardInterrupt  # only the order of the first questions matters here
+        return ""
+
+    check = GuidedCheck(ask=ask, say=asked.append, options=options)
+    with pytest.raises(KeyboardInterrupt):
+        check.run()
+    first_question = next(line for line in asked if "?" in line)
+    assert "urgent" in first_question
+    assert any("age" in line for line in asked)  # red flags were asked before anything else

@@ -107,7 +107,8 @@ def check_command(
     """
     from rich.console import Console
 
-    from b12pain.cli.guided_check import GuidedCheck, to_profile_dict
+    from b12pain.cli.guided_check import GuidedCheck, options_from_knowledge, to_profile_dict
+    from b12pain.knowledge import load
 
     day = parse_date(today, "--today") or dt.date.today()
     if save is not None and (save.is_dir() or not save.parent.is_dir()):
@@ -118,8 +119,12 @@ def check_command(
         "[bold]b12pain self-check[/bold] — about 3 minutes. Not medical advice: the result is "
         "something to discuss with a clinician.\n"
     )
+    options, titles = options_from_knowledge(load())
     check = GuidedCheck(
-        ask=lambda prompt: console.input(f"{prompt}: "), say=console.print, titles=_titles()
+        ask=lambda prompt: console.input(f"{prompt}: "),
+        say=console.print,
+        options=options,
+        titles=titles,
     )
     profile = to_profile_dict(check.run())
     if save is not None:
@@ -139,21 +144,6 @@ def check_command(
         console.print(f"Profile saved to {save}")
     console.print()
     _print_assessment(profile, day, as_json, clinician=False)
-
-
-def _titles() -> dict[str, str]:
-    """Readable names of symptom, condition and medicine ids, from knowledge."""
-    from b12pain.knowledge import load
-
-    titles: dict[str, str] = {}
-    for entry in load():
-        plain = getattr(entry, "plain", None)
-        if isinstance(plain, str) and entry.kind in {"symptom", "condition", "medicine"}:
-            titles.setdefault(entry.id.split(".")[-1], plain)
-    return titles
-
-
-_LAB_OPTIONS = ("total_b12", "active_b12", "mma", "homocysteine", "folate", "haemoglobin", "mcv")
 
 
 def labs_command(
@@ -217,8 +207,10 @@ def labs_command(
         if pair and pair[0] is not None:
             results.append({"test": test, "value": pair[0], "unit": pair[1]})
     if not results:
+        from b12pain.clinical.profile import ALLOWED_UNITS
+
         raise InputError.single(
-            "TEST VALUE UNIT", None, f"give at least one result; tests: {', '.join(_LAB_OPTIONS)}"
+            "TEST VALUE UNIT", None, f"give at least one result; tests: {', '.join(ALLOWED_UNITS)}"
         )
     for item in results:
         if date:

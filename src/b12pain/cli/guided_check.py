@@ -12,94 +12,68 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
+
+from b12pain.clinical.profile import Diet, LabTest, PainType
+from b12pain.knowledge import KnowledgeBase
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
 
-#: Canonical ids (CONTRACT.md); titles are looked up in knowledge where an entry exists.
-RED_FLAG_FEATURES = (
-    "saddle_numbness",
-    "urinary_retention",
-    "bladder_dysfunction",
-    "bowel_dysfunction",
-    "bilateral_leg_weakness",
-    "bilateral_sciatica",
-    "foot_drop",
-    "thunderclap_headache",
-    "headache_with_fever",
-    "new_neurological_deficit",
-    "impaired_consciousness",
-    "breathless_at_rest",
-    "chest_pain",
-    "rapidly_progressive_symptoms",
-    "unexplained_weight_loss",
-    "fever",
-    "history_of_cancer",
-)
-NERVE_SYMPTOMS = (
-    "tingling",
-    "numbness",
-    "burning",
-    "shooting_pain",
-    "muscle_weakness",
-    "poor_balance",
-)
-GENERAL_SYMPTOMS = (
-    "fatigue",
-    "pale_skin",
-    "shortness_of_breath",
-    "dizziness",
-    "mouth_ulcers",
-    "memory_problems",
-    "confusion",
-    "visual_changes",
-    "depression",
-    "anxiety",
-    "glossitis",
-    "unsteady_gait",
-)
-MEDICINES = (
-    "metformin",
-    "omeprazole",
-    "esomeprazole",
-    "lansoprazole",
-    "pantoprazole",
-    "rabeprazole",
-    "h2_antagonist",
-    "colchicine",
-    "topiramate",
-    "pregabalin",
-    "phenobarbital",
-    "primidone",
-)
-CONDITIONS = (
-    "type1_diabetes",
-    "type2_diabetes",
-    "autoimmune_gastritis",
-    "coeliac",
-    "crohns",
-    "ileal_resection",
-    "gastrectomy",
-    "bariatric_surgery",
-    "abdominal_pelvic_radiotherapy",
-    "autoimmune_thyroid",
-    "sjogrens",
-    "renal_impairment",
-    "alcohol_excess",
-    "family_history_b12_deficiency",
-)
-PAIN_TYPES = (
-    "diabetic_neuropathy",
-    "sciatica",
-    "peripheral_neuropathy",
-    "back_pain",
-    "fibromyalgia",
-    "migraine",
-    "other",
-)
-DIETS = ("omnivore", "pescatarian", "vegetarian", "vegan", "low_animal")
-LAB_TESTS = ("total_b12", "active_b12", "mma", "homocysteine", "folate", "haemoglobin", "mcv")
+#: Pain types that are asked about as pain, not again as conditions.
+_PAIN_CONDITIONS = frozenset(get_args(PainType))
+
+
+@dataclass(frozen=True)
+class QuestionOptions:
+    """The choices offered at each question, in order (ids from knowledge and the profile model)."""
+
+    red_flags: tuple[str, ...]
+    nerve_symptoms: tuple[str, ...]
+    general_symptoms: tuple[str, ...]
+    medicines: tuple[str, ...]
+    conditions: tuple[str, ...]
+    diets: tuple[str, ...] = get_args(Diet)
+    pain_types: tuple[str, ...] = get_args(PainType)
+    lab_tests: tuple[str, ...] = get_args(LabTest)
+
+
+def options_from_knowledge(kb: KnowledgeBase) -> tuple[QuestionOptions, dict[str, str]]:
+    """The question choices and their readable titles, read from the knowledge base.
+
+    Red-flag features, the seed's nerve symptoms, the seed's and NG239's other symptoms, the
+    risk-factor medicines (not B12 itself) and conditions (pain types are asked separately).
+    """
+    symptoms = kb.of_kind("symptom")
+
+    def listed(*lists: str) -> tuple[str, ...]:
+        return tuple(e.id for e in symptoms if set(getattr(e, "lists", ())) & set(lists))
+
+    nerve = listed("seed_neuropathic")
+    medicines = kb.of_kind("medicine")
+    # A class id (e.g. `ppi`) is not offered when its members (omeprazole …) are listed.
+    classes_with_members = {
+        e.group
+        for e in medicines
+        if getattr(e, "group", None) and e.id != getattr(e, "group", None)
+    }
+    options = QuestionOptions(
+        red_flags=listed("red_flag"),
+        nerve_symptoms=nerve,
+        general_symptoms=tuple(s for s in listed("seed_general", "ng239") if s not in nerve),
+        medicines=tuple(
+            e.id
+            for e in medicines
+            if getattr(e, "group", None) != "b12" and e.id not in classes_with_members
+        ),
+        conditions=tuple(e.id for e in kb.of_kind("condition") if e.id not in _PAIN_CONDITIONS),
+    )
+    titles = {
+        e.id: str(getattr(e, "plain", "") or e.title)
+        for kind in ("symptom", "condition", "medicine")
+        for e in kb.of_kind(kind)
+    }
+    return options, titles
 
 
 class GoBack(Exception):
@@ -112,6 +86,7 @@ class GuidedCheck:
 
     ask: Ask
     say: Say
+    options: QuestionOptions
     titles: dict[str, str] = field(default_factory=dict)
     profile: dict[str, Any] = field(default_factory=dict)
 
@@ -213,7 +188,7 @@ class GuidedCheck:
     def _red_flags(self) -> None:
         self.say("\nFirst, anything that needs urgent care. Do you have any of these now?")
         self.profile["red_flag_answers"] = self.choose_many(
-            "Pick all that apply:", RED_FLAG_FEATURES
+            "Pick all that apply:", self.options.red_flags
         )
 
     def _about_you(self) -> None:
@@ -237,11 +212,11 @@ class GuidedCheck:
 
     def _diet(self) -> None:
         self.profile["diet"] = self.choose_one(
-            "Which best describes how you eat?", DIETS, "omnivore"
+            "Which best describes how you eat?", self.options.diets, "omnivore"
         )
 
     def _medicines(self) -> None:
-        picked = self.choose_many("Do you take any of these medicines?", MEDICINES)
+        picked = self.choose_many("Do you take any of these medicines?", self.options.medicines)
         medications = []
         for name in picked:
             while True:
@@ -256,7 +231,7 @@ class GuidedCheck:
 
     def _conditions(self) -> None:
         self.profile["conditions"] = self.choose_many(
-            "Have you been told you have any of these?", CONDITIONS
+            "Have you been told you have any of these?", self.options.conditions
         )
 
     def _nitrous_oxide(self) -> None:
@@ -264,12 +239,14 @@ class GuidedCheck:
         self.profile["nitrous_oxide"] = "recreational" if used else "none"
 
     def _symptoms(self) -> None:
-        nerve = self.choose_many("Nerve symptoms — any of these?", NERVE_SYMPTOMS)
-        general = self.choose_many("Other signs of low B12 — any of these?", GENERAL_SYMPTOMS)
+        nerve = self.choose_many("Nerve symptoms — any of these?", self.options.nerve_symptoms)
+        general = self.choose_many(
+            "Other signs of low B12 — any of these?", self.options.general_symptoms
+        )
         self.profile["symptoms"] = nerve + general
 
     def _pain(self) -> None:
-        types = self.choose_many("Which kinds of pain do you have?", PAIN_TYPES)
+        types = self.choose_many("Which kinds of pain do you have?", self.options.pain_types)
         nrs = self.number(
             "Pain right now, 0 (none) to 10 (worst imaginable); empty to skip", 0, 10, integer=True
         )
@@ -280,7 +257,7 @@ class GuidedCheck:
         while self.yes_no(
             "Do you have a blood test result to add?" if not labs else "Add another result?"
         ):
-            test = self.choose_one("Which test?", LAB_TESTS, "total_b12")
+            test = self.choose_one("Which test?", self.options.lab_tests, "total_b12")
             value = None
             while value is None:
                 value = self.number("The value, as printed on the report", 0.000001, 1_000_000)
