@@ -15,7 +15,7 @@ def _app() -> typer.Typer:
     app = typer.Typer()
 
     @app.command()
-    def exit_code(code: int) -> None:
+    def exit_code(code: int, as_json: bool = typer.Option(False, "--json")) -> None:
         raise typer.Exit(code)
 
     @app.command()
@@ -60,3 +60,42 @@ def test_unexpected_error_is_one_clean_message(monkeypatch, capsys) -> None:
 def test_usage_error_exits_2(monkeypatch, capsys) -> None:
     monkeypatch.setattr(sys, "argv", ["b12pain", "no-such-command"])
     assert run_guarded(_app()) == 2
+
+
+def test_usage_error_with_json_is_a_json_error_list(monkeypatch, capsys) -> None:
+    import json
+
+    monkeypatch.setattr(sys, "argv", ["b12pain", "exit-code", "abc", "--json"])
+    assert run_guarded(_app()) == 2
+    errors = json.loads(capsys.readouterr().out)["errors"]
+    assert errors[0]["field"] == "code" and "abc" not in errors[0]["field"]
+
+
+def test_long_values_are_cut_and_pydantic_wording_is_friendly() -> None:
+    from pydantic import ValidationError
+
+    from b12pain.clinical.profile import Profile
+    from b12pain.errors import MAX_ECHO, problems_from_pydantic
+
+    with pytest.raises(ValidationError) as caught:
+        Profile.model_validate({"age": 40, "ethnicity": "x" * 3000, "medications": "metformin"})
+    problems = {p.field: p for p in problems_from_pydantic(caught.value)}
+    assert len(str(problems["ethnicity"])) < MAX_ECHO + 100
+    assert len(problems["ethnicity"].as_dict()["value"]) == MAX_ECHO + 1
+    assert problems["medications"].message == "should be a list, e.g. [a, b]"
+
+
+def test_empty_unit_is_shown_as_given_and_absent_unit_as_missing() -> None:
+    from pydantic import ValidationError
+
+    from b12pain.clinical.profile import LabResult
+    from b12pain.errors import problems_from_pydantic
+
+    for raw, shown in (
+        ({"test": "mma", "value": 1}, "missing"),
+        ({"test": "mma", "value": 1, "unit": ""}, "''"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            LabResult.model_validate(raw)
+        (problem,) = problems_from_pydantic(caught.value)
+        assert str(problem) == f"unit: {shown}; one of umol/L, nmol/L, nmol/mL"

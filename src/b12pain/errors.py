@@ -9,6 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+#: Longest value echoed back in an error (a 3,000-character note is cut, not repeated).
+MAX_ECHO = 80
+
+#: Placeholder a model puts in for an absent field whose message must list what is allowed
+#: (e.g. a lab result without a unit); reported as "missing".
+MISSING = "\x00missing"
+
+#: Friendlier words for pydantic's type messages that reach people.
+_TYPE_MESSAGES = {
+    "tuple_type": "should be a list, e.g. [a, b]",
+    "list_type": "should be a list, e.g. [a, b]",
+    "dict_type": "should be a mapping of fields",
+    "model_type": "should be a mapping of fields",
+    "model_attributes_type": "should be a mapping of fields",
+    "missing": "required",
+}
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -20,10 +37,15 @@ class Problem:
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape shared by the CLI (`--json`) and the web API (422)."""
-        return {"field": self.field, "value": self.value, "message": self.message}
+        value = self.value
+        if isinstance(value, str) and len(value) > MAX_ECHO:
+            value = value[:MAX_ECHO] + "…"
+        return {"field": self.field, "value": value, "message": self.message}
 
     def __str__(self) -> str:
         shown = "missing" if self.value is None else repr(self.value)
+        if len(shown) > MAX_ECHO:
+            shown = shown[:MAX_ECHO] + "…"
         return f"{self.field}: {shown}; {self.message}"
 
 
@@ -54,11 +76,10 @@ def problems_from_pydantic(exc: Any, prefix: str = "") -> list[Problem]:
             else:
                 path += f".{part}" if path else str(part)
         value = err.get("input")
-        if err.get("type") == "missing":
+        kind = err.get("type")
+        if kind == "missing" or value == MISSING:
             value = None
-        if value == "" or isinstance(value, dict | list):
-            value = None  # shown as "missing"; whole sub-objects are not echoed back
-        message = str(err.get("msg", "invalid"))
+        message = _TYPE_MESSAGES.get(str(kind)) or str(err.get("msg", "invalid"))
         message = message.removeprefix("Value error, ")
         problems.append(Problem(path or "(input)", value, message))
     return problems

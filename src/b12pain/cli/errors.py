@@ -25,6 +25,14 @@ def report_problems(problems: list[Problem], as_json: bool) -> None:
             print(f"error: {problem}", file=sys.stderr)
 
 
+def usage_problem(exc: Any) -> Problem:
+    """A command-line usage error (bad option value, unknown option) as a `Problem`."""
+    param = getattr(exc, "param", None)
+    names = getattr(param, "opts", None) or [getattr(param, "name", None) or "(command line)"]
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    return Problem(str(names[0]), None, message)
+
+
 def fail(problems: list[Problem], as_json: bool = False) -> Any:
     """Report problems and leave with status 2 (bad input)."""
     report_problems(problems, as_json)
@@ -49,7 +57,10 @@ def run_guarded(app: typer.Typer) -> int:
     except Exception as exc:  # usage errors and anything unforeseen: no traceback
         show = getattr(exc, "show", None)
         if callable(show) and hasattr(exc, "exit_code"):  # Typer's (click's) usage errors
-            show()
+            if wants_json():
+                report_problems([usage_problem(exc)], as_json=True)
+            else:
+                show()
             return int(exc.exit_code)
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print(

@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from b12pain.errors import MISSING
+
 Sex = Literal["female", "male", "intersex", "unspecified"]
 Diet = Literal["omnivore", "pescatarian", "vegetarian", "vegan", "low_animal"]
 NitrousOxide = Literal["none", "recreational", "medical_recent"]
@@ -139,7 +141,7 @@ class LabResult(BaseModel):
     def _unit_present(cls, data: Any) -> Any:
         # A missing unit is checked by `_check_unit` so the message can list the allowed units.
         if isinstance(data, dict) and data.get("unit") is None:
-            return {**data, "unit": ""}
+            return {**data, "unit": MISSING}
         return data
 
     @field_validator("unit", mode="before")
@@ -149,7 +151,7 @@ class LabResult(BaseModel):
         if test not in ALLOWED_UNITS:
             return str(unit)  # the Literal on `test` already reports the unknown test
         allowed = ", ".join(ALLOWED_UNITS[test])
-        if not isinstance(unit, str) or not unit.strip():
+        if not isinstance(unit, str) or not unit.strip() or unit == MISSING:
             raise ValueError(f"one of {allowed}")
         canonical = canonical_unit(test, unit)
         if canonical is None:
