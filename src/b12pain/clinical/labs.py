@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.findings import evidence_of
@@ -40,9 +41,9 @@ FLAG_NOTES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class LabContext:
-    """What about the person changes how a result is read (built once per assessment)."""
+class LabContext(NamedTuple):
+    """What about the person changes how a result is read (built once per assessment; a named
+    tuple because it is built on every assessment and a frozen dataclass is slow to build)."""
 
     today: dt.date
     adult: bool = True
@@ -181,24 +182,71 @@ def _citations(
 def _read_lab(lab: LabResult, context: LabContext, cat: Catalogue) -> LabReading:
     rule = _unit_rule(lab.test, lab.unit, cat)
     value = lab.value * rule.factor
-    flags: list[str] = []
-    next_tests: list[str] = []
-    band: Band
     raised = _crossed(lab.value, rule.raised)
     threshold = rule.threshold
+    range_flags: tuple[str, ...] = ()
+    band: Band
     if threshold is not None:
         band = band_for(value, threshold.deficiency_below, threshold.unlikely_above)
     elif lab.test in ("mma", "homocysteine"):
         band = "deficiency_confirmed" if raised else "unlikely"
     else:
         band, range_flags = _lab_range_band(lab)
-        flags.extend(range_flags)
-    flags.extend(limit.flag for limit in raised)
-    if lab.test in B12_TESTS:
-        band = _b12_caveats(lab, band, context, flags, next_tests, cat)
-    if lab.test == "mma" and band == "deficiency_confirmed" and context.renal_impairment:
+    b12 = lab.test in B12_TESTS
+    band, flags, next_tests, citations, evidence = _interpret(
+        lab.test,
+        lab.unit,
+        band,
+        range_flags + tuple(limit.flag for limit in raised),
+        b12 and _recent_injection(lab, context, cat),
+        b12 and _lab_range_disagrees(lab, band),
+        bool(_crossed(lab.value, rule.implausible)),
+        context,
+        cat,
+    )
+    equivalent = rule.equivalent
+    return LabReading(
+        test=lab.test,
+        value=lab.value,
+        unit=lab.unit,
+        value_in_reference_unit=value,
+        reference_unit=rule.unit,
+        band=band,
+        next_tests=next_tests,
+        flags=flags,
+        date=lab.date,
+        explanation=_explain(lab.test, band, value, rule.unit, threshold is not None),
+        equivalent_value=None if equivalent is None else round(lab.value * equivalent[0], 3),
+        equivalent_unit=None if equivalent is None else equivalent[1],
+        citations=citations,
+        evidence=evidence,
+    )
+
+
+@lru_cache(maxsize=8192)
+def _interpret(
+    test: str,
+    unit: str,
+    band: Band,
+    value_flags: tuple[str, ...],
+    recent_injection: bool,
+    range_disagrees: bool,
+    implausible: bool,
+    context: LabContext,
+    cat: Catalogue,
+) -> tuple[Band, tuple[str, ...], tuple[str, ...], tuple[Citation, ...], Evidence]:
+    """Band, flags, next tests, citations and evidence of a result, from the few facts about
+    its value (its band, the limits it crosses) and the person's context: memoised, since
+    results of different values share them."""
+    flags = list(value_flags)
+    next_tests: list[str] = []
+    if test in B12_TESTS:
+        band = _b12_caveats(
+            test, band, recent_injection, range_disagrees, context, flags, next_tests
+        )
+    if test == "mma" and band == "deficiency_confirmed" and context.renal_impairment:
         flags.append("renal_impairment_raises_mma")
-    if _crossed(lab.value, rule.implausible):
+    if implausible:
         band = "not_interpretable"
         flags.append("implausible_value")
         next_tests.clear()
@@ -208,23 +256,9 @@ def _read_lab(lab: LabResult, context: LabContext, cat: Catalogue) -> LabReading
         next_tests.clear()
     flag_tuple = tuple(dict.fromkeys(flags))
     next_tuple = tuple(dict.fromkeys(next_tests))
-    equivalent = rule.equivalent
-    return LabReading(
-        test=lab.test,
-        value=lab.value,
-        unit=lab.unit,
-        value_in_reference_unit=value,
-        reference_unit=rule.unit,
-        band=band,
-        next_tests=next_tuple,
-        flags=flag_tuple,
-        date=lab.date,
-        explanation=_explain(lab.test, band, value, rule.unit, threshold is not None),
-        equivalent_value=None if equivalent is None else round(lab.value * equivalent[0], 3),
-        equivalent_unit=None if equivalent is None else equivalent[1],
-        citations=_citations(lab.test, lab.unit, flag_tuple, next_tuple, cat),
-        evidence="policy" if "implausible_value" in flag_tuple else rule.band_evidence,
-    )
+    evidence = "policy" if implausible else _unit_rule(test, unit, cat).band_evidence
+    citations = _citations(test, unit, flag_tuple, next_tuple, cat)
+    return band, flag_tuple, next_tuple, citations, evidence
 
 
 _NEXT_TEST_RULE = {
@@ -235,18 +269,21 @@ _NEXT_TEST_RULE = {
 }
 
 
-def _lab_range_band(lab: LabResult) -> tuple[Band, list[str]]:
+def _lab_range_band(lab: LabResult) -> tuple[Band, tuple[str, ...]]:
     """Haemoglobin / MCV: no cited band; read against the lab-printed reference range."""
-    flags = ["lab_reference_range"]
     if lab.reference_low is None and lab.reference_high is None:
-        return "not_interpretable", [*flags, "no_reference_range"]
+        return "not_interpretable", ("lab_reference_range", "no_reference_range")
     if lab.reference_low is not None and lab.value < lab.reference_low:
-        return "indeterminate", [*flags, "below_lab_range"]
+        return "indeterminate", ("lab_reference_range", "below_lab_range")
     if lab.reference_high is not None and lab.value > lab.reference_high:
-        return "indeterminate", [*flags, "above_lab_range"]
+        return "indeterminate", ("lab_reference_range", "above_lab_range")
     if lab.test == "mcv":
-        flags.append("normal_mcv_does_not_exclude")
-    return "unlikely", [*flags, "within_lab_range"]
+        return "unlikely", (
+            "lab_reference_range",
+            "normal_mcv_does_not_exclude",
+            "within_lab_range",
+        )
+    return "unlikely", ("lab_reference_range", "within_lab_range")
 
 
 def _lab_range_disagrees(lab: LabResult, band: Band) -> bool:
@@ -260,24 +297,30 @@ def _lab_range_disagrees(lab: LabResult, band: Band) -> bool:
     return False
 
 
+def _recent_injection(lab: LabResult, context: LabContext, cat: Catalogue) -> bool:
+    """The result was taken within the recent-injection window after an IM dose (§A.3)."""
+    if context.last_injection is None:
+        return False
+    taken = lab.date or context.today
+    return (
+        0 <= (taken - context.last_injection).days <= cat.parameter("param.recent_injection_days")
+    )
+
+
 def _b12_caveats(
-    lab: LabResult,
+    test: str,
     band: Band,
+    recent_injection: bool,
+    range_disagrees: bool,
     context: LabContext,
     flags: list[str],
     next_tests: list[str],
-    cat: Catalogue,
 ) -> Band:
     """Flags and next tests of a total or active B12 result (§A.3 modifiers, §A.4)."""
-    taken = lab.date or context.today
-    recent_days = cat.parameter("param.recent_injection_days")
-    if (
-        context.last_injection is not None
-        and 0 <= (taken - context.last_injection).days <= recent_days
-    ):
+    if recent_injection:
         flags.append("recent_injection")
         return "not_interpretable"
-    if lab.test == "total_b12":
+    if test == "total_b12":
         if context.pregnant:
             flags.append("pregnancy_caveat")
             if "active_b12" not in context.measured:
@@ -290,7 +333,7 @@ def _b12_caveats(
                 next_tests.append("homocysteine")
     if context.black_ethnicity:
         flags.append("black_ethnicity_caution")
-    if _lab_range_disagrees(lab, band):
+    if range_disagrees:
         flags.append("lab_range_differs")
     if band == "indeterminate" and context.has_symptoms and "mma" not in context.measured:
         next_tests.append("mma")

@@ -8,10 +8,9 @@ Pain types by themselves are not B12 symptoms (§A.1 implementation decision).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.profile import Profile
@@ -29,8 +28,7 @@ CAUSE_PRIORITY = (
 )
 
 
-@dataclass(frozen=True)
-class RiskProfile:
+class RiskProfile(NamedTuple):
     """The risk factors a profile matches, with the medicines/conditions that matched them."""
 
     factors: tuple[RiskFactor, ...]
@@ -42,7 +40,7 @@ class RiskProfile:
         """A copy counting more features for T1, e.g. a positive DN4 screen (`"dn4 positive"`);
         labels that are not symptom ids are shown as given in the reasons."""
         combined = tuple(dict.fromkeys(self.t1_symptoms + labels))
-        return dataclasses.replace(self, t1_symptoms=combined)
+        return self._replace(t1_symptoms=combined)
 
     @property
     def cause(self) -> str | None:
