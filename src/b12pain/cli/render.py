@@ -127,12 +127,14 @@ def render_assessment(assessment: Assessment, console: Console, clinician: bool 
     if assessment.treatment is not None:
         _render_treatment(assessment, console, notes)
 
-    if assessment.findings:
+    # In plain wording the testing findings are the Testing panel above; not repeated here.
+    findings = [f for f in assessment.findings if clinician or not f.code.startswith("testing.")]
+    if findings:
         table = Table(title="Findings", show_lines=True)
         table.add_column("", width=9)
         table.add_column("what it means" if not clinician else "for the clinician", overflow="fold")
         table.add_column("sources", overflow="fold")
-        for finding in assessment.findings:
+        for finding in findings:
             text = finding.clinician_summary if clinician else finding.summary
             if finding.unverified:
                 text += " (unverified: not yet checked against the primary source)"
