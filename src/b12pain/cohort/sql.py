@@ -108,6 +108,22 @@ class Compiler:
             f"FROM {table}_hits x WHERE x.set_id IN ({in_sets(events.concept_sets)}) AND {bounds}"
         )
 
+    def absent(self, node: Primitive, outer: str) -> str | None:
+        """A NOT EXISTS predicate for a plain event primitive (no band, no minimum days), read
+        straight from its `*_hits` table: an anti-join needs no per-person row; None otherwise."""
+        kind = node.kind()
+        if kind == "measurement" and node.measurement and node.measurement.band == "any":
+            events: Events = node.measurement
+            table, column = "measurements", "date"
+        elif kind == "condition" and node.condition:
+            events, table, column = node.condition, "conditions", "start_date"
+        elif kind == "observation" and node.observation:
+            events, table, column = node.observation, "observations", "date"
+        else:
+            return None
+        matched = self._matched(table, column, events, self._window_start(events))
+        return f"NOT EXISTS (SELECT 1 {matched} AND x.person_id = {outer}.person_id)"
+
     def compile(self, node: Primitive) -> str:
         """Add the CTEs for `node`; return the name of the CTE holding its per-person rows."""
         kind = node.kind()
@@ -151,14 +167,15 @@ class Compiler:
             f"WHEN e > prev_end THEN {d.day_diff(f'greatest(s, {first_new_day})', 'e')} + 1 ELSE 0 END"
         )
         # Sweep over intervals sorted by start: each adds only the days after every earlier end,
-        # so overlaps count once (checked against plain Python in tests/test_cohort_rules.py).
+        # so overlaps and duplicates count once whatever the order of ties (checked against plain
+        # Python in tests/test_cohort_rules.py); hence no DISTINCT and no string sort key.
         self.ctes.append(
             f"""{name}_x AS (
-  SELECT DISTINCT x.person_id, x.concept_key, greatest(x.start_date, {lo}) AS s, least(x.end_date, {hi}) AS e
+  SELECT x.person_id, x.concept_key, greatest(x.start_date, {lo}) AS s, least(x.end_date, {hi}) AS e
   FROM drugs_hits x WHERE x.set_id IN ({in_sets(exposure.concept_sets)})
     AND x.start_date <= {hi} AND x.end_date >= {lo}),
 {name}_y AS (
-  SELECT person_id, concept_key, s, e, max(e) OVER (PARTITION BY person_id ORDER BY s, e, concept_key
+  SELECT person_id, concept_key, s, e, max(e) OVER (PARTITION BY person_id ORDER BY s, e
     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
   FROM {name}_x),
 {name}_d AS (
@@ -270,6 +287,10 @@ def rule_sql(
     include = compiler.compile(rule.include)
     conditions = []
     for node in rule.exclude:
+        direct = compiler.absent(node, "i")
+        if direct is not None:
+            conditions.append(direct)
+            continue
         excluded = compiler.compile(node)
         conditions.append(
             f"NOT EXISTS (SELECT 1 FROM {excluded} z WHERE z.person_id = i.person_id)"
