@@ -16,6 +16,8 @@ from b12pain.clinical.plan import pain_type_findings, plan_for
 from b12pain.clinical.profile import Profile
 from b12pain.clinical.regimens import treatment_for
 from b12pain.clinical.result import (
+    SCHEMA,
+    URGENCY_ORDER,
     Assessment,
     Deficiency,
     Finding,
@@ -25,9 +27,10 @@ from b12pain.clinical.result import (
     Testing,
     Treatment,
     Urgency,
+    trusted,
 )
 from b12pain.clinical.screening import RiskProfile, risk_profile, screen
-from b12pain.clinical.triage import highest, red_flags
+from b12pain.clinical.triage import red_flags
 from b12pain.clinical.vocabulary import canonical_profile
 from b12pain.instruments import InstrumentsForAssessment, instruments_for_assessment
 
@@ -82,20 +85,24 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
     found = _findings(profile, testing, readings, deficiency, context, treatment, cat)
     found += _pain_support_findings(linked)
     plan = plan_for((*profile.pain.types, *linked.supported_pain_types), cat)
-    return Assessment(
-        knowledge_version=cat.kb.version,
-        today=today,
-        urgency=_urgency(flags, found, testing, treatment),
-        red_flags=flags,
-        testing=testing,
-        labs=readings,
-        deficiency=deficiency,
-        neurological_involvement=neurological,
-        treatment=treatment,
-        findings=found,
-        plan=plan,
-        instruments=linked.section,
-        disclaimer=cat.note("disclaimer").text or "",
+    return trusted(
+        Assessment,
+        {
+            "schema_": SCHEMA,
+            "knowledge_version": cat.kb.version,
+            "today": today,
+            "urgency": _urgency(flags, found, testing, treatment),
+            "red_flags": flags,
+            "testing": testing,
+            "labs": readings,
+            "deficiency": deficiency,
+            "neurological_involvement": neurological,
+            "treatment": treatment,
+            "findings": found,
+            "plan": plan,
+            "instruments": linked.section,
+            "disclaimer": cat.note("disclaimer").text or "",
+        },
     )
 
 
@@ -284,11 +291,21 @@ def _urgency(
     testing: Testing,
     treatment: Treatment | None,
 ) -> Urgency:
-    urgencies: set[Urgency] = {flag.urgency for flag in flags}
-    urgencies.update({_SEVERITY_URGENCY[f.severity] for f in found})
-    if testing.status == "recommended" or treatment is not None:
-        urgencies.add("routine")
-    return highest(list(urgencies))
+    rank = _URGENCY_RANK[
+        "routine" if testing.status == "recommended" or treatment is not None else "none"
+    ]
+    for flag in flags:
+        rank = min(rank, _URGENCY_RANK[flag.urgency])
+    for finding in found:
+        rank = min(rank, _SEVERITY_RANK[finding.severity])
+    return URGENCY_ORDER[rank]
+
+
+#: Position in `URGENCY_ORDER` (0 = most pressing) of an urgency, and of a finding's severity.
+_URGENCY_RANK: dict[Urgency, int] = {u: i for i, u in enumerate(URGENCY_ORDER)}
+_SEVERITY_RANK: dict[Severity, int] = {
+    severity: _URGENCY_RANK[urgency] for severity, urgency in _SEVERITY_URGENCY.items()
+}
 
 
 #: Knowledge symptom counted for T1 when a neuropathic screen is positive (issue 3).

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from b12pain.clinical.catalogue import Catalogue
-from b12pain.clinical.result import Evidence, Finding, LabReading, Severity
+from b12pain.clinical.result import Evidence, Finding, LabReading, Severity, trusted
 from b12pain.knowledge import Citation
 
 #: Findings memoised by the identity of the (immutable, itself memoised) object they describe.
@@ -124,13 +124,17 @@ def lab_finding(reading: LabReading, cat: Catalogue) -> Finding:
     clinician = f"{info.title}: {reading.explanation}"
     if reading.flags:
         clinician += f"; flags: {', '.join(reading.flags)}"
-    return Finding(
-        code=f"lab.{reading.test}.{reading.band}",
-        severity=_LAB_SEVERITY[reading.band],
-        summary=f"Your {info.plain} of {shown} is {words[reading.band]}.",
-        clinician_summary=clinician,
-        citations=reading.citations,
-        evidence=reading.evidence,
+    return trusted(
+        Finding,
+        {
+            "code": f"lab.{reading.test}.{reading.band}",
+            "severity": _LAB_SEVERITY[reading.band],
+            "summary": f"Your {info.plain} of {shown} is {words[reading.band]}.",
+            "clinician_summary": clinician,
+            "citations": reading.citations,
+            "unverified": False,
+            "evidence": reading.evidence,
+        },
     )
 
 

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.findings import evidence_of
 from b12pain.clinical.profile import LabResult, Profile
-from b12pain.clinical.result import Band, Evidence, LabReading
+from b12pain.clinical.result import Band, Evidence, LabReading, trusted
 from b12pain.clinical.units import classification_value, display_equivalent, to_unit
 from b12pain.knowledge import Citation
 from b12pain.knowledge.schema.clinical import LabLimit, Threshold
@@ -205,21 +205,24 @@ def _read_lab(lab: LabResult, context: LabContext, cat: Catalogue) -> LabReading
         cat,
     )
     equivalent = rule.equivalent
-    return LabReading(
-        test=lab.test,
-        value=lab.value,
-        unit=lab.unit,
-        value_in_reference_unit=value,
-        reference_unit=rule.unit,
-        band=band,
-        next_tests=next_tests,
-        flags=flags,
-        date=lab.date,
-        explanation=_explain(lab.test, band, value, rule.unit, threshold is not None),
-        equivalent_value=None if equivalent is None else round(lab.value * equivalent[0], 3),
-        equivalent_unit=None if equivalent is None else equivalent[1],
-        citations=citations,
-        evidence=evidence,
+    return trusted(
+        LabReading,
+        {
+            "test": lab.test,
+            "value": lab.value,
+            "unit": lab.unit,
+            "value_in_reference_unit": value,
+            "reference_unit": rule.unit,
+            "band": band,
+            "next_tests": next_tests,
+            "flags": flags,
+            "date": lab.date,
+            "equivalent_value": None if equivalent is None else round(lab.value * equivalent[0], 3),
+            "equivalent_unit": None if equivalent is None else equivalent[1],
+            "evidence": evidence,
+            "explanation": _explain(lab.test, band, value, rule.unit, threshold is not None),
+            "citations": citations,
+        },
     )
 
 

@@ -7,7 +7,7 @@ a clinical fact carries `citations`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -177,3 +177,23 @@ class Assessment(BaseModel):
     def to_json_dict(self) -> dict[str, Any]:
         """The contract's JSON shape (`"schema"` key, ISO dates)."""
         return self.model_dump(mode="json", by_alias=True)
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def trusted(model: type[_Model], values: dict[str, Any]) -> _Model:
+    """A result object from values that are already valid, without validating them again.
+
+    For the hot path of `assess` only: every value comes from validated objects (the input
+    profile, knowledge entries, memoised results) or is typed by the caller, and `values` names
+    every field in declaration order. `tests/test_assessment_trusted.py` checks, over generated
+    profiles and every vignette, that each trusted object equals its validated twin (citations
+    present, literals in range). Never for user input.
+    """
+    obj = model.__new__(model)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
