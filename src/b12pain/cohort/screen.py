@@ -26,9 +26,9 @@ from b12pain.cohort.output import RuleSummary, normalise, suppressed
 from b12pain.cohort.rules import Rule, missing_knowledge, parameter, select_rules
 from b12pain.cohort.sql import (
     b12_test_sets,
-    date_literal,
     in_sets,
     last_test_sql,
+    observed_sql,
     population_sql,
     rule_sql,
 )
@@ -115,9 +115,8 @@ def _register_input(
 
 
 def check_completeness(engine: Engine, test_sets: tuple[str, ...], as_of: dt.date) -> Completeness:
-    """Count people, people observed at the as-of date and B12 tests; date range of the events
-    the rules look at (each `*_hits` table)."""
-    asof = date_literal(as_of)
+    """Count people, people observed at the as-of date (table `observed`) and B12 tests; date
+    range of the events the rules look at (each `*_hits` table)."""
     ranges: dict[str, tuple[dt.date | None, dt.date | None]] = {}
     for table, column in (
         ("drugs", "start_date"),
@@ -129,7 +128,7 @@ def check_completeness(engine: Engine, test_sets: tuple[str, ...], as_of: dt.dat
             f"SELECT min({column}) AS lo, max({column}) AS hi FROM {table}_hits"
         ).to_pylist()[0]
         ranges[table] = (row["lo"], row["hi"])
-    covered = f"SELECT count(DISTINCT person_id) FROM coverage WHERE start_date <= {asof} AND (end_date IS NULL OR end_date >= {asof})"
+    covered = "SELECT count(*) FROM observed"
     tests = f"SELECT count(*) FROM measurements_hits WHERE set_id IN ({in_sets(test_sets)})"
     return Completeness(
         persons=int(engine.scalar("SELECT count(*) FROM persons")),
@@ -193,6 +192,7 @@ def screen(
             step("resolving concept sets")
             resolve(runner, sets, needed, has_vocabulary)
             match_events(runner, "concept_id" if fmt == "omop" else "concept_key")
+            runner.create_view("observed", observed_sql(as_of), materialize=True)
             runner.create_view("population", population_sql(kb, as_of), materialize=True)
             runner.create_view(
                 "last_b12", last_test_sql(kb, sets, runner.dialect, as_of), materialize=True

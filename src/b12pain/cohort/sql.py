@@ -257,14 +257,21 @@ def b12_test_sets(sets: ConceptSets) -> tuple[str, ...]:
     return tuple(sorted(s for s in sets.shipped if sets.analyte(s)))
 
 
+def observed_sql(as_of: dt.date) -> str:
+    """People with an observation period covering `as_of` (one row each); the run keeps it as
+    table `observed`, which both the population and the completeness count read."""
+    asof = date_literal(as_of)
+    return f"""SELECT DISTINCT person_id FROM coverage
+  WHERE start_date <= {asof} AND (end_date IS NULL OR end_date >= {asof})"""
+
+
 def population_sql(kb: KnowledgeBase, as_of: dt.date) -> str:
-    """People aged `param.min_age_years`+, alive and under observation at `as_of` (one row each)."""
+    """People aged `param.min_age_years`+, alive and in `observed` at `as_of` (one row each)."""
     asof = date_literal(as_of)
     born_by = date_literal(years_before(as_of, parameter(kb, "param.min_age_years")))
     return f"""SELECT DISTINCT p.person_id FROM persons p
   WHERE p.birth_date <= {born_by} AND (p.death_date IS NULL OR p.death_date > {asof})
-    AND EXISTS (SELECT 1 FROM coverage v WHERE v.person_id = p.person_id
-      AND v.start_date <= {asof} AND (v.end_date IS NULL OR v.end_date >= {asof}))"""
+    AND EXISTS (SELECT 1 FROM observed v WHERE v.person_id = p.person_id)"""
 
 
 def last_test_sql(kb: KnowledgeBase, sets: ConceptSets, dialect: Dialect, as_of: dt.date) -> str:
