@@ -83,8 +83,11 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
     treatment = _treatment(profile, risks, deficiency, neurological, context, readings, today, cat)
     # 6. Findings in plain and clinician words, and the pain plan.
     found = _findings(profile, testing, readings, deficiency, context, treatment, cat)
-    found += _pain_support_findings(linked)
-    plan = plan_for((*profile.pain.types, *linked.supported_pain_types), cat)
+    if linked.pain_types:
+        found += _pain_support_findings(linked)
+        plan = plan_for((*profile.pain.types, *linked.supported_pain_types), cat)
+    else:
+        plan = plan_for(profile.pain.types, cat)
     return trusted(
         Assessment,
         {
@@ -100,7 +103,7 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
             "treatment": treatment,
             "findings": found,
             "plan": plan,
-            "instruments": linked.section,
+            "instruments": linked.section if linked.results else (),
             "disclaimer": cat.note("disclaimer").text or "",
         },
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import (
@@ -65,6 +66,7 @@ def canonical_unit(test: str, unit: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def duration_in_days(text: str) -> float:
     """Days in a duration such as `6y`, `18m`, `10w`, `30d`; `ValueError` otherwise."""
     match = _DURATION.match(text)

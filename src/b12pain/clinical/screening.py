@@ -61,7 +61,7 @@ def risk_profile(profile: Profile, cat: Catalogue | None = None) -> RiskProfile:
         matched_by=matched,
         t1_symptoms=tuple(
             sorted(
-                (s for s in profile.symptoms if s in cat.t1_ids), key=cat.symptom_rank.__getitem__
+                filter(cat.t1_ids.__contains__, profile.symptoms), key=cat.symptom_rank.__getitem__
             )
         ),
         on_metformin="metformin" in medicines,
