@@ -119,15 +119,21 @@ def deficiency_status(
     renal impairment → discordant (clinician review). A normal B12 with strong clinical
     features, or after nitrous oxide with neurological features → discordant.
     """
-    if not context.adult:
+    if not context.adult or not readings:
         return "unknown"
-    usable = [r for r in readings if r.band != "not_interpretable"]
-    b12 = [r.band for r in usable if r.test in B12_TESTS]
-    mma = [r.band for r in usable if r.test == "mma"]
+    b12: list[str] = []
+    mma: list[str] = []
+    homocysteine_raised = False
+    for r in readings:
+        if r.band == "not_interpretable":
+            continue
+        if r.test in B12_TESTS:
+            b12.append(r.band)
+        elif r.test == "mma":
+            mma.append(r.band)
+        elif r.test == "homocysteine" and r.band == "deficiency_confirmed":
+            homocysteine_raised = True
     mma_raised = "deficiency_confirmed" in mma
-    homocysteine_raised = any(
-        r.band == "deficiency_confirmed" for r in usable if r.test == "homocysteine"
-    )
     if "deficiency_confirmed" in b12:
         return "confirmed"
     if mma_raised and context.renal_impairment:
@@ -300,7 +306,9 @@ def _urgency(
     for flag in flags:
         rank = min(rank, _URGENCY_RANK[flag.urgency])
     for finding in found:
-        rank = min(rank, _SEVERITY_RANK[finding.severity])
+        finding_rank = _SEVERITY_RANK[finding.severity]
+        if finding_rank < rank:
+            rank = finding_rank
     return URGENCY_ORDER[rank]
 
 

@@ -76,8 +76,11 @@ def lab_context(profile: Profile, today: dt.date, cat: Catalogue | None = None) 
         strong_features=not cat.strong_ids.isdisjoint(profile.symptoms),
         last_injection=injection,
         autoimmune_gastritis_known="autoimmune_gastritis" in profile.conditions,
-        measured=frozenset(lab.test for lab in profile.labs),
+        measured=frozenset([lab.test for lab in profile.labs]) if profile.labs else _NONE,
     )
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def band_for(value: float, deficiency_below: float, unlikely_above: float) -> Band:
@@ -197,7 +200,7 @@ def _read_lab(lab: LabResult, context: LabContext, cat: Catalogue) -> LabReading
         lab.test,
         lab.unit,
         band,
-        range_flags + tuple(limit.flag for limit in raised),
+        range_flags + tuple([limit.flag for limit in raised]) if raised else range_flags,
         b12 and _recent_injection(lab, context, cat),
         b12 and _lab_range_disagrees(lab, band),
         bool(_crossed(lab.value, rule.implausible)),

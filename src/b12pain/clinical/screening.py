@@ -52,7 +52,7 @@ class RiskProfile(NamedTuple):
 def risk_profile(profile: Profile, cat: Catalogue | None = None) -> RiskProfile:
     """Match a profile's diet, medicines, conditions and nitrous oxide use to risk factors."""
     cat = cat or catalogue()
-    medicines = tuple(m.name for m in profile.medications)
+    medicines = tuple([m.name for m in profile.medications]) if profile.medications else ()
     factors, matched = _risk_factors(
         profile.diet, profile.nitrous_oxide, medicines, profile.conditions, cat
     )
