@@ -48,11 +48,11 @@ def red_flags(
         watched = watched | cat.red_flag_symptoms["deficiency_confirmed"]
     if profile.nitrous_oxide == "recreational":
         watched = watched | cat.red_flag_symptoms["nitrous_oxide"]
+    if watched.isdisjoint(profile.symptoms):
+        return ()
     relevant = tuple(
         sorted((s for s in profile.symptoms if s in watched), key=cat.symptom_rank.__getitem__)
     )
-    if not relevant:
-        return ()
     return _red_flags(
         relevant, profile.pain.types, profile.nitrous_oxide, deficiency_confirmed, cat
     )
