@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 #: Longest value echoed back in an error (a 3,000-character note is cut, not repeated).
-MAX_ECHO = 80
+MAX_ECHO = 200
 
 #: Placeholder a model puts in for an absent field whose message must list what is allowed
 #: (e.g. a lab result without a unit); reported as "missing".

@@ -69,6 +69,24 @@ def downgrade(engine: sa.Engine, revision: str = "base") -> None:
 
 
 def ensure_current(engine: sa.Engine) -> None:
-    """Upgrade the store if it is not at `HEAD` (cheap check first, so opening stays fast)."""
-    if current_revision(engine) != HEAD:
+    """Upgrade the store if it is not at `HEAD` (cheap check first, so opening stays fast).
+
+    Processes opening a new SQLite store at the same moment take turns through a lock file
+    beside it, and each re-checks the revision once it has the lock, so exactly one migrates.
+    (PostgreSQL migrators take turns through an advisory lock inside `_run`.)
+    """
+    if current_revision(engine) == HEAD:
+        return
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
         upgrade(engine)
+        return
+    import fcntl
+
+    with open(f"{database}.migrate-lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if current_revision(engine) != HEAD:
+                upgrade(engine)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
