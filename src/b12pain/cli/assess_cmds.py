@@ -13,6 +13,7 @@ from typing import Any
 
 import typer
 
+from b12pain.cli.dates import parse_date
 from b12pain.errors import InputError, Problem
 
 TODAY_HELP = "The date to assess on (YYYY-MM-DD); default today."
@@ -29,19 +30,6 @@ def register(app: typer.Typer) -> None:
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def parse_date(value: str | None, field: str) -> dt.date | None:
-    """A date from `YYYY-MM-DD`, or an `InputError` naming the field."""
-    from b12pain.journal.records import check_day  # the dates b12pain can count with
-
-    if value is None:
-        return None
-    try:
-        return check_day(dt.date.fromisoformat(value))
-    except ValueError as exc:
-        allowed = f"{exc} (YYYY-MM-DD)" if "between" in str(exc) else "a date as YYYY-MM-DD"
-        raise InputError.single(field, value, allowed) from None
-
-
 def read_profile_file(path: Path) -> dict[str, Any]:
     """The raw profile mapping from a YAML or JSON file; bad files are `InputError`s."""
     from b12pain.userfile import read_user_file

@@ -14,6 +14,8 @@ from typing import Any
 
 import typer
 
+from b12pain.cli.dates import parse_date
+
 NOT_ADVICE = (
     "Not medical advice: these are your own entries summarised; discuss changes with a clinician."
 )
@@ -85,22 +87,6 @@ def _parse_at_text(text: str, field: str) -> dt.datetime:
             allowed = f"{exc} (e.g. 2026-11-24T08:30)"
         raise InputError.single(field, text, allowed) from None
     return value if value.tzinfo is not None else value.astimezone()
-
-
-def _parse_day(text: str | None, field: str) -> dt.date | None:
-    from b12pain.errors import InputError
-
-    if text is None:
-        return None
-    from b12pain.journal.records import check_day
-
-    try:
-        return check_day(dt.date.fromisoformat(text))
-    except ValueError as exc:
-        allowed = "a date as YYYY-MM-DD"
-        if "between" in str(exc):
-            allowed = f"{exc} (YYYY-MM-DD)"
-        raise InputError.single(field, text, allowed) from None
 
 
 def _split(text: str | None) -> list[str]:
@@ -413,7 +399,7 @@ def log_profile(
     if assess:
         from b12pain.clinical.assessment import assess as run_assessment
 
-        assessment = run_assessment(profile, _parse_day(on, "today") or at.date())
+        assessment = run_assessment(profile, parse_date(on, "today") or at.date())
     with _open(data_dir) as journal:
         saved = save_profile(journal, profile, at, note)
         version = len(journal.profile_history())
@@ -498,7 +484,7 @@ def labs_add(
 
     `date` is the day the blood was taken (YYYY-MM-DD); bad input raises `InputError`.
     """
-    taken_on = _parse_day(date, "date")
+    taken_on = parse_date(date, "date")
     at = _parse_at(None)
     if taken_on is not None and taken_on < at.date():
         at = dt.datetime.combine(taken_on, dt.time(12, 0)).astimezone()
@@ -548,7 +534,7 @@ def plan_start(
     at = _parse_at(None)
     record = plan_from_regimen(
         regimen,
-        _parse_day(start, "start") or at.date(),
+        parse_date(start, "start") or at.date(),
         at,
         amount_ug=amount,
         form=form,
@@ -629,7 +615,7 @@ def history(
 
     Example: b12pain history --from 2026-11-01 --to 2026-11-24 --kind pain
     """
-    first, last = _parse_day(start, "from"), _parse_day(end, "to")
+    first, last = parse_date(start, "from"), parse_date(end, "to")
     if first and last and last < first:
         from b12pain.errors import InputError
 
@@ -670,7 +656,7 @@ def insights(
     from b12pain.insights import dashboard
     from b12pain.journal import read_series
 
-    day = _parse_day(on, "today") or dt.date.today()
+    day = parse_date(on, "today") or dt.date.today()
     with _open(data_dir) as journal:
         series = read_series(journal)
         target = _intake_target(journal)
@@ -763,7 +749,7 @@ def today(
     """
     from b12pain.journal import due_today
 
-    day = _parse_day(on, "today") or dt.date.today()
+    day = parse_date(on, "today") or dt.date.today()
     with _open(data_dir) as journal:
         items = due_today(journal, day)
     if as_json:
