@@ -51,6 +51,15 @@ def choose_regimen(cause: str | None, neurological: bool) -> tuple[str, tuple[st
     return _BY_CAUSE.get(cause, _BY_CAUSE[None])
 
 
+def review_days(cat: Catalogue, pregnant_or_breastfeeding: bool = False) -> int:
+    """Days from the start of treatment to the first review (follow-up rule F1, from knowledge)."""
+    f1 = cat.follow_up["follow_up.f1"]
+    days = f1.review_after_days_pregnant if pregnant_or_breastfeeding else f1.review_after_days
+    if days is None:  # a knowledge error, caught by the knowledge tests
+        raise KeyError("follow_up.f1 has no review interval")
+    return days
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later (clamped to the month's last day)."""
     month_index = day.month - 1 + months
@@ -81,7 +90,7 @@ def build_schedule(
     cat = cat or catalogue()
     regimen = cat.regimens[regimen_id]
     if review_after_days is None:
-        review_after_days = cat.follow_up["follow_up.f1"].review_after_days or 90
+        review_after_days = review_days(cat)
     end = start + dt.timedelta(days=horizon_days)
     dose = _dose_text(regimen)
     items: list[ScheduledDose] = []
@@ -193,10 +202,7 @@ def _treatment(
 ) -> Treatment:
     regimen_id, alternatives = choose_regimen(cause, neurological)
     regimen = cat.regimens[regimen_id]
-    f1 = cat.follow_up["follow_up.f1"]
-    review_days = (f1.review_after_days_pregnant if pregnant_or_breastfeeding else None) or (
-        f1.review_after_days or 90
-    )
+    review_after = review_days(cat, pregnant_or_breastfeeding)
     lifelong = regimen.lifelong or (regimen.lifelong_if_irreversible and cause in IRREVERSIBLE)
     notes = [cat.note(n).text or cat.note(n).title for n in regimen.cautions]
     ids = [regimen.id, "follow_up.f1", "follow_up.f4", *regimen.cautions]
@@ -217,8 +223,8 @@ def _treatment(
         frequency=regimen.frequency,
         maintenance=regimen.maintenance,
         lifelong=lifelong,
-        review_after_days=review_days,
-        schedule=build_schedule(regimen.id, start, review_after_days=review_days, cat=cat),
+        review_after_days=review_after,
+        schedule=build_schedule(regimen.id, start, review_after_days=review_after, cat=cat),
         notes=tuple(n for n in notes if n),
         summary=regimen.plain,
         consumer_tiers=tier_comparisons(
