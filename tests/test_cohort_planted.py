@@ -5,6 +5,8 @@ identical flags for every rule over the whole population."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -143,6 +145,8 @@ def test_evidence_columns_of_planted_people(population: dict[str, Path]) -> None
 def spark_engine() -> Iterator[SparkEngine]:
     """One local Spark session (loopback, UTC, UI off) shared by every Spark test."""
     pytest.importorskip("pyspark")
+    if shutil.which("java") is None and not os.environ.get("CI"):
+        pytest.skip("Spark needs a Java runtime (JDK 17+); .ci/run installs one")
     engine = SparkEngine(master="local[2]")
     engine.spark.sparkContext.setLogLevel("ERROR")
     yield engine
