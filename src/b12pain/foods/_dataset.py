@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from b12pain.foods.model import SkippedRows
@@ -91,3 +94,45 @@ def parse_float(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
+
+
+class ZipArchive:
+    """A USDA zip opened for import: members found by file name, read as text with progress.
+
+    `fold` normalises member names (SR28 names are matched upper-case, FDC lower-case); `required`
+    lists the members the format cannot do without.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        progress: ProgressCallback | None,
+        fold: Callable[[str], str],
+        required: Iterable[str],
+        label: str,
+    ) -> None:
+        self.path = path
+        self.zip = zipfile.ZipFile(path)
+        self.skipped = SkipLog()
+        self._progress = progress
+        self._fold = fold
+        self._names = {fold(Path(n).name): n for n in self.zip.namelist()}
+        missing = [r for r in required if fold(r) not in self._names]
+        if missing:
+            self.zip.close()
+            raise ValueError(f"not {label}: missing {', '.join(missing)}")
+
+    def close(self) -> None:
+        """Close the zip file."""
+        self.zip.close()
+
+    def _has(self, name: str) -> bool:
+        return self._fold(name) in self._names
+
+    def _text_lines(self, name: str, encoding: str) -> Iterator[str]:
+        """The lines of one member, decoded, counting bytes for the progress bar."""
+        member = self._names[self._fold(name)]
+        size = self.zip.getinfo(member).file_size
+        with self.zip.open(member) as raw:
+            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+            yield from ByteProgress(name, size, self._progress).lines(text)

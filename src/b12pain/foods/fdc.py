@@ -8,19 +8,17 @@ number (`nutrient_nbr`, e.g. 418 for vitamin B-12) so SR28 and FDC foods share o
 from __future__ import annotations
 
 import csv
-import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from b12pain.foods._dataset import (
-    ByteProgress,
     FoodRow,
     NutrientDefinition,
     NutrientValue,
     PortionRow,
     ProgressCallback,
-    SkipLog,
+    ZipArchive,
     parse_float,
 )
 
@@ -33,39 +31,19 @@ def looks_like_fdc(archive: zipfile.ZipFile) -> bool:
     return set(REQUIRED) <= names
 
 
-class FDCArchive:
+class FDCArchive(ZipArchive):
     """A FoodData Central CSV zip opened for import."""
 
     source = "fdc"
 
     def __init__(self, path: Path, progress: ProgressCallback | None = None) -> None:
-        self.path = path
-        self.zip = zipfile.ZipFile(path)
-        self.skipped = SkipLog()
-        self._progress = progress
-        self._names = {Path(n).name.lower(): n for n in self.zip.namelist()}
-        missing = [r for r in REQUIRED if r not in self._names]
-        if missing:
-            raise ValueError(f"not a FoodData Central CSV archive: missing {', '.join(missing)}")
+        super().__init__(path, progress, str.lower, REQUIRED, "a FoodData Central CSV archive")
         self._nutrient_numbers: dict[str, str] | None = None
         self._types: tuple[str, ...] | None = None
 
-    def close(self) -> None:
-        """Close the zip file."""
-        self.zip.close()
-
-    def _has(self, name: str) -> bool:
-        return name in self._names
-
     def _rows(self, name: str) -> Iterator[dict[str, str]]:
-        if not self._has(name):
-            return
-        member = self._names[name]
-        size = self.zip.getinfo(member).file_size
-        with self.zip.open(member) as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            counter = ByteProgress(name, size, self._progress)
-            yield from csv.DictReader(counter.lines(text))
+        if self._has(name):
+            yield from csv.DictReader(self._text_lines(name, "utf-8-sig"))
 
     def data_types(self) -> tuple[str, ...]:
         """The FDC data types in food.csv (e.g. `branded_food`, `foundation_food`)."""

@@ -7,19 +7,17 @@ NUT_DATA and WEIGHT are read; nutrient values are per 100 g edible portion.
 from __future__ import annotations
 
 import csv
-import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from b12pain.foods._dataset import (
-    ByteProgress,
     FoodRow,
     NutrientDefinition,
     NutrientValue,
     PortionRow,
     ProgressCallback,
-    SkipLog,
+    ZipArchive,
     parse_float,
 )
 
@@ -33,36 +31,21 @@ def looks_like_sr28(archive: zipfile.ZipFile) -> bool:
     return {r.upper() for r in REQUIRED} <= names
 
 
-class SR28Archive:
+class SR28Archive(ZipArchive):
     """An SR28 ASCII zip opened for import."""
 
     source = "sr28"
 
     def __init__(self, path: Path, progress: ProgressCallback | None = None) -> None:
-        self.path = path
-        self.zip = zipfile.ZipFile(path)
-        self.skipped = SkipLog()
-        self._progress = progress
-        self._names = {Path(n).name.upper(): n for n in self.zip.namelist()}
-        missing = [r for r in REQUIRED if r.upper() not in self._names]
-        if missing:
-            raise ValueError(f"not an SR28 ASCII archive: missing {', '.join(missing)}")
-
-    def close(self) -> None:
-        """Close the zip file."""
-        self.zip.close()
+        super().__init__(path, progress, str.upper, REQUIRED, "an SR28 ASCII archive")
 
     def data_types(self) -> tuple[str, ...]:
         """SR28 holds one data type."""
         return (DATA_TYPE,)
 
     def _rows(self, name: str) -> Iterator[list[str]]:
-        member = self._names[name.upper()]
-        size = self.zip.getinfo(member).file_size
-        with self.zip.open(member) as raw:
-            text = io.TextIOWrapper(raw, encoding="latin-1", newline="")
-            counter = ByteProgress(name, size, self._progress)
-            yield from csv.reader(counter.lines(text), delimiter="^", quotechar="~")
+        lines = self._text_lines(name, "latin-1")
+        yield from csv.reader(lines, delimiter="^", quotechar="~")
 
     def _groups(self) -> dict[str, str]:
         return {row[0]: row[1] for row in self._rows("FD_GROUP.txt") if len(row) >= 2}
