@@ -142,19 +142,17 @@ def test_exposure_days_are_the_union_of_intervals_clipped_to_the_window(
         "drugs_hits",
         pa.table(
             {
-                "set_id": ["concept_set.metformin"] * len(spans),
+                "set_no": [1] * len(spans),
                 "person_id": ["p"] * len(spans),
-                "concept_key": ["OMOP:1503297"] * len(spans),
+                "code_no": [1] * len(spans),
                 "start_date": starts,
                 "end_date": ends,
             }
         ),
     )
-    engine.register_arrow(
-        "concept_map",
-        pa.table({"set_id": ["concept_set.metformin"], "concept_key": ["OMOP:1503297"]}),
-    )
-    compiler = Compiler(kb, shipped_sets(kb), engine.dialect, AS_OF)
+    sets = shipped_sets(kb)
+    sets.numbers = {"concept_set.metformin": 1}
+    compiler = Compiler(kb, sets, engine.dialect, AS_OF)
     name = compiler.compile(
         Primitive(exposure=Exposure(concept_sets=("concept_set.metformin",), min_days=1))
     )

@@ -49,6 +49,13 @@ class ConceptSets:
 
     shipped: dict[str, ConceptSet]
     overrides: dict[str, SiteConceptSet] = field(default_factory=dict)
+    #: The small integer each resolved set is known by in the engine (`set_no`), given by
+    #: `resolve`; event tables carry numbers, not strings, so joins and sorts stay cheap.
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def number(self, set_id: str) -> int:
+        """The `set_no` of a resolved set."""
+        return self.numbers[set_id]
 
     def items(self, set_id: str) -> tuple[ConceptItem, ...]:
         """The items of a set, the site's version when one was given."""
@@ -127,11 +134,13 @@ def item_rows(sets: ConceptSets, set_ids: set[str]) -> pa.Table:
     import pyarrow as pa
 
     rows: dict[str, list[Any]] = {
-        k: [] for k in ("set_id", "vocabulary", "code", "concept_id", "descendants", "excluded")
+        k: []
+        for k in ("set_id", "set_no", "vocabulary", "code", "concept_id", "descendants", "excluded")
     }
     for set_id in sorted(set_ids):
         for item in sets.items(set_id):
             rows["set_id"].append(set_id)
+            rows["set_no"].append(sets.number(set_id))
             rows["vocabulary"].append(item.vocabulary)
             rows["code"].append(item.code)
             rows["concept_id"].append(item.concept_id)
@@ -140,6 +149,7 @@ def item_rows(sets: ConceptSets, set_ids: set[str]) -> pa.Table:
     schema = pa.schema(
         [
             ("set_id", pa.string()),
+            ("set_no", pa.int32()),
             ("vocabulary", pa.string()),
             ("code", pa.string()),
             ("concept_id", pa.int64()),
@@ -151,38 +161,59 @@ def item_rows(sets: ConceptSets, set_ids: set[str]) -> pa.Table:
 
 
 def resolve(engine: Engine, sets: ConceptSets, set_ids: set[str], has_vocabulary: bool) -> int:
-    """Create the engine table `concept_map(set_id, concept_key, concept_id)`; return its size."""
+    """Create the engine table `concept_map(set_id, set_no, concept_key, code_no, concept_id)`;
+    return its size.
+
+    `set_no` numbers the sets (recorded in `sets.numbers`); `code_no` numbers the distinct
+    concept keys in their sorted order, so a sorted list of code numbers decodes (`code_keys`)
+    to a sorted list of keys.
+    """
+    sets.numbers = {set_id: number for number, set_id in enumerate(sorted(set_ids), start=1)}
     engine.register_arrow("concept_items", item_rows(sets, set_ids))
     keyed = """
-        SELECT set_id, vocabulary || ':' || code AS concept_key, excluded FROM concept_items
+        SELECT set_id, set_no, vocabulary || ':' || code AS concept_key, excluded FROM concept_items
         WHERE vocabulary IS NOT NULL AND code IS NOT NULL
         UNION ALL
-        SELECT set_id, ('OMOP:' || CAST(concept_id AS STRING)) AS concept_key, excluded
+        SELECT set_id, set_no, ('OMOP:' || CAST(concept_id AS STRING)) AS concept_key, excluded
         FROM concept_items WHERE concept_id IS NOT NULL"""
     if has_vocabulary:
         keyed += """
         UNION ALL
-        SELECT i.set_id, ('OMOP:' || CAST(c.concept_id AS STRING)) AS concept_key, i.excluded
+        SELECT i.set_id, i.set_no, ('OMOP:' || CAST(c.concept_id AS STRING)) AS concept_key, i.excluded
         FROM concept_items i JOIN concept c
           ON c.vocabulary_id = i.vocabulary AND c.concept_code = i.code
         UNION ALL
-        SELECT r.set_id, ('OMOP:' || CAST(a.descendant_concept_id AS STRING)) AS concept_key, r.excluded
-        FROM (SELECT i.set_id, i.excluded, coalesce(c.concept_id, i.concept_id) AS concept_id
+        SELECT r.set_id, r.set_no, ('OMOP:' || CAST(a.descendant_concept_id AS STRING)) AS concept_key, r.excluded
+        FROM (SELECT i.set_id, i.set_no, i.excluded, coalesce(c.concept_id, i.concept_id) AS concept_id
               FROM concept_items i LEFT JOIN concept c
                 ON c.vocabulary_id = i.vocabulary AND c.concept_code = i.code
               WHERE i.descendants) r
         JOIN concept_ancestor a ON a.ancestor_concept_id = r.concept_id"""
     engine.create_view(
         "concept_map",
-        f"""WITH keyed AS ({keyed})
-        SELECT DISTINCT set_id, concept_key,
+        f"""WITH keyed AS ({keyed}),
+        kept AS (
+          SELECT DISTINCT set_id, set_no, concept_key FROM keyed k
+          WHERE NOT k.excluded AND NOT EXISTS (
+            SELECT 1 FROM keyed x WHERE x.excluded AND x.set_id = k.set_id AND x.concept_key = k.concept_key))
+        SELECT set_id, set_no, concept_key,
+          CAST(dense_rank() OVER (ORDER BY concept_key) AS INT) AS code_no,
           CASE WHEN concept_key LIKE 'OMOP:%' THEN CAST(substr(concept_key, 6) AS BIGINT) END AS concept_id
-        FROM keyed k
-        WHERE NOT k.excluded AND NOT EXISTS (
-          SELECT 1 FROM keyed x WHERE x.excluded AND x.set_id = k.set_id AND x.concept_key = k.concept_key)""",
+        FROM kept""",
         materialize=True,
     )
     return int(engine.scalar("SELECT count(*) FROM concept_map"))
+
+
+def code_keys(engine: Engine) -> pa.Array:
+    """The concept key of every `code_no`, as an array indexed by the number (index 0 unused)."""
+    import pyarrow as pa
+
+    rows = engine.to_arrow("SELECT DISTINCT code_no, concept_key FROM concept_map").to_pydict()
+    keys: list[str | None] = [None] * (max(rows["code_no"], default=0) + 1)
+    for number, key in zip(rows["code_no"], rows["concept_key"], strict=True):
+        keys[number] = key
+    return pa.array(keys, pa.string())
 
 
 #: Event tables, their date columns, and the columns kept for matched events.
@@ -195,7 +226,7 @@ EVENT_TABLES = {
 
 
 def match_events(engine: Engine, match_on: str) -> None:
-    """Create `<table>_hits`: every event of a resolved concept set, with `set_id` and `concept_key`.
+    """Create `<table>_hits`: every event of a resolved concept set, with `set_no` and `code_no`.
 
     OMOP sources match on the integer `concept_id`, FHIR sources on `concept_key`; each event
     table is scanned once per run and the (small) result is kept, so rules never rescan it.
@@ -204,7 +235,7 @@ def match_events(engine: Engine, match_on: str) -> None:
         kept = ", ".join(f"x.{c}" for c in columns.split(", "))
         engine.create_view(
             f"{table}_hits",
-            f"SELECT {kept}, c.concept_key, c.set_id FROM {table} x "
+            f"SELECT {kept}, c.code_no, c.set_no FROM {table} x "
             f"JOIN concept_map c ON c.{match_on} = x.{match_on}",
             materialize=True,
         )

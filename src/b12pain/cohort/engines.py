@@ -33,12 +33,6 @@ class Dialect:
             return f"datediff({end_sql}, {start_sql})"
         return f"datediff('day', {start_sql}, {end_sql})"
 
-    def agg_codes(self, column_sql: str) -> str:
-        """The distinct values of a string column, sorted and joined with ';' (an aggregate)."""
-        if self.name == "spark":
-            return f"array_join(array_sort(collect_set({column_sql})), ';')"
-        return f"array_to_string(list_sort(list_distinct(list({column_sql}))), ';')"
-
 
 DUCKDB = Dialect("duckdb")
 SPARK = Dialect("spark")

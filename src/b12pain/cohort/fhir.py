@@ -14,7 +14,15 @@ from pathlib import Path
 from b12pain.cohort.concepts import FHIR_SYSTEMS
 from b12pain.errors import InputError
 
-CANONICAL = ("persons", "coverage", "drugs", "conditions", "measurements", "observations")
+CANONICAL = (
+    "persons",
+    "deaths",
+    "coverage",
+    "drugs",
+    "conditions",
+    "measurements",
+    "observations",
+)
 
 
 def _date(expr: str) -> str:
@@ -158,6 +166,12 @@ def flatten(source: Path, workdir: Path, default_supply_days: int) -> dict[str, 
         target = out / f"{name}.parquet"
         con.execute(f"COPY ({queries[name]}) TO '{target}' (FORMAT parquet)")
         paths[name] = [target]
+    deaths_target = out / "deaths.parquet"
+    con.execute(
+        f"COPY (SELECT person_id, death_date FROM read_parquet('{out / 'persons.parquet'}') "
+        f"WHERE death_date IS NOT NULL) TO '{deaths_target}' (FORMAT parquet)"
+    )
+    paths["deaths"] = [deaths_target]
     coverage_target = out / "coverage.parquet"
     if files("Coverage"):
         coverage = f"""

@@ -3,7 +3,8 @@ define the canonical event views over them in SQL that DuckDB and Spark both run
 
 Canonical views (all dates DATE; `person_id` stays the OMOP integer here, which keeps joins and
 sorts fast, and becomes text only in the flags output, as FHIR ids are):
-`persons(person_id, birth_date, death_date)`, `coverage(person_id, start_date, end_date)`,
+`persons(person_id, birth_date)`, `deaths(person_id, death_date)`,
+`coverage(person_id, start_date, end_date)`,
 `drugs(person_id, concept_id, start_date, end_date)`, `conditions(person_id, concept_id,
 start_date)`, `measurements(person_id, concept_id, date, value, unit)`,
 `observations(person_id, concept_id, date)`, and, when the source has a vocabulary,
@@ -168,18 +169,18 @@ def canonical_views(
     has_vocabulary = "concept" in has and "concept_ancestor" in has
     empty = "WHERE 1 = 0"
 
-    death = (
-        "SELECT CAST(person_id AS BIGINT) AS person_id, min(CAST(death_date AS DATE)) AS death_date FROM omop_death GROUP BY CAST(person_id AS BIGINT)"
-        if "death" in has
-        else "SELECT CAST(NULL AS BIGINT) AS person_id, CAST(NULL AS DATE) AS death_date"
-    )
     engine.create_view(
         "persons",
-        f"""SELECT CAST(p.person_id AS BIGINT) AS person_id,
+        """SELECT CAST(p.person_id AS BIGINT) AS person_id,
             make_date(CAST(p.year_of_birth AS INT), coalesce(CAST(p.month_of_birth AS INT), 1),
-                      coalesce(CAST(p.day_of_birth AS INT), 1)) AS birth_date,
-            d.death_date AS death_date
-        FROM omop_person p LEFT JOIN ({death}) d ON d.person_id = CAST(p.person_id AS BIGINT)""",
+                      coalesce(CAST(p.day_of_birth AS INT), 1)) AS birth_date
+        FROM omop_person p""",
+    )
+    engine.create_view(
+        "deaths",
+        "SELECT CAST(person_id AS BIGINT) AS person_id, CAST(death_date AS DATE) AS death_date FROM omop_death"
+        if "death" in has
+        else f"SELECT CAST(NULL AS BIGINT) AS person_id, CAST(NULL AS DATE) AS death_date {empty}",
     )
     engine.create_view(
         "coverage",

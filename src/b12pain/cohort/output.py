@@ -7,6 +7,7 @@ under the small-cell threshold shown as "<11".
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -19,6 +20,8 @@ from b12pain.errors import InputError
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from b12pain.cohort.rules import Rule
 
 #: Columns of the flags table, in order.
 FLAG_COLUMNS = (
@@ -65,20 +68,34 @@ def flags_schema() -> pa.Schema:
     )
 
 
-def normalise(raw: pa.Table, run_id: str, engine: str) -> pa.Table:
-    """An engine's rule output as the typed flags table, sorted by rule and person."""
+def normalise(
+    raw: pa.Table, rule: Rule, as_of: dt.date, run_id: str, engine: str, codes: pa.Array
+) -> pa.Table:
+    """One rule's person-level rows from an engine (`sql.flags_sql`) as the typed flags table,
+    with the columns that are the same on every row added here, sorted by person (by the
+    source's own id type: numerically for OMOP). `codes` are the decoded matched codes."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    raw = raw.set_column(raw.column_names.index("matched_codes"), "matched_codes", codes)
+    raw = raw.take(pc.sort_indices(raw.column("person_id")))
     n = raw.num_rows
-    codes = raw.column("matched_codes").cast(pa.string())
-    columns = {name: raw.column(name) for name in raw.column_names if name != "matched_codes"}
-    columns["matched_codes"] = pc.split_pattern(pc.fill_null(codes, ""), ";")
-    columns["run_id"] = pa.array([run_id] * n, pa.string())
-    columns["engine"] = pa.array([engine] * n, pa.string())
+    same = {
+        "rule_id": rule.id,
+        "rule_version": rule.version,
+        "as_of_date": as_of,
+        "reason_text": rule.reason,
+        "run_id": run_id,
+        "engine": engine,
+    }
     schema = flags_schema()
-    table = pa.table({f.name: columns[f.name].cast(f.type) for f in schema}, schema=schema)
-    return table.sort_by([("rule_id", "ascending"), ("person_id", "ascending")])
+    columns = {
+        f.name: pa.repeat(pa.scalar(same[f.name], f.type), n)
+        if f.name in same
+        else raw.column(f.name).cast(f.type)
+        for f in schema
+    }
+    return pa.table(columns, schema=schema)
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:

@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from b12pain.cohort.codes import codes_for
 from b12pain.cohort.concepts import (
+    ConceptSets,
     SiteConceptSet,
+    code_keys,
     match_events,
     read_site_set,
     resolve,
@@ -26,11 +29,12 @@ from b12pain.cohort.output import RuleSummary, normalise, suppressed
 from b12pain.cohort.rules import Rule, missing_knowledge, parameter, select_rules
 from b12pain.cohort.sql import (
     b12_test_sets,
-    in_sets,
+    candidates_sql,
+    eligible_sql,
+    flags_sql,
     last_test_sql,
-    observed_sql,
-    population_sql,
-    rule_sql,
+    observed_count_sql,
+    set_numbers,
 )
 from b12pain.errors import InputError
 from b12pain.knowledge import load
@@ -114,9 +118,9 @@ def _register_input(
     raise InputError.single("--format", fmt, "one of omop, fhir-bulk")
 
 
-def check_completeness(engine: Engine, test_sets: tuple[str, ...], as_of: dt.date) -> Completeness:
-    """Count people, people observed at the as-of date (table `observed`) and B12 tests; date
-    range of the events the rules look at (each `*_hits` table)."""
+def check_completeness(engine: Engine, sets: ConceptSets, as_of: dt.date) -> Completeness:
+    """Count people, people observed at the as-of date and B12 tests; date range of the events
+    the rules look at (each `*_hits` table)."""
     ranges: dict[str, tuple[dt.date | None, dt.date | None]] = {}
     for table, column in (
         ("drugs", "start_date"),
@@ -128,11 +132,11 @@ def check_completeness(engine: Engine, test_sets: tuple[str, ...], as_of: dt.dat
             f"SELECT min({column}) AS lo, max({column}) AS hi FROM {table}_hits"
         ).to_pylist()[0]
         ranges[table] = (row["lo"], row["hi"])
-    covered = "SELECT count(*) FROM observed"
-    tests = f"SELECT count(*) FROM measurements_hits WHERE set_id IN ({in_sets(test_sets)})"
+    test_sets = set_numbers(sets, b12_test_sets(sets))
+    tests = f"SELECT count(*) FROM measurements_hits WHERE set_no IN ({test_sets})"
     return Completeness(
         persons=int(engine.scalar("SELECT count(*) FROM persons")),
-        covered_at_as_of=int(engine.scalar(covered)),
+        covered_at_as_of=int(engine.scalar(observed_count_sql(as_of))),
         b12_tests=int(engine.scalar(tests)),
         date_ranges=ranges,
     )
@@ -192,37 +196,56 @@ def screen(
             step("resolving concept sets")
             resolve(runner, sets, needed, has_vocabulary)
             match_events(runner, "concept_id" if fmt == "omop" else "concept_key")
-            runner.create_view("observed", observed_sql(as_of), materialize=True)
-            runner.create_view("population", population_sql(kb, as_of), materialize=True)
-            runner.create_view(
-                "last_b12", last_test_sql(kb, sets, runner.dialect, as_of), materialize=True
-            )
+            keys = code_keys(runner)
+            codes = codes_for(runner.dialect, len(keys) - 1)
             step("checking completeness")
-            completeness = check_completeness(runner, b12_test_sets(sets), as_of)
+            completeness = check_completeness(runner, sets, as_of)
             unverified = {s for s in needed if sets.is_unverified(s)}
-            tables = []
-            summary: list[RuleSummary] = []
+            runnable: list[tuple[Rule, str]] = []
+            summary: dict[str, RuleSummary] = {}
             refused: dict[str, str] = {}
-            for rule in rules:
+            for number, rule in enumerate(rules, start=1):
                 reason = refusal(rule, completeness, unverified)
                 if reason is not None:
                     refused[rule.id] = reason
-                    summary.append(
-                        RuleSummary(rule.id, rule.title, "refused", None, "refused", reason)
+                    summary[rule.id] = RuleSummary(
+                        rule.id, rule.title, "refused", None, "refused", reason
                     )
                     continue
                 step(f"rule {rule.id}")
-                raw = runner.to_arrow(rule_sql(rule, kb, sets, runner.dialect, as_of))
-                table = normalise(raw, run_id, runner.name)
+                table = f"candidates_{number}"
+                runner.create_view(
+                    table,
+                    candidates_sql(rule, kb, sets, runner.dialect, as_of, codes),
+                    materialize=True,
+                )
+                runnable.append((rule, table))
+            step("checking age, death and observation of the candidates")
+            runner.create_view(
+                "eligible", eligible_sql(kb, as_of, [t for _, t in runnable]), materialize=True
+            )
+            runner.create_view(
+                "last_b12", last_test_sql(kb, sets, runner.dialect, as_of), materialize=True
+            )
+            step("writing flags")
+            tables = []
+            for rule, candidates in runnable:
+                raw = runner.to_arrow(flags_sql(candidates))
+                table = normalise(
+                    raw,
+                    rule,
+                    as_of,
+                    run_id,
+                    runner.name,
+                    codes.decode(raw.column("matched_codes"), keys),
+                )
                 tables.append(table)
-                summary.append(
-                    RuleSummary(
-                        rule.id,
-                        rule.title,
-                        "ran",
-                        table.num_rows,
-                        suppressed(table.num_rows, threshold),
-                    )
+                summary[rule.id] = RuleSummary(
+                    rule.id,
+                    rule.title,
+                    "ran",
+                    table.num_rows,
+                    suppressed(table.num_rows, threshold),
                 )
         finally:
             if owned:
@@ -234,7 +257,7 @@ def screen(
     flags = pa.concat_tables(tables) if tables else flags_schema().empty_table()
     return ScreenResult(
         flags,
-        summary,
+        [summary[rule.id] for rule in rules],
         completeness,
         run_id,
         runner.name,
