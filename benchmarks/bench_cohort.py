@@ -119,8 +119,9 @@ def measure_spark(patients: int) -> dict[str, Any]:
     }
 
 
-def measure_pandas(patients: int, repeats: int = 2) -> dict[str, Any]:
-    """The pandas baseline: best of `repeats` runs; peak RSS of the process."""
+def measure_pandas(patients: int, repeats: int = 2, evidence: bool = False) -> dict[str, Any]:
+    """The pandas baseline: best of `repeats` runs; peak RSS of the process. With `evidence`,
+    it also works out every evidence column the engine reports (the same work, row for row)."""
     sys.path.insert(0, str(Path(__file__).parent))
     from pandas_baseline import screen_pandas
 
@@ -129,10 +130,11 @@ def measure_pandas(patients: int, repeats: int = 2) -> dict[str, Any]:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        flags = screen_pandas(root / "omop", AS_OF)
+        flags = screen_pandas(root / "omop", AS_OF, evidence=evidence)
         times.append(time.perf_counter() - start)
-    flags.to_parquet(root / "pandas_flags.parquet")
+    flags.to_parquet(root / ("pandas_evidence.parquet" if evidence else "pandas_flags.parquet"))
     return {
+        "evidence": evidence,
         "patients": patients,
         "best_s": min(times),
         "runs_s": times,
@@ -142,14 +144,46 @@ def measure_pandas(patients: int, repeats: int = 2) -> dict[str, Any]:
     }
 
 
-def check_pandas_equal(patients: int) -> dict[str, Any]:
-    """The pandas baseline and the DuckDB engine flag exactly the same (person, rule) pairs."""
+def _rows(frame: Any) -> set[tuple[Any, ...]]:
+    """Evidence rows as comparable tuples (dates as ISO text, codes joined, values rounded)."""
     import pandas as pd
+
+    columns = []
+    for name in frame.columns:
+        column = frame[name]
+        if name == "matched_codes":
+            column = column.map(lambda codes: ";".join(codes))
+        elif name.endswith("_date") or name.startswith("evidence_"):
+            column = pd.to_datetime(column).dt.strftime("%Y-%m-%d")
+        elif name == "last_test_value":
+            column = column.round(6)
+        columns.append(column.astype(object).where(column.notna(), None).tolist())
+    return set(zip(*columns, strict=True))
+
+
+def check_pandas_equal(patients: int) -> dict[str, Any]:
+    """The pandas baseline and the DuckDB engine flag exactly the same (person, rule) pairs,
+    and, where the evidence baseline ran, give the same evidence columns on every row."""
+    import pandas as pd
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from pandas_baseline import EVIDENCE_COLUMNS
 
     from b12pain.cohort.screen import screen
 
     root = bench_dir() / f"{patients}"
     engine = screen(root / "omop", "omop", AS_OF, site_sets=_site_sets(root)).flags
+    same_rows: dict[str, Any] = {}
+    if (root / "pandas_evidence.parquet").exists():
+        ours_rows = _rows(engine.select(EVIDENCE_COLUMNS).to_pandas())
+        theirs_rows = _rows(pd.read_parquet(root / "pandas_evidence.parquet")[EVIDENCE_COLUMNS])
+        same_rows = {
+            "rows_equal": ours_rows == theirs_rows,
+            "rows_only_engine": len(ours_rows - theirs_rows),
+            "rows_only_pandas": len(theirs_rows - ours_rows),
+            "example_engine": sorted(ours_rows - theirs_rows)[:2],
+            "example_pandas": sorted(theirs_rows - ours_rows)[:2],
+        }
     ours = set(
         zip(
             engine.column("person_id").to_pylist(),
@@ -164,6 +198,7 @@ def check_pandas_equal(patients: int) -> dict[str, Any]:
         "equal": ours == theirs,
         "only_engine": len(ours - theirs),
         "only_pandas": len(theirs - ours),
+        **same_rows,
     }
 
 
@@ -208,6 +243,7 @@ MEASURES = {
     "duckdb": measure_duckdb,
     "spark": measure_spark,
     "pandas": measure_pandas,
+    "pandas_evidence": lambda patients: measure_pandas(patients, evidence=True),
     "pandas_equal": check_pandas_equal,
     "ingest": measure_ingest,
 }
@@ -239,7 +275,7 @@ def main() -> None:
         return
     plan = ["generate", "duckdb"]
     if args.pandas:
-        plan += ["pandas", "pandas_equal"]
+        plan += ["pandas", "pandas_evidence", "pandas_equal"]
     if args.spark:
         plan.append("spark")
     if args.ingest:

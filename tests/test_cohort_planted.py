@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from b12pain.cohort import codes
 from b12pain.cohort.concepts import read_site_set
 from b12pain.cohort.engines import SparkEngine
 from b12pain.cohort.screen import ScreenResult, screen
@@ -158,13 +159,35 @@ def spark_engine() -> Iterator[SparkEngine]:
     engine.spark.stop()
 
 
+def test_both_code_encodings_give_identical_flags(
+    population: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Codes gathered as bit masks (the usual case) and as lists (more than 63 codes in a run,
+    forced here) give the same flags, matched codes included."""
+    sets = site_sets(population)
+    as_masks = screen(population["omop"], "omop", DEFAULT_AS_OF, site_sets=sets)
+    monkeypatch.setattr(codes, "MASK_BITS", 0)
+    as_lists = screen(population["omop"], "omop", DEFAULT_AS_OF, site_sets=sets)
+    assert as_masks.flags.num_rows > 100
+    assert comparable(as_masks.flags) == comparable(as_lists.flags)
+    assert any(len(c) > 1 for c in as_lists.flags.column("matched_codes").to_pylist())
+
+
 @pytest.mark.spark
 @pytest.mark.slow
 @pytest.mark.xdist_group("spark")
-@pytest.mark.parametrize("fmt", ["omop", "fhir-bulk"])
+@pytest.mark.parametrize(
+    ("fmt", "mask_bits"), [("omop", codes.MASK_BITS), ("fhir-bulk", codes.MASK_BITS), ("omop", 0)]
+)
 def test_spark_gives_identical_flags_and_planted_truth(
-    population: dict[str, Path], spark_engine: SparkEngine, fmt: str
+    population: dict[str, Path],
+    spark_engine: SparkEngine,
+    fmt: str,
+    mask_bits: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Same flags on both engines, with codes as masks and (mask_bits 0) as lists."""
+    monkeypatch.setattr(codes, "MASK_BITS", mask_bits)
     sets = site_sets(population)
     on_spark = screen(population[fmt], fmt, DEFAULT_AS_OF, engine=spark_engine, site_sets=sets)  # type: ignore[arg-type]
     on_duckdb = screen(population[fmt], fmt, DEFAULT_AS_OF, engine="duckdb", site_sets=sets)  # type: ignore[arg-type]
