@@ -107,3 +107,44 @@ def test_r5_reference_and_status_shapes(tmp_path: Path) -> None:
     assert rows["r5"]["cumulative_days"] == 131
     assert rows["ref"]["cumulative_days"] == 200
     assert result.completeness.b12_tests == 1
+
+
+def test_a_patient_repeated_in_the_export_is_flagged_once(tmp_path: Path) -> None:
+    """Bulk exports can list a Patient twice (two pages, two files); the flag must not double."""
+    metformin = {"coding": [{"system": RXNORM, "code": "6809"}]}
+    patient = {"resourceType": "Patient", "id": "twice", "birthDate": "1960-02-01"}
+    write(tmp_path, "Patient", [patient, patient])
+    (tmp_path / "Patient.001.ndjson").write_text(json.dumps(patient) + "\n")
+    # Someone else's B12 test, so that the source has a lab feed and rule (a) may run.
+    write(
+        tmp_path,
+        "Observation",
+        [
+            {
+                "resourceType": "Observation",
+                "id": "o1",
+                "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": "2132-9"}]},
+                "subject": {"reference": "Patient/other"},
+                "effectiveDateTime": day(30),
+                "valueQuantity": {"value": 400, "unit": "pg/mL", "code": "pg/mL"},
+            }
+        ],
+    )
+    write(
+        tmp_path,
+        "MedicationRequest",
+        [
+            request(
+                "m",
+                "twice",
+                medicationCodeableConcept=metformin,
+                authoredOn=day(300),
+                dispenseRequest={"expectedSupplyDuration": {"value": 200, "unit": "days"}},
+            )
+        ],
+    )
+    result = screen(tmp_path, "fhir-bulk", AS_OF, [RULE_A])
+    assert result.refused == {}
+    assert result.flags.column("person_id").to_pylist() == ["twice"]
+    assert result.completeness.persons == 1

@@ -122,10 +122,11 @@ def flatten(source: Path, workdir: Path, default_supply_days: int) -> dict[str, 
         f"CASE WHEN supply > 0 THEN CAST(supply AS INTEGER) ELSE {int(default_supply_days)} END"
     )
     queries = {
+        # One row per Patient id, even when an export repeats a Patient.
         "persons": f"""
-            SELECT r->>'$.id' AS person_id, {_date("r->>'$.birthDate'")} AS birth_date,
-              {_date("r->>'$.deceasedDateTime'")} AS death_date
-            FROM patient""",
+            SELECT r->>'$.id' AS person_id, min({_date("r->>'$.birthDate'")}) AS birth_date,
+              min({_date("r->>'$.deceasedDateTime'")}) AS death_date
+            FROM patient GROUP BY r->>'$.id'""",
         "drugs": f"""
             SELECT person_id, concept_key, start_date,
               greatest(start_date, coalesce(end_date, CAST(start_date + ({supply} - 1) AS DATE))) AS end_date

@@ -69,15 +69,19 @@ def flags_schema() -> pa.Schema:
 
 
 def normalise(
-    raw: pa.Table, rule: Rule, as_of: dt.date, run_id: str, engine: str, codes: pa.Array
+    raw: pa.Table,
+    rule: Rule,
+    as_of: dt.date,
+    run_id: str,
+    engine: str,
+    decode: Callable[[pa.ChunkedArray], pa.Array],
 ) -> pa.Table:
     """One rule's person-level rows from an engine (`sql.flags_sql`) as the typed flags table,
-    with the columns that are the same on every row added here, sorted by person (by the
-    source's own id type: numerically for OMOP). `codes` are the decoded matched codes."""
+    sorted by person (by the source's own id type: numerically for OMOP), with the matched
+    codes decoded by `decode` and the columns that are the same on every row added here."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    raw = raw.set_column(raw.column_names.index("matched_codes"), "matched_codes", codes)
     raw = raw.take(pc.sort_indices(raw.column("person_id")))
     n = raw.num_rows
     same = {
@@ -90,12 +94,14 @@ def normalise(
     }
     schema = flags_schema()
     columns = {
-        f.name: pa.repeat(pa.scalar(same[f.name], f.type), n)
-        if f.name in same
-        else raw.column(f.name).cast(f.type)
-        for f in schema
+        name: pa.repeat(pa.scalar(value, schema.field(name).type), n)
+        for name, value in same.items()
     }
-    return pa.table(columns, schema=schema)
+    columns["matched_codes"] = decode(raw.column("matched_codes"))
+    for field in schema:
+        if field.name not in columns:
+            columns[field.name] = raw.column(field.name).cast(field.type)
+    return pa.table([columns[f.name] for f in schema], schema=schema)
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:

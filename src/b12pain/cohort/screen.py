@@ -237,7 +237,7 @@ def screen(
                     as_of,
                     run_id,
                     runner.name,
-                    codes.decode(raw.column("matched_codes"), keys),
+                    lambda numbers: codes.decode(numbers, keys),
                 )
                 tables.append(table)
                 summary[rule.id] = RuleSummary(

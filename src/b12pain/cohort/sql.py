@@ -191,15 +191,16 @@ class Compiler:
             f"WHEN e > prev_end THEN {d.day_diff(f'greatest(s, {first_new_day})', 'e')} + 1 ELSE 0 END"
         )
         # Sweep over intervals sorted by start: each adds only the days after every earlier end,
-        # so overlaps and duplicates count once whatever the order of ties (checked against plain
-        # Python in tests/test_cohort_rules.py); hence no DISTINCT and no code in the sort key.
+        # so overlaps and duplicates count once whatever the order of intervals that start on
+        # the same day (checked against plain Python in tests/test_cohort_rules.py); hence no
+        # DISTINCT and nothing but the start in the sort key.
         self.ctes.append(
             f"""{name}_x AS (
   SELECT x.person_id, x.code_no, greatest(x.start_date, {lo}) AS s, least(x.end_date, {hi}) AS e
   FROM drugs_hits x WHERE x.set_no IN ({set_numbers(self.sets, exposure.concept_sets)})
     AND x.start_date <= {hi} AND x.end_date >= {lo}),
 {name}_y AS (
-  SELECT person_id, code_no, s, e, max(e) OVER (PARTITION BY person_id ORDER BY s, e
+  SELECT person_id, code_no, s, e, max(e) OVER (PARTITION BY person_id ORDER BY s
     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
   FROM {name}_x),
 {name}_d AS (
@@ -354,9 +355,10 @@ def eligible_sql(kb: KnowledgeBase, as_of: dt.date, candidate_tables: list[str])
     union = " UNION ".join(f"SELECT person_id FROM {t}" for t in candidate_tables)
     if not union:
         union = "SELECT CAST(NULL AS BIGINT) AS person_id WHERE 1 = 0"
-    # A join (not EXISTS) lets the engine filter the persons scan by the candidates' ids;
-    # DISTINCT guards against a person listed twice (a FHIR export may repeat a Patient).
-    return f"""SELECT DISTINCT c.person_id FROM ({union}) c JOIN persons p ON p.person_id = c.person_id
+    # A join (not EXISTS) lets the engine filter the persons scan by the candidates' ids. It
+    # adds no duplicates: `persons` has one row per person (the OMOP person table's key; the
+    # FHIR flattener keeps one row per Patient id).
+    return f"""SELECT c.person_id FROM ({union}) c JOIN persons p ON p.person_id = c.person_id
   WHERE p.birth_date <= {born_by}
     AND NOT EXISTS (SELECT 1 FROM deaths d WHERE d.person_id = c.person_id AND d.death_date <= {asof})
     AND EXISTS (SELECT 1 FROM coverage v WHERE v.person_id = c.person_id AND {covering(as_of, "v")})"""
