@@ -65,7 +65,7 @@ def screen(
 
     from b12pain.cohort import output
     from b12pain.cohort.rules import select_rules
-    from b12pain.cohort.screen import parse_concept_set_option
+    from b12pain.cohort.screen import STEPS_BESIDES_RULES, parse_concept_set_option
     from b12pain.cohort.screen import screen as run_screen
     from b12pain.knowledge import load
 
@@ -79,7 +79,7 @@ def screen(
     site_sets = parse_concept_set_option(concept_set)
     rule_ids = [r.strip() for r in rules.split(",") if r.strip()] if rules else None
     console = Console(stderr=True)
-    steps = 3 + len(select_rules(rule_ids))
+    steps = STEPS_BESIDES_RULES + len(select_rules(rule_ids))
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True, disable=as_json) as bar:
         task = bar.add_task("screening", total=steps)

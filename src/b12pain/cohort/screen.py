@@ -46,6 +46,10 @@ if TYPE_CHECKING:
 InputFormat = Literal["omop", "fhir-bulk"]
 Progress = Callable[[str], None]
 
+#: Progress messages a run reports besides "reading input" and one per rule (resolving concept
+#: sets, checking completeness, checking the candidates, writing flags): for a progress bar.
+STEPS_BESIDES_RULES = 4
+
 
 @dataclass(frozen=True)
 class Completeness:
