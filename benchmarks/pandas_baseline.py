@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from b12pain.cohort.output import FLAG_COLUMNS
 from b12pain.knowledge import load
 from b12pain.knowledge.schema.cohort import ConceptSet
 
@@ -81,17 +82,11 @@ def _union_days(frame: pd.DataFrame) -> pd.Series:
     return days.groupby(level="person_id").sum()
 
 
+#: The engine's flag columns that differ from row to row (the others are the same on every row).
 EVIDENCE_COLUMNS = [
-    "person_id",
-    "rule_id",
-    "index_date",
-    "evidence_start",
-    "evidence_end",
-    "cumulative_days",
-    "last_test_date",
-    "last_test_value",
-    "last_test_unit",
-    "matched_codes",
+    c
+    for c in FLAG_COLUMNS
+    if c not in ("rule_version", "as_of_date", "reason_text", "run_id", "engine")
 ]
 
 

@@ -434,3 +434,29 @@ def test_profile_built_directly_with_synonyms_is_read_the_same() -> None:
 def test_pregnant_male_is_refused() -> None:
     found = problems({"age": 30, "sex": "male", "pregnant": True})
     assert "pregnant" in found[0][2]
+
+
+def test_dates_after_the_assessment_day_are_refused_by_field() -> None:
+    """Every date of the profile must be on or before `today`; each later one is named."""
+    profile = parse_profile(
+        {
+            "age": 58,
+            "medications": [{"name": "metformin", "since": "2026-12-01"}],
+            "b12_treatment": {"route": "oral", "last_dose": "2026-11-25"},
+            "labs": [
+                {"test": "total_b12", "value": 150, "unit": "ng/L", "date": "2026-11-24"},
+                {"test": "total_b12", "value": 150, "unit": "ng/L", "date": "2026-11-30"},
+            ],
+        }
+    )
+    with pytest.raises(InputError) as refused:
+        assess(profile, dt.date(2026, 11, 24))
+    fields = {p.field: p.value for p in refused.value.problems}
+    assert fields == {
+        "labs[1].date": "2026-11-30",
+        "medications[0].since": "2026-12-01",
+        "b12_treatment.last_dose": "2026-11-25",
+    }
+    assert all("2026-11-24" in p.message for p in refused.value.problems)
+    # The same profile assessed on the latest of its dates is fine.
+    assert assess(profile, dt.date(2026, 12, 1)).today == dt.date(2026, 12, 1)

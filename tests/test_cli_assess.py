@@ -214,6 +214,45 @@ def test_guided_check_builds_a_profile_and_assesses(tmp_path, monkeypatch, capsy
     assert result["labs"][0]["band"] == "indeterminate"
 
 
+def test_guided_check_asks_again_for_a_test_date_it_cannot_use(monkeypatch, capsys) -> None:
+    """A test date that is not a date, or lies after today, is asked again at once."""
+    answers = [
+        *("", "58", "1", "n", "n", "1", "", "", "n", "", "", "", ""),  # no medicines … no NRS
+        *("y", "1", "150", "ng/L"),  # one total B12 result
+        *("14/03/2026", "2026-11-25", "2026-11-20"),  # not ISO, after today, then fine
+        "n",
+    ]
+    code, out, err = cli(
+        monkeypatch,
+        capsys,
+        "check",
+        "--today",
+        "2026-11-24",
+        "--json",
+        stdin="\n".join(answers) + "\n",
+    )
+    assert code == 0, (out, err)
+    assert "YYYY-MM-DD" in err and "after today (2026-11-24)" in err
+    result = json.loads(out[out.index("{") :])
+    assert result["labs"][0]["date"] == "2026-11-20"
+
+
+def test_quick_lab_reading_dated_after_today_is_refused(monkeypatch, capsys) -> None:
+    code, _, err = cli(
+        monkeypatch,
+        capsys,
+        "labs",
+        "total_b12",
+        "150",
+        "ng/L",
+        "--date",
+        "2026-12-02",
+        "--today",
+        "2026-12-01",
+    )
+    assert code == 2 and "error: --date: '2026-12-02'" in err and "2026-12-01" in err
+
+
 def test_guided_check_can_go_back_and_reanswer(monkeypatch, capsys) -> None:
     answers = ["", "40", "b", "", "41", "2", "1", "", "", "n", "", "", "", "", "n"]
     code, out, _ = cli(monkeypatch, capsys, "check", "--json", stdin="\n".join(answers) + "\n")

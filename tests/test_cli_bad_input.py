@@ -316,3 +316,17 @@ def test_a_symptom_id_stored_before_a_knowledge_change_still_reads(
     assert code == 0 and json.loads(out)["entries"][0]["symptoms"] == ["retired_id"]
     code, out, err = cli(monkeypatch, capsys, "log", "symptoms", "retired_id")
     assert_refused(code, out, err, "symptoms[0]", "'retired_id'")  # new entries are checked
+
+
+def test_a_profile_dated_after_the_assessment_day_is_refused(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """A lab "taken tomorrow" means one of the two dates is wrong: refused, never read."""
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(
+        "age: 58\nlabs:\n  - {test: total_b12, value: 150, unit: ng/L, date: 2026-11-25}\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli(monkeypatch, capsys, "assess", str(profile), "--today", "2026-11-24")
+    assert_refused(code, out, err, "labs[0].date", "2026-11-25")
+    assert "2026-11-24" in err

@@ -34,6 +34,19 @@ def request(rid: str, patient: str, status: str = "completed", **medication: Any
     }
 
 
+def b12_result(patient: str) -> dict[str, Any]:
+    """A normal total B12 result (400 pg/mL) 30 days before the as-of date."""
+    return {
+        "resourceType": "Observation",
+        "id": f"b12-{patient}",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "2132-9"}]},
+        "subject": {"reference": f"Patient/{patient}"},
+        "effectiveDateTime": day(30),
+        "valueQuantity": {"value": 400, "unit": "pg/mL", "code": "pg/mL"},
+    }
+
+
 def test_r5_reference_and_status_shapes(tmp_path: Path) -> None:
     metformin = {"coding": [{"system": RXNORM, "code": "6809", "display": "metformin"}]}
     write(
@@ -86,21 +99,7 @@ def test_r5_reference_and_status_shapes(tmp_path: Path) -> None:
             ),
         ],
     )
-    write(
-        tmp_path,
-        "Observation",
-        [
-            {
-                "resourceType": "Observation",
-                "id": "o1",
-                "status": "final",
-                "code": {"coding": [{"system": "http://loinc.org", "code": "2132-9"}]},
-                "subject": {"reference": "Patient/lab"},
-                "effectiveDateTime": day(30),
-                "valueQuantity": {"value": 400, "unit": "pg/mL", "code": "pg/mL"},
-            }
-        ],
-    )
+    write(tmp_path, "Observation", [b12_result("lab")])
     result = screen(tmp_path, "fhir-bulk", AS_OF, [RULE_A])
     rows = {r["person_id"]: r for r in result.flags.to_pylist()}
     assert set(rows) == {"r5", "ref"}
@@ -116,21 +115,7 @@ def test_a_patient_repeated_in_the_export_is_flagged_once(tmp_path: Path) -> Non
     write(tmp_path, "Patient", [patient, patient])
     (tmp_path / "Patient.001.ndjson").write_text(json.dumps(patient) + "\n")
     # Someone else's B12 test, so that the source has a lab feed and rule (a) may run.
-    write(
-        tmp_path,
-        "Observation",
-        [
-            {
-                "resourceType": "Observation",
-                "id": "o1",
-                "status": "final",
-                "code": {"coding": [{"system": "http://loinc.org", "code": "2132-9"}]},
-                "subject": {"reference": "Patient/other"},
-                "effectiveDateTime": day(30),
-                "valueQuantity": {"value": 400, "unit": "pg/mL", "code": "pg/mL"},
-            }
-        ],
-    )
+    write(tmp_path, "Observation", [b12_result("other")])
     write(
         tmp_path,
         "MedicationRequest",

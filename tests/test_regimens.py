@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from b12pain import build_schedule
+from b12pain import InputError, build_schedule
 from b12pain.clinical.catalogue import catalogue
 from b12pain.clinical.regimens import add_months, choose_regimen, treatment_for
 
@@ -128,3 +128,25 @@ def test_consumer_tiers_beside_the_regimen() -> None:
 def test_add_months_clamps_to_month_end() -> None:
     assert add_months(dt.date(2026, 12, 31), 2) == dt.date(2027, 2, 28)
     assert add_months(dt.date(2026, 11, 24), 14) == dt.date(2028, 1, 24)
+
+
+@pytest.mark.parametrize(
+    ("start", "options", "field"),
+    [
+        (dt.date(9999, 12, 1), {}, "start"),  # once overflowed inside the schedule
+        (dt.date(1899, 12, 31), {}, "start"),
+        (dt.date(2026, 1, 1), {"horizon_days": -1}, "horizon_days"),
+        (dt.date(2026, 1, 1), {"review_after_days": 10**7}, "review_after_days"),
+    ],
+)
+def test_a_schedule_outside_the_calendar_is_refused_by_field(
+    start: dt.date, options: dict[str, int], field: str
+) -> None:
+    with pytest.raises(InputError) as refused:
+        build_schedule("im_hydroxocobalamin_no_neuro", start, **options)
+    assert [p.field for p in refused.value.problems] == [field]
+
+
+def test_a_schedule_at_the_edge_of_the_calendar_is_built() -> None:
+    schedule = build_schedule("im_hydroxocobalamin_no_neuro", dt.date(2100, 12, 31))
+    assert schedule[0].date == dt.date(2100, 12, 31)

@@ -113,6 +113,7 @@ def check_command(
         say=console.print,
         options=options,
         titles=titles,
+        today=day,
     )
     profile = to_profile_dict(check.run())
     if save is not None:
@@ -245,6 +246,7 @@ def read_quick_labs(
     from pydantic import ValidationError
 
     from b12pain.clinical.labs import LabContext, read_lab
+    from b12pain.clinical.parse import refuse_dates_after
     from b12pain.clinical.profile import LabResult
     from b12pain.errors import problems_from_pydantic
 
@@ -257,6 +259,8 @@ def read_quick_labs(
             problems += problems_from_pydantic(exc, prefix=f"labs[{index}]")
     if problems:
         raise InputError(problems)
+    # `--date` applies to every result of the reading.
+    refuse_dates_after([("--date", labs[0].date)] if labs else [], today)
     context = LabContext(
         today=today,
         pregnant=pregnant,

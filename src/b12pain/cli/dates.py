@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from b12pain.days import check_day
 from b12pain.errors import InputError
 
 
 def parse_date(value: str | None, field: str) -> dt.date | None:
     """A date from `YYYY-MM-DD` (None stays None), or an `InputError` naming the field."""
-    from b12pain.journal.records import check_day  # the range of dates b12pain accepts
-
     if value is None:
         return None
     try:

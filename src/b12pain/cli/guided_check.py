@@ -10,6 +10,7 @@ without a terminal. Typing `b` goes back one question.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, get_args
@@ -89,6 +90,8 @@ class GuidedCheck:
     options: QuestionOptions
     titles: dict[str, str] = field(default_factory=dict)
     profile: dict[str, Any] = field(default_factory=dict)
+    #: The assessment day: a test date after it is asked again.
+    today: dt.date = field(default_factory=dt.date.today)
 
     def title(self, item_id: str) -> str:
         """A readable name for an id (from knowledge when known)."""
@@ -262,11 +265,28 @@ class GuidedCheck:
             while value is None:
                 value = self.number("The value, as printed on the report", 0.000001, 1_000_000)
             unit = self._lab_unit(test)
-            date = self._answer("The date of the test (YYYY-MM-DD; empty if unsure)")
+            date = self._lab_date()
             labs.append(
                 {"test": test, "value": value, "unit": unit, **({"date": date} if date else {})}
             )
         self.profile["labs"] = labs
+
+    def _lab_date(self) -> str:
+        """The test's date as YYYY-MM-DD, not after `today`; empty when unsure. Re-asks."""
+        from b12pain.days import check_day
+
+        while True:
+            reply = self._answer("The date of the test (YYYY-MM-DD; empty if unsure)")
+            if not reply:
+                return ""
+            try:
+                day = check_day(dt.date.fromisoformat(reply))
+            except ValueError:
+                self.say("Please type the date as YYYY-MM-DD, e.g. 2026-03-14 (1900 to 2100).")
+                continue
+            if day <= self.today:
+                return day.isoformat()
+            self.say(f"That is after today ({self.today.isoformat()}); please check the date.")
 
     def _lab_unit(self, test: str) -> str:
         from b12pain.clinical.profile import ALLOWED_UNITS, canonical_unit

@@ -76,8 +76,8 @@ def _parse_at(text: str | None, field: str = "at", future_ok: bool = False) -> d
 
 
 def _parse_at_text(text: str, field: str) -> dt.datetime:
+    from b12pain.days import check_day
     from b12pain.errors import InputError
-    from b12pain.journal.records import check_day
 
     try:
         value = check_day(dt.datetime.fromisoformat(text))

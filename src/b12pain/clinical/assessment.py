@@ -12,6 +12,7 @@ import datetime as dt
 from b12pain.clinical import findings as words
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.labs import B12_TESTS, FLAG_NOTES, LabContext, lab_context, read_lab
+from b12pain.clinical.parse import check_dates
 from b12pain.clinical.plan import pain_type_findings, plan_for
 from b12pain.clinical.profile import Profile
 from b12pain.clinical.regimens import treatment_for
@@ -59,7 +60,11 @@ _AGE_NOTE_FROM = 65
 
 
 def assess(profile: Profile, today: dt.date) -> Assessment:
-    """Assess one profile on `today` (CONTRACT.md): red flags, testing, labs, treatment, plan."""
+    """Assess one profile on `today` (CONTRACT.md): red flags, testing, labs, treatment, plan.
+
+    Raises `InputError` when the profile holds a date after `today` (`parse.check_dates`).
+    """
+    check_dates(profile, today)
     cat = catalogue()
     profile = canonical_profile(profile, cat)
     linked = _instruments(profile)  # questionnaire scores (issue 3); bad answers refused

@@ -8,6 +8,7 @@ allowed ids. Nothing is half-accepted: either a full `Profile` or an `InputError
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -89,3 +90,31 @@ def _resolve_medication(item: Any, index: int, cat: Catalogue, problems: list[Pr
         problems.append(Problem(field, name, _allowed("medicine", cat)))
         return item
     return found if isinstance(item, str) else {**item, "name": found}
+
+
+def check_dates(profile: Profile, today: dt.date) -> None:
+    """Refuse a profile with a date after the assessment day (a lab taken, a medicine started,
+    a B12 dose given "tomorrow"): one of the two dates is wrong, and no reading is safe.
+
+    Raises `InputError` naming every such field, its value and the latest date allowed.
+    """
+    dated: list[tuple[str, dt.date | None]] = [
+        (f"labs[{i}].date", lab.date) for i, lab in enumerate(profile.labs)
+    ]
+    dated += [(f"medications[{i}].since", m.since) for i, m in enumerate(profile.medications)]
+    if profile.b12_treatment is not None:
+        dated.append(("b12_treatment.last_dose", profile.b12_treatment.last_dose))
+        dated.append(("b12_treatment.since", profile.b12_treatment.since))
+    refuse_dates_after(dated, today)
+
+
+def refuse_dates_after(dated: list[tuple[str, dt.date | None]], today: dt.date) -> None:
+    """`InputError` naming each (field, date) pair whose date lies after `today`."""
+    allowed = f"on or before the assessment date {today.isoformat()}"
+    problems = [
+        Problem(field, day.isoformat(), allowed)
+        for field, day in dated
+        if day is not None and day > today
+    ]
+    if problems:
+        raise InputError(problems)

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.result import ScheduledDose, TierComparison, Treatment
+from b12pain.days import check_day
+from b12pain.errors import InputError, Problem
 from b12pain.knowledge.schema.clinical import Regimen
 
 #: Likely cause (or None) → (regimen without neurological involvement, alternatives).
@@ -85,8 +87,12 @@ def build_schedule(
 
     Doses use only the regimen's cited dose; an open-ended loading phase ("until no further
     improvement") is listed for its `shown_days` and then handed to the clinician's review.
-    `KeyError` for an unknown regimen id.
+    `KeyError` for an unknown regimen id; `InputError` for a start outside 1900–2100 or a
+    horizon or review interval outside 0–100 years (such dates are slips, and overflow).
     """
+    problems = _schedule_problems(start, review_after_days, horizon_days)
+    if problems:
+        raise InputError(problems)
     cat = cat or catalogue()
     regimen = cat.regimens[regimen_id]
     if review_after_days is None:
@@ -148,6 +154,25 @@ def build_schedule(
         )
     )
     return tuple(sorted(items, key=lambda item: item.date))
+
+
+#: The longest horizon or review interval a schedule takes, in days (100 years).
+MAX_SCHEDULE_DAYS = 36_600
+
+
+def _schedule_problems(
+    start: dt.date, review_after_days: int | None, horizon_days: int
+) -> list[Problem]:
+    problems = []
+    try:
+        check_day(start)
+    except ValueError as exc:
+        problems.append(Problem("start", start.isoformat(), str(exc)))
+    spans = {"horizon_days": horizon_days, "review_after_days": review_after_days}
+    for field, days in spans.items():
+        if days is not None and not 0 <= days <= MAX_SCHEDULE_DAYS:
+            problems.append(Problem(field, days, f"between 0 and {MAX_SCHEDULE_DAYS} days"))
+    return problems
 
 
 def tier_comparisons(

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from b12pain.days import check_day
 from b12pain.errors import InputError
-from b12pain.journal.records import PlanEntry, check_day
+from b12pain.journal.records import PlanEntry
 from b12pain.journal.store import make_record
 
 _AMOUNT = re.compile(

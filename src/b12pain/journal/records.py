@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from b12pain.clinical.profile import LabResult, Profile
+from b12pain.days import check_day
 
 #: ACR 2016 Widespread Pain Index areas (instruments-spec §4) plus `feet` and `hands`
 #: for the "stocking-glove" pattern of neuropathy.
@@ -80,9 +81,6 @@ KINDS = (
 
 MAX_NOTE = 2000
 MAX_OFFSET_MINUTES = 14 * 60
-#: Dates a journal can hold: anything outside is a typing slip (and would overflow date sums).
-EARLIEST_DAY = dt.date(1900, 1, 1)
-LATEST_DAY = dt.date(2100, 12, 31)
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 _MODEL = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
@@ -94,14 +92,6 @@ Label = Annotated[str, Field(min_length=1, max_length=80)]
 def new_uid() -> str:
     """A fresh record id: stable across export and import, unique across stores."""
     return uuid.uuid4().hex
-
-
-def check_day(value: dt.date) -> dt.date:
-    """`value` if it lies between 1900 and 2100; ValueError saying so otherwise."""
-    day = value.date() if isinstance(value, dt.datetime) else value
-    if not EARLIEST_DAY <= day <= LATEST_DAY:
-        raise ValueError(f"a date between {EARLIEST_DAY} and {LATEST_DAY}")
-    return value
 
 
 Day = Annotated[dt.date, AfterValidator(check_day)]
