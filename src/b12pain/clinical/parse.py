@@ -98,6 +98,8 @@ def check_dates(profile: Profile, today: dt.date) -> None:
 
     Raises `InputError` naming every such field, its value and the latest date allowed.
     """
+    if not _has_date_after(profile, today):  # the usual case, on every assessment: kept cheap
+        return
     dated: list[tuple[str, dt.date | None]] = [
         (f"labs[{i}].date", lab.date) for i, lab in enumerate(profile.labs)
     ]
@@ -106,6 +108,19 @@ def check_dates(profile: Profile, today: dt.date) -> None:
         dated.append(("b12_treatment.last_dose", profile.b12_treatment.last_dose))
         dated.append(("b12_treatment.since", profile.b12_treatment.since))
     refuse_dates_after(dated, today)
+
+
+def _has_date_after(profile: Profile, today: dt.date) -> bool:
+    for lab in profile.labs:
+        if lab.date is not None and lab.date > today:
+            return True
+    for medication in profile.medications:
+        if medication.since is not None and medication.since > today:
+            return True
+    treatment = profile.b12_treatment
+    if treatment is None:
+        return False
+    return any(day is not None and day > today for day in (treatment.last_dose, treatment.since))
 
 
 def refuse_dates_after(dated: list[tuple[str, dt.date | None]], today: dt.date) -> None:
