@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from b12pain.cohort.codes import codes_for
+from b12pain.cohort.codes import Codes, codes_for
 from b12pain.cohort.concepts import (
     ConceptSets,
     SiteConceptSet,
@@ -165,6 +165,27 @@ def refusal(rule: Rule, completeness: Completeness, unverified: set[str]) -> str
     return None
 
 
+def _find_candidates(
+    engine: Engine,
+    rules: list[Rule],
+    sets: ConceptSets,
+    as_of: dt.date,
+    codes: Codes,
+    step: Progress,
+) -> list[str]:
+    """Keep each rule's candidates as table `candidates_<n>`; return the table names in order."""
+    kb = load()
+    tables = []
+    for number, rule in enumerate(rules, start=1):
+        step(f"rule {rule.id}")
+        table = f"candidates_{number}"
+        engine.create_view(
+            table, candidates_sql(rule, kb, sets, engine.dialect, as_of, codes), materialize=True
+        )
+        tables.append(table)
+    return tables
+
+
 def screen(
     source: Path,
     fmt: InputFormat,
@@ -205,52 +226,30 @@ def screen(
             step("checking completeness")
             completeness = check_completeness(runner, sets, as_of)
             unverified = {s for s in needed if sets.is_unverified(s)}
-            runnable: list[tuple[Rule, str]] = []
-            summary: dict[str, RuleSummary] = {}
-            refused: dict[str, str] = {}
-            for number, rule in enumerate(rules, start=1):
-                reason = refusal(rule, completeness, unverified)
-                if reason is not None:
-                    refused[rule.id] = reason
-                    summary[rule.id] = RuleSummary(
-                        rule.id, rule.title, "refused", None, "refused", reason
-                    )
-                    continue
-                step(f"rule {rule.id}")
-                table = f"candidates_{number}"
-                runner.create_view(
-                    table,
-                    candidates_sql(rule, kb, sets, runner.dialect, as_of, codes),
-                    materialize=True,
-                )
-                runnable.append((rule, table))
+            refused = {
+                rule.id: reason
+                for rule in rules
+                if (reason := refusal(rule, completeness, unverified)) is not None
+            }
+            runnable = [rule for rule in rules if rule.id not in refused]
+            candidates = _find_candidates(runner, runnable, sets, as_of, codes, step)
             step("checking age, death and observation of the candidates")
-            runner.create_view(
-                "eligible", eligible_sql(kb, as_of, [t for _, t in runnable]), materialize=True
-            )
+            runner.create_view("eligible", eligible_sql(kb, as_of, candidates), materialize=True)
             runner.create_view(
                 "last_b12", last_test_sql(kb, sets, runner.dialect, as_of), materialize=True
             )
             step("writing flags")
-            tables = []
-            for rule, candidates in runnable:
-                raw = runner.to_arrow(flags_sql(candidates))
-                table = normalise(
-                    raw,
+            tables = [
+                normalise(
+                    runner.to_arrow(flags_sql(table)),
                     rule,
                     as_of,
                     run_id,
                     runner.name,
                     lambda numbers: codes.decode(numbers, keys),
                 )
-                tables.append(table)
-                summary[rule.id] = RuleSummary(
-                    rule.id,
-                    rule.title,
-                    "ran",
-                    table.num_rows,
-                    suppressed(table.num_rows, threshold),
-                )
+                for rule, table in zip(runnable, candidates, strict=True)
+            ]
         finally:
             if owned:
                 runner.close()
@@ -259,9 +258,18 @@ def screen(
     from b12pain.cohort.output import flags_schema
 
     flags = pa.concat_tables(tables) if tables else flags_schema().empty_table()
+    counts = {rule.id: table.num_rows for rule, table in zip(runnable, tables, strict=True)}
+    summary = [
+        RuleSummary(rule.id, rule.title, "refused", None, "refused", refused[rule.id])
+        if rule.id in refused
+        else RuleSummary(
+            rule.id, rule.title, "ran", counts[rule.id], suppressed(counts[rule.id], threshold)
+        )
+        for rule in rules
+    ]
     return ScreenResult(
         flags,
-        [summary[rule.id] for rule in rules],
+        summary,
         completeness,
         run_id,
         runner.name,
