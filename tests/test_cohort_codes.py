@@ -66,3 +66,14 @@ def test_gathering_in_sql_then_decoding_gives_the_sorted_distinct_keys(
         )
         assert encoding.decode(merged.column("codes"), KEYS).to_pylist() == expected
     engine.close()
+
+
+def test_a_constant_column_has_every_value_whatever_its_length() -> None:
+    """Columns that are the same on every flag are built from one shared block of copies."""
+    from b12pain.cohort.output import CONSTANT_BLOCK, constant
+
+    for n in (0, 1, CONSTANT_BLOCK, 2 * CONSTANT_BLOCK + 3):
+        column = constant("reason text", pa.string(), n)
+        assert column.type == pa.string() and len(column) == n
+        assert column.null_count == 0
+        assert set(column.unique().to_pylist()) == ({"reason text"} if n else set())

@@ -68,6 +68,21 @@ def flags_schema() -> pa.Schema:
     )
 
 
+#: Rows in the block a constant column is made of (`constant`).
+CONSTANT_BLOCK = 65_536
+
+
+def constant(value: Any, kind: pa.DataType, n: int) -> pa.ChunkedArray:
+    """`n` copies of one value: one block of copies, shared by every chunk. Far cheaper than
+    `n` separate copies of a long text, and no chunk ever nears a string array's 2 GiB limit."""
+    import pyarrow as pa
+
+    block = pa.repeat(pa.scalar(value, kind), min(n, CONSTANT_BLOCK))
+    full, rest = divmod(n, CONSTANT_BLOCK)
+    chunks = [block] * full + ([block.slice(0, rest)] if rest else [])
+    return pa.chunked_array(chunks, kind)
+
+
 def normalise(
     raw: pa.Table,
     rule: Rule,
@@ -76,13 +91,11 @@ def normalise(
     engine: str,
     decode: Callable[[pa.ChunkedArray], pa.Array],
 ) -> pa.Table:
-    """One rule's person-level rows from an engine (`sql.flags_sql`) as the typed flags table,
-    sorted by person (by the source's own id type: numerically for OMOP), with the matched
+    """One rule's person-level rows from an engine (`sql.flags_sql`, sorted there by person in
+    the source's own id type: numerically for OMOP) as the typed flags table, with the matched
     codes decoded by `decode` and the columns that are the same on every row added here."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    raw = raw.take(pc.sort_indices(raw.column("person_id")))
     n = raw.num_rows
     same = {
         "rule_id": rule.id,
@@ -93,10 +106,7 @@ def normalise(
         "engine": engine,
     }
     schema = flags_schema()
-    columns = {
-        name: pa.repeat(pa.scalar(value, schema.field(name).type), n)
-        for name, value in same.items()
-    }
+    columns = {name: constant(value, schema.field(name).type, n) for name, value in same.items()}
     columns["matched_codes"] = decode(raw.column("matched_codes"))
     for field in schema:
         if field.name not in columns:

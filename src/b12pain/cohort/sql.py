@@ -373,9 +373,10 @@ def last_test_sql(kb: KnowledgeBase, sets: ConceptSets, dialect: Dialect, as_of:
 
 
 def flags_sql(candidates: str) -> str:
-    """The flags of one rule: its `candidates` table's eligible people, with the evidence
-    columns (the columns that are the same on every row, such as the rule id, are added by
-    `output.normalise`). Reads tables `eligible` (`eligible_sql`) and `last_b12` (`last_test_sql`).
+    """The flags of one rule, by person: its `candidates` table's eligible people, with the
+    evidence columns (the columns that are the same on every row, such as the rule id, are
+    added by `output.normalise`). Reads tables `eligible` (`eligible_sql`) and `last_b12`
+    (`last_test_sql`).
     """
     return f"""SELECT i.person_id AS person_id, i.last_date AS index_date,
   i.first_date AS evidence_start, i.last_date AS evidence_end, i.cum_days AS cumulative_days,
@@ -384,4 +385,5 @@ def flags_sql(candidates: str) -> str:
   CASE WHEN i.test_date IS NULL THEN lt.unit ELSE i.test_unit END AS last_test_unit,
   i.codes AS matched_codes
 FROM {candidates} i JOIN eligible e ON e.person_id = i.person_id
-LEFT JOIN last_b12 lt ON lt.person_id = i.person_id"""
+LEFT JOIN last_b12 lt ON lt.person_id = i.person_id
+ORDER BY i.person_id"""
