@@ -83,3 +83,16 @@ def test_planted_truth_is_unchanged_by_the_rules_subset(parquet: Path) -> None:
     result = screen(parquet, "omop", DEFAULT_AS_OF, [RULE_B])
     flagged = {int(p) for p in result.flags.column("person_id").to_pylist() if int(p) < 100}
     assert flagged == {p for p, rules in PLANTED_TRUTH.items() if RULE_B in rules}
+
+
+def test_a_run_reports_as_many_steps_as_the_progress_bar_counts(parquet: Path) -> None:
+    """The CLI's bar is sized `STEPS_BESIDES_RULES + rules`; every step a run reports after
+    "reading input" advances it, so the two must agree."""
+    from b12pain.cohort.screen import STEPS_BESIDES_RULES
+
+    messages: list[str] = []
+    rules = [RULE_A, RULE_B, RULE_C]
+    screen(parquet, "omop", DEFAULT_AS_OF, rules, progress=messages.append)
+    advancing = [m for m in messages if m != "reading input"]
+    assert len(advancing) == STEPS_BESIDES_RULES + len(rules)
+    assert sorted(m for m in messages if m.startswith("rule ")) == sorted(f"rule {r}" for r in rules)

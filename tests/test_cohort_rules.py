@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from b12pain.cohort.codes import CodeLists
 from b12pain.cohort.concepts import read_site_set, resolve, shipped_sets
 from b12pain.cohort.engines import DuckDBEngine
 from b12pain.cohort.rules import Exposure, Primitive, read_rule, shipped_rules
@@ -158,7 +159,7 @@ def test_exposure_days_are_the_union_of_intervals_clipped_to_the_window(
     )
     sets = shipped_sets(kb)
     sets.numbers = {"concept_set.metformin": 1}
-    compiler = Compiler(kb, sets, engine.dialect, AS_OF)
+    compiler = Compiler(kb, sets, engine.dialect, AS_OF, CodeLists(engine.dialect))
     name = compiler.compile(
         Primitive(exposure=Exposure(concept_sets=("concept_set.metformin",), min_days=1))
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from b12pain.clinical.profile import Diet, LabTest, PainType
+from b12pain.days import check_day
 from b12pain.knowledge import KnowledgeBase
 
 Ask = Callable[[str], str]
@@ -273,8 +274,6 @@ class GuidedCheck:
 
     def _lab_date(self) -> str:
         """The test's date as YYYY-MM-DD, not after `today`; empty when unsure. Re-asks."""
-        from b12pain.days import check_day
-
         while True:
             reply = self._answer("The date of the test (YYYY-MM-DD; empty if unsure)")
             if not reply:

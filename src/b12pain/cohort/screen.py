@@ -37,7 +37,7 @@ from b12pain.cohort.sql import (
     set_numbers,
 )
 from b12pain.errors import InputError
-from b12pain.knowledge import load
+from b12pain.knowledge import KnowledgeBase, load
 from b12pain.knowledge.schema.cohort import ConceptSet
 
 if TYPE_CHECKING:
@@ -167,6 +167,7 @@ def refusal(rule: Rule, completeness: Completeness, unverified: set[str]) -> str
 
 def _find_candidates(
     engine: Engine,
+    kb: KnowledgeBase,
     rules: list[Rule],
     sets: ConceptSets,
     as_of: dt.date,
@@ -174,7 +175,6 @@ def _find_candidates(
     step: Progress,
 ) -> list[str]:
     """Keep each rule's candidates as table `candidates_<n>`; return the table names in order."""
-    kb = load()
     tables = []
     for number, rule in enumerate(rules, start=1):
         step(f"rule {rule.id}")
@@ -232,7 +232,7 @@ def screen(
                 if (reason := refusal(rule, completeness, unverified)) is not None
             }
             runnable = [rule for rule in rules if rule.id not in refused]
-            candidates = _find_candidates(runner, runnable, sets, as_of, codes, step)
+            candidates = _find_candidates(runner, kb, runnable, sets, as_of, codes, step)
             step("checking age, death and observation of the candidates")
             runner.create_view("eligible", eligible_sql(kb, as_of, candidates), materialize=True)
             runner.create_view(

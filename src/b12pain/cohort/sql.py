@@ -61,11 +61,6 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def in_sets(set_ids: tuple[str, ...] | list[str]) -> str:
-    """SQL list of set ids (as text)."""
-    return ", ".join("'" + s.replace("'", "''") + "'" for s in sorted(set_ids))
-
-
 def set_numbers(sets: ConceptSets, set_ids: tuple[str, ...] | list[str]) -> str:
     """SQL list of the `set_no` of these sets (how the `*_hits` tables name them)."""
     return ", ".join(str(sets.number(s)) for s in sorted(set_ids))
@@ -101,19 +96,10 @@ class Compiler:
     sets: ConceptSets
     dialect: Dialect
     as_of: dt.date
-    codes: Codes | None = None
+    #: How matched codes are gathered (`cohort.codes`).
+    codes: Codes
     ctes: list[str] = field(default_factory=list)
     counter: int = 0
-
-    def __post_init__(self) -> None:
-        if self.codes is None:
-            self.codes = CodeLists(self.dialect)
-
-    @property
-    def code(self) -> Codes:
-        """How matched codes are gathered (`cohort.codes`)."""
-        assert self.codes is not None
-        return self.codes
 
     def _name(self, stem: str) -> str:
         self.counter += 1
@@ -172,7 +158,7 @@ class Compiler:
             f"""{name} AS (
   SELECT x.person_id, min(x.{date_col}) AS first_date, max(x.{date_col}) AS last_date,
     CAST(NULL AS INT) AS cum_days, CAST(NULL AS DATE) AS test_date, CAST(NULL AS DOUBLE) AS test_value,
-    CAST(NULL AS STRING) AS test_unit, {self.code.gather("x.code_no")} AS codes
+    CAST(NULL AS STRING) AS test_unit, {self.codes.gather("x.code_no")} AS codes
   {self._matched(table, date_col, events, self._window_start(events))}
   GROUP BY x.person_id)"""
         )
@@ -205,7 +191,7 @@ class Compiler:
   FROM {name}_x),
 {name}_d AS (
   SELECT person_id, min(s) AS first_date, max(e) AS last_date, CAST(sum({new_days}) AS INT) AS cum_days,
-    {self.code.gather("code_no")} AS codes
+    {self.codes.gather("code_no")} AS codes
   FROM {name}_y GROUP BY person_id),
 {name} AS (
   SELECT person_id, first_date, last_date, cum_days, CAST(NULL AS DATE) AS test_date,
@@ -242,7 +228,7 @@ class Compiler:
         self.ctes.append(
             f"""{name} AS (
   SELECT person_id, date AS first_date, date AS last_date, CAST(NULL AS INT) AS cum_days,
-    date AS test_date, value AS test_value, unit AS test_unit, {self.code.one("code_no")} AS codes
+    date AS test_date, value AS test_value, unit AS test_unit, {self.codes.one("code_no")} AS codes
   FROM {name}_r WHERE rn = 1{band})"""
         )
         return name
@@ -263,7 +249,7 @@ class Compiler:
   SELECT {first}.person_id, {over("least", "first_date")} AS first_date,
     {over("greatest", "last_date")} AS last_date, {over("coalesce", "cum_days")} AS cum_days,
     {over("coalesce", "test_date")} AS test_date, {over("coalesce", "test_value")} AS test_value,
-    {over("coalesce", "test_unit")} AS test_unit, {self.code.merge([f"{p}.codes" for p in parts])} AS codes
+    {over("coalesce", "test_unit")} AS test_unit, {self.codes.merge([f"{p}.codes" for p in parts])} AS codes
   FROM {first} {joins})"""
         )
         return name
@@ -279,7 +265,7 @@ class Compiler:
 {name} AS (
   SELECT person_id, min(first_date) AS first_date, max(last_date) AS last_date,
     max(cum_days) AS cum_days, max(test_date) AS test_date, max(test_value) AS test_value,
-    max(test_unit) AS test_unit, {self.code.gather_codes("codes")} AS codes
+    max(test_unit) AS test_unit, {self.codes.gather_codes("codes")} AS codes
   FROM {name}_u GROUP BY person_id)"""
         )
         return name
@@ -311,7 +297,7 @@ def candidates_sql(
     sets: ConceptSets,
     dialect: Dialect,
     as_of: dt.date,
-    codes: Codes | None = None,
+    codes: Codes,
 ) -> str:
     """One row per person whose events meet `rule` at `as_of`, before any population filter.
 
@@ -367,7 +353,7 @@ def eligible_sql(kb: KnowledgeBase, as_of: dt.date, candidate_tables: list[str])
 def last_test_sql(kb: KnowledgeBase, sets: ConceptSets, dialect: Dialect, as_of: dt.date) -> str:
     """Each eligible person's latest B12 test on or before `as_of` (any time), for the evidence
     columns; reads table `eligible`."""
-    compiler = Compiler(kb, sets, dialect, as_of)
+    compiler = Compiler(kb, sets, dialect, as_of, CodeLists(dialect))  # gathers no codes
     compiler.latest_test("ranked", b12_test_sets(sets), None, among="eligible")
     return f"WITH {compiler.ctes[0]} SELECT person_id, date, value, unit FROM ranked WHERE rn = 1"
 
