@@ -8,8 +8,9 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint typecheck coverage bench lock clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	npm ci --silent --no-audit --no-fund
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
@@ -38,7 +39,7 @@ bench: $(STAMP)
 
 ## lock: regenerate requirements.lock from pyproject.toml (maintainers only; needs uv)
 lock:
-	uv pip compile pyproject.toml --extra dev --extra spark --python-version 3.11 \
+	uv pip compile pyproject.toml --extra all --extra dev --python-version 3.11 \
 	  --generate-hashes -o requirements.lock
 
 clean:
