@@ -16,9 +16,9 @@ $(STAMP): requirements.lock pyproject.toml package-lock.json
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## run: start b12pain on its embedded default (the guided self-check in the terminal)
+## run: start the web app on this machine and print its address (`b12pain check` stays for the terminal)
 run: $(STAMP)
-	$(BIN)/b12pain check
+	$(BIN)/b12pain serve --host 127.0.0.1 --port $${PORT:-8000}
 
 ## test: lint, type-check, then the whole test suite with branch coverage of clinical/
 test: $(STAMP) lint typecheck

@@ -17,6 +17,7 @@ from b12pain.cli import (
     journal_cmds,
     knowledge_cmds,
     questionnaire_cmds,
+    serve_cmds,
 )
 from b12pain.cli.errors import run_guarded
 
@@ -58,6 +59,7 @@ for module in (
     foods_cmds,
     journal_cmds,
     cohort_cmds,
+    serve_cmds,
 ):
     module.register(app)
 

@@ -1,0 +1,127 @@
+"""Every error a request can meet becomes a helpful answer, never a traceback or an HTTP 500.
+
+- Bad input (`InputError`, FastAPI's own validation): 422 with the list of problems
+  (`{"errors": [{"field", "value", "message"}]}` for the API; an error summary on pages).
+- Unknown id (`NotFoundError`, or a path that does not exist): 404.
+- A change that conflicts with what is stored (`ConflictError`): 409.
+- Anything unexpected: logged, and a calm 500 page that says nothing was changed (the tests make
+  sure no input reaches it).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from b12pain.errors import InputError, Problem, problems_from_pydantic
+from b12pain.web.templating import render
+
+log = logging.getLogger("b12pain.web")
+
+
+def _service_errors() -> tuple[type[Exception] | None, type[Exception] | None]:
+    """The service layer's NotFoundError and ConflictError (when that layer is installed)."""
+    try:
+        from b12pain.service import errors as service_errors
+    except ImportError:
+        return None, None
+    return (
+        getattr(service_errors, "NotFoundError", None),
+        getattr(service_errors, "ConflictError", None),
+    )
+
+
+def wants_json(request: Request) -> bool:
+    """API paths and clients that ask for JSON get JSON; browsers get pages."""
+    if request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def problems_of(exc: Exception) -> list[Problem]:
+    """The problems an error carries, in the shared shape."""
+    found = getattr(exc, "problems", None) or []
+    problems = []
+    for p in found:
+        message = getattr(p, "message", None) or getattr(p, "allowed", "")
+        problems.append(Problem(str(p.field), getattr(p, "value", None), str(message)))
+    return problems or [Problem("(input)", None, str(exc) or "not accepted")]
+
+
+def problem_response(
+    request: Request, status_code: int, problems: list[Problem], title: str
+) -> Response:
+    """The answer for a refused request: JSON for the API, the error page for people."""
+    if wants_json(request):
+        return JSONResponse(
+            {"errors": [p.as_dict() for p in problems]}, status_code=status_code
+        )
+    return render(
+        request,
+        "pages/error.html",
+        status_code=status_code,
+        errors=problems,
+        heading=title,
+        status=status_code,
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+    not_found, conflict = _service_errors()
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, exc: InputError) -> Response:
+        return problem_response(request, 422, problems_of(exc), "Some details need changing")
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            Problem(p.field.removeprefix("body.").removeprefix("query.").removeprefix("path."),
+                    _jsonable(p.value), p.message)
+            for p in problems_from_pydantic(exc)
+        ]
+        return problem_response(request, 422, problems, "Some details need changing")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            problem = Problem("path", request.url.path, "no such page or record")
+            return problem_response(request, 404, [problem], "Page not found")
+        if exc.status_code == 405:
+            problem = Problem("method", request.method, "not allowed here")
+            return problem_response(request, 405, [problem], "Not allowed")
+        detail = exc.detail if isinstance(exc.detail, str) else "refused"
+        return problem_response(
+            request, exc.status_code, [Problem("(request)", None, detail)], "Refused"
+        )
+
+    if not_found is not None:
+
+        @app.exception_handler(not_found)
+        async def not_found_error(request: Request, exc: Exception) -> Response:
+            return problem_response(request, 404, problems_of(exc), "Not found")
+
+    if conflict is not None:
+
+        @app.exception_handler(conflict)
+        async def conflict_error(request: Request, exc: Exception) -> Response:
+            return problem_response(request, 409, problems_of(exc), "This clashes with what is saved")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        problem = Problem("(server)", None, "something went wrong on our side; nothing was changed")
+        return problem_response(request, 500, [problem], "Sorry, something went wrong")
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)

@@ -1,0 +1,1 @@
+"""One module per area; each has a module-level `router` that `app.ROUTERS` includes."""
