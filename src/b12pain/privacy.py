@@ -1,0 +1,163 @@
+"""Files with people's data are private by default, whatever the umask, and never half-written.
+
+A pain diary is health data. Everything b12pain writes that holds it (the journal and its SQLite
+side files, backups, exports, the food database, reports, screening flags) is made here:
+
+- folders 0700 (`private_dir`), files 0600 (`write_private`, `private_writer`,
+  `ensure_private_file`), set explicitly rather than trusting the umask;
+- written atomically: a temporary file created exclusively (`O_CREAT | O_EXCL | O_NOFOLLOW`,
+  mode 0600, a random name) in the same folder, filled, fsynced, then renamed over the target.
+  On any failure the temporary file is removed; a pre-existing file or symlink under a guessable
+  name is never opened or followed;
+- exports are refused where they would destroy data: onto the journal, onto any file inside the
+  data folder, or onto a folder (`check_export_target`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from b12pain.errors import InputError, Problem
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+#: Files SQLite keeps beside a database (write-ahead log, shared memory, rollback journal).
+SQLITE_SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+#: Marks the temporary files of an atomic write (`.<name>.<random>.partial`).
+PARTIAL_SUFFIX = ".partial"
+
+_CREATE_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+__all__ = [
+    "PARTIAL_SUFFIX",
+    "PRIVATE_DIR_MODE",
+    "PRIVATE_FILE_MODE",
+    "SQLITE_SIDE_SUFFIXES",
+    "check_export_target",
+    "ensure_private_file",
+    "is_inside",
+    "private_dir",
+    "private_writer",
+    "write_private",
+]
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (and missing parents) and make it 0700; returns it.
+
+    Only folders b12pain owns are passed here (the data folder, its backups); parents that
+    already exist keep their mode.
+    """
+    path = Path(path)
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    if stat.S_IMODE(path.stat().st_mode) != PRIVATE_DIR_MODE:
+        path.chmod(PRIVATE_DIR_MODE)
+    return path
+
+
+def ensure_private_file(path: Path) -> Path:
+    """Make the file `path` 0600, creating it empty if absent; SQLite side files too.
+
+    Call before SQLite opens a database: SQLite gives its `-wal` and `-shm` files the mode of
+    the database file, so a 0600 database keeps them private as well.
+    """
+    path = Path(path)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, _CREATE_FLAGS, PRIVATE_FILE_MODE))
+    for candidate in (path, *(path.with_name(path.name + s) for s in SQLITE_SIDE_SUFFIXES)):
+        with contextlib.suppress(FileNotFoundError):
+            info = candidate.lstat()
+            if stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) != PRIVATE_FILE_MODE:
+                candidate.chmod(PRIVATE_FILE_MODE)
+    return path
+
+
+@contextlib.contextmanager
+def private_writer(path: Path) -> Iterator[BinaryIO]:
+    """Write `path` atomically as a private file: `with private_writer(p) as out: out.write(...)`.
+
+    The data goes to an exclusively created temporary file (0600) in the same folder, which is
+    fsynced and renamed over `path` when the block ends without error, and removed otherwise
+    (including on Ctrl-C). `path` itself, if it is a symlink, is replaced, never followed.
+    """
+    path = Path(path)
+    folder = path.parent
+    temporary = folder / f".{path.name}.{secrets.token_hex(8)}{PARTIAL_SUFFIX}"
+    fd = os.open(temporary, _CREATE_FLAGS, PRIVATE_FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    _sync_folder(folder)
+
+
+def write_private(path: Path, data: bytes | str) -> Path:
+    """Write `data` (text is UTF-8) to `path` atomically, as a 0600 file; returns `path`."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with private_writer(path) as out:
+        out.write(payload)
+    return Path(path)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable (best effort: some file systems cannot fsync a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """True when `path` (symlinks resolved) is `folder` or lies anywhere under it."""
+    try:
+        Path(path).resolve().relative_to(Path(folder).resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def check_export_target(target: Path, data_folder: Path | None, field: str = "file") -> Path:
+    """`target` if an export may be written there; `InputError` on `field` otherwise.
+
+    Refused: the journal or any other file inside the data folder (an export there would
+    replace people's data, and `delete-all` could not tell it from its own files), an existing
+    folder, and a path whose folder does not exist.
+    """
+    target = Path(target)
+    shown = str(target)
+    if data_folder is not None and is_inside(target, data_folder):
+        raise InputError(
+            [
+                Problem(
+                    field,
+                    shown,
+                    f"a file outside b12pain's data folder ({data_folder}); exports there "
+                    "could overwrite the journal",
+                )
+            ]
+        )
+    if target.is_dir():
+        raise InputError([Problem(field, shown, "a file name, not a folder")])
+    if not target.parent.is_dir():
+        raise InputError([Problem(field, shown, "a file in a folder that exists")])
+    return target
