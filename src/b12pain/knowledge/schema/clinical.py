@@ -18,6 +18,9 @@ __all__ = [
     "Condition",
     "Conversion",
     "DosageTier",
+    "DoseForm",
+    "DoseLimit",
+    "DoseWindow",
     "FollowUp",
     "LabLimit",
     "LabTestInfo",
@@ -224,9 +227,48 @@ class LoadingPhase(BaseModel):
     shown_days: int | None = Field(default=None, gt=0)
 
 
+#: How a dose is taken: by mouth, under the tongue, or by intramuscular injection.
+DoseRoute = Literal["oral", "sublingual", "im"]
+
+
+class DoseWindow(BaseModel):
+    """One phase of a regimen's dose as numbers: amount (µg), route and spacing (days).
+
+    `clinical.dosing` reads these, never the prose `dose` text. An open-ended dose ("at least
+    1 mg") is capped at the highest dose a cited source gives for that route; `cap` says so and
+    `sources` (source ids, each among the regimen's own) name the sources of the numbers.
+    Months are written as days: "every 2 months" is 59-62 days, "every 2-3 months" 59-92 days.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    phase: Literal["daily", "loading", "maintenance"]
+    route: DoseRoute
+    min_ug: float = Field(gt=0)
+    max_ug: float = Field(gt=0)
+    every_days_min: int = Field(gt=0)
+    every_days_max: int = Field(gt=0)
+    cap: str | None = None
+    sources: tuple[str, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DoseWindow:
+        if self.min_ug > self.max_ug:
+            raise ValueError("min_ug must not exceed max_ug")
+        if self.every_days_min > self.every_days_max:
+            raise ValueError("every_days_min must not exceed every_days_max")
+        return self
+
+
 @entry_kind("regimen")
 class Regimen(_Rule):
-    """A cited treatment regimen (clinical-spec §B.1, R1-R8); the only doses b12pain ever states."""
+    """A cited treatment regimen (clinical-spec §B.1, R1-R8); the only doses b12pain ever states.
+
+    `doses` holds the structured amounts, routes and spacing `clinical.dosing` checks against;
+    a regimen without `doses` cannot be scheduled. `plain_name` (and `plain_floor` for an
+    open-ended dose) are the words a dose comparison uses ("the UK dose for diet-related
+    deficiency"); regimens without a `plain_name` are not compared against.
+    """
 
     rule: str
     indication: str
@@ -242,6 +284,41 @@ class Regimen(_Rule):
     maintenance_every_months: int | None = Field(default=None, gt=0)
     plain: str
     cautions: tuple[str, ...] = ()
+    doses: tuple[DoseWindow, ...] = ()
+    plain_name: str | None = None
+    plain_floor: str | None = None
+
+    @model_validator(mode="after")
+    def _doses_cited(self) -> Regimen:
+        cited = {ref.source for ref in self.sources}
+        for window in self.doses:
+            missing = sorted(set(window.sources) - cited)
+            if missing:
+                raise ValueError(
+                    f"doses: {', '.join(missing)} must also be among the regimen's sources"
+                )
+        return self
+
+
+@entry_kind("dose_form")
+class DoseForm(Entry):
+    """A product form a person may record (tablet, injection …) and the routes it is taken by."""
+
+    plain: str
+    routes: tuple[DoseRoute, ...] = Field(min_length=1)
+
+
+@entry_kind("dose_limit")
+class DoseLimit(_Rule):
+    """Plausibility bound of a recorded single dose by route (tool policy, clinical-spec §J.9).
+
+    Not a guideline dose: the largest single-dose product strength on sale, so an amount above
+    it is far more likely a slip (µg typed as mg, an extra zero) than a real product.
+    """
+
+    routes: tuple[DoseRoute, ...] = Field(min_length=1)
+    max_ug: float = Field(gt=0)
+    reason: str
 
 
 @entry_kind("follow_up")
@@ -313,3 +390,6 @@ class TerminologyCode(Entry):
     display: str
     verification: Literal["verified", "partly"]
     refers_to: str
+    #: UCUM units a result under this (LOINC) code is reported in, as FHIR writes them;
+    #: the interop layer refuses any other unit for this code (clinical-spec §F).
+    ucum_units: tuple[str, ...] = ()
