@@ -25,12 +25,13 @@ import json
 import math
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
@@ -63,6 +64,7 @@ __all__ = [
     "shorten",
     "strict_int",
     "strict_number",
+    "strict_type_problems",
     "usable_folder",
 ]
 
@@ -467,3 +469,56 @@ def _range_words(kind: str, minimum: float | None, maximum: float | None) -> str
     if maximum is not None:
         return f"{kind} of at most {maximum:g}"
     return kind
+
+
+def strict_type_problems(model: type[BaseModel], data: Any, prefix: str = "") -> list[Problem]:
+    """Booleans given for numbers, and numbers given for yes/no fields, in `data` for `model`.
+
+    Pydantic (in its default lax mode) reads `age: yes` as 1 and `pregnant: 1` as true; a
+    person who typed either meant something else. Call before `model.model_validate(data)`;
+    field paths are written as `labs[0].value`, like `problems_from_pydantic`.
+    """
+    problems: list[Problem] = []
+    if not isinstance(data, Mapping):
+        return problems
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key in data:
+            where = f"{prefix}.{key}" if prefix else key
+            problems += _value_problems(info.annotation, data[key], where)
+    return problems
+
+
+def _value_problems(annotation: Any, value: Any, where: str) -> list[Problem]:
+    kinds = _kinds(annotation)
+    if value is None:
+        return []
+    if isinstance(value, bool) and kinds and kinds <= {int, float}:
+        return [Problem(where, value, "a number, not yes/no or true/false")]
+    if kinds == {bool} and not isinstance(value, bool) and isinstance(value, int | float):
+        return [Problem(where, value, "yes or no (true or false), not a number")]
+    problems: list[Problem] = []
+    for inner in _inner(annotation):
+        origin = get_origin(inner)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            problems += strict_type_problems(inner, value, where)
+        elif origin in (tuple, list) and isinstance(value, list | tuple):
+            item_type = get_args(inner)[0] if get_args(inner) else Any
+            for index, item in enumerate(value):
+                problems += _value_problems(item_type, item, f"{where}[{index}]")
+    return problems
+
+
+def _inner(annotation: Any) -> list[Any]:
+    """The alternatives of a union (or the annotation itself), `Annotated` unwrapped."""
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, UnionType):
+        return [a for arg in get_args(annotation) for a in _inner(arg)]
+    return [annotation]
+
+
+def _kinds(annotation: Any) -> set[Any]:
+    """The scalar types a field takes (None left out), or an empty set if any is not scalar."""
+    kinds = {a for a in _inner(annotation) if a is not type(None)}
+    return kinds if kinds and kinds <= {int, float, bool} else set()

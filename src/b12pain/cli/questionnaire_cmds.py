@@ -132,9 +132,30 @@ def _yes_no(item: InstrumentItem) -> InstrumentItem:
 
 def read_answers(path: Path, field: str = "--answers") -> Any:
     """The answers in a YAML or JSON file; `InputError` naming the file when it cannot be read."""
-    from b12pain.userfile import read_user_file
+    from b12pain.userfiles import read_user_file
 
     return read_user_file(path, field)
+
+
+def answers_from_argument(text: str, field: str = "answers") -> dict[str, Any]:
+    """Answers given on the command line: inline JSON (`{"q1": true}`) or the name of a file.
+
+    Text starting with `{` is always JSON (never looked up as a file, so 300 characters of
+    JSON cannot fail with "File name too long"); anything else is a YAML or JSON file.
+    Both are read under the same rules (`b12pain.userfiles`); `InputError` on `field` otherwise.
+    """
+    from b12pain.errors import InputError
+    from b12pain.userfiles import parse_json, read_user_file
+
+    if text.lstrip().startswith("{"):
+        given = parse_json(text, field)
+    elif not text.strip():
+        raise InputError.single(field, text, 'a JSON object such as {"q1": true}, or a file')
+    else:
+        given = read_user_file(Path(text), field)
+    if not isinstance(given, dict):
+        raise InputError.single(field, text, "a mapping of item id to answer")
+    return given
 
 
 def render(result: InstrumentResult, say: Say) -> None:

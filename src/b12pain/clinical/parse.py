@@ -15,9 +15,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from b12pain.clinical.catalogue import Catalogue, catalogue
-from b12pain.clinical.profile import Profile
+from b12pain.clinical.profile import Profile, duration_in_days
 from b12pain.clinical.vocabulary import Vocabulary, known_ids, resolve
+from b12pain.days import EARLIEST_DAY, LATEST_DAY
 from b12pain.errors import InputError, Problem, problems_from_pydantic
+from b12pain.userfiles import strict_type_problems
 
 
 def parse_profile(data: Mapping[str, Any]) -> Profile:
@@ -28,7 +30,7 @@ def parse_profile(data: Mapping[str, Any]) -> Profile:
     if not isinstance(data, Mapping):
         raise InputError.single("(input)", None, "a profile must be a mapping of fields")
     cat = catalogue()
-    problems: list[Problem] = []
+    problems: list[Problem] = strict_type_problems(Profile, data)  # `age: yes` is not 1
     resolved: dict[str, Any] = dict(data)
     fields: tuple[tuple[str, Vocabulary], ...] = (
         ("symptoms", "symptom"),
@@ -48,9 +50,42 @@ def parse_profile(data: Mapping[str, Any]) -> Profile:
     except ValidationError as exc:
         problems.extend(problems_from_pydantic(exc))
         raise InputError(problems) from None
+    problems += _out_of_range(profile)
     if problems:
         raise InputError(problems)
     return profile
+
+
+#: Longest a medicine can have been taken: the oldest age a profile allows.
+MAX_DURATION_DAYS = 120 * 365.25
+
+
+def _out_of_range(profile: Profile) -> list[Problem]:
+    """Dates outside 1900-2100 and durations beyond a lifetime (`999999999y`), by field."""
+    problems = [
+        Problem(field, day.isoformat(), f"a date between {EARLIEST_DAY} and {LATEST_DAY}")
+        for field, day in _dated(profile)
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY
+    ]
+    for index, medication in enumerate(profile.medications):
+        duration = medication.duration
+        if duration is not None and duration_in_days(duration) > MAX_DURATION_DAYS:
+            problems.append(
+                Problem(f"medications[{index}].duration", duration, "a duration of at most 120y")
+            )
+    return problems
+
+
+def _dated(profile: Profile) -> list[tuple[str, dt.date | None]]:
+    """Every date in a profile with its field path."""
+    dated: list[tuple[str, dt.date | None]] = [
+        (f"labs[{i}].date", lab.date) for i, lab in enumerate(profile.labs)
+    ]
+    dated += [(f"medications[{i}].since", m.since) for i, m in enumerate(profile.medications)]
+    if profile.b12_treatment is not None:
+        dated.append(("b12_treatment.last_dose", profile.b12_treatment.last_dose))
+        dated.append(("b12_treatment.since", profile.b12_treatment.since))
+    return dated
 
 
 def _allowed(vocabulary: Vocabulary, cat: Catalogue) -> str:
@@ -100,14 +135,7 @@ def check_dates(profile: Profile, today: dt.date) -> None:
     """
     if not _has_date_after(profile, today):  # the usual case, on every assessment: kept cheap
         return
-    dated: list[tuple[str, dt.date | None]] = [
-        (f"labs[{i}].date", lab.date) for i, lab in enumerate(profile.labs)
-    ]
-    dated += [(f"medications[{i}].since", m.since) for i, m in enumerate(profile.medications)]
-    if profile.b12_treatment is not None:
-        dated.append(("b12_treatment.last_dose", profile.b12_treatment.last_dose))
-        dated.append(("b12_treatment.since", profile.b12_treatment.since))
-    refuse_dates_after(dated, today)
+    refuse_dates_after(_dated(profile), today)
 
 
 def _has_date_after(profile: Profile, today: dt.date) -> bool:

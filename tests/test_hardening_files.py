@@ -1,0 +1,163 @@
+"""Every command that reads a person's file refuses hostile or careless files the same way.
+
+Exit 2, an `error:` line naming the option or argument that gave the file, never a traceback,
+never "a bug in b12pain", never a hang (named pipe) or minutes of work (alias bomb, 100,000
+rows). The cases come from issue 12's run of malformed inputs.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from b12pain.cli.errors import run_guarded
+from b12pain.cli.main import app
+
+
+def cli(monkeypatch, capsys, *args: str, stdin: str = "") -> tuple[int, str, str]:
+    """Run `b12pain ARGS` in-process through the same guard as the console script."""
+    monkeypatch.setattr(sys, "argv", ["b12pain", *args])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = run_guarded(app)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _bomb(path: Path) -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _text(text: str) -> Callable[[Path], None]:
+    return lambda path: path.write_text(text, encoding="utf-8")
+
+
+HOSTILE_FILES: dict[str, tuple[Callable[[Path], None], str]] = {
+    # name: (make the file, words in the message)
+    "alias bomb": (_bomb, "anchors"),
+    "named pipe": (lambda p: os.mkfifo(p), "named pipe"),
+    "device": (lambda p: p.symlink_to("/dev/zero"), "device"),
+    "folder": (lambda p: p.mkdir(), "folder"),
+    "deep nesting": (_text("a: " + "[" * 5_000 + "]" * 5_000 + "\n"), "nested deeper"),
+    "huge integer": (_text("age: " + "7" * 5_000 + "\n"), "digits"),
+    "duplicate key": (_text("age: 60\nage: 61\nq1: yes\nq1: no\n"), "twice"),
+    "python tag": (_text("age: !!python/object/apply:os.system ['true']\n"), "tags"),
+    "100,000 rows": (_text("labs:\n" + "  - {}\n" * 100_000), "more than"),
+    "too big": (_text("# padding\n" * 200_000), "bytes"),
+}
+
+FILE_COMMANDS = {  # command line with FILE, and the field that names the file
+    "assess": (["assess", "FILE"], "PROFILE"),
+    "log profile": (["log", "profile", "FILE"], "PROFILE"),
+    "intake": (["intake", "FILE"], "MEALS"),
+    "questionnaire": (["questionnaire", "dn4", "--answers", "FILE"], "--answers"),
+    "log instrument": (["log", "instrument", "dn4", "FILE"], "answers"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE_FILES))
+@pytest.mark.parametrize("command", sorted(FILE_COMMANDS))
+def test_hostile_files_are_refused_by_every_command(
+    command: str, kind: str, data_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    path = tmp_path / "input.yaml"
+    make, words = HOSTILE_FILES[kind]
+    make(path)
+    template, field = FILE_COMMANDS[command]
+    args = [str(path) if a == "FILE" else a for a in template]
+    code, out, err = cli(monkeypatch, capsys, *args)
+    assert code == 2, (out, err)
+    assert "Traceback" not in err and "bug in b12pain" not in err
+    assert err.startswith(f"error: {field}: "), err
+    assert words in err
+    assert len(err) < 2_000  # the value is cut short, the file is never echoed
+    code, out, _ = cli(monkeypatch, capsys, *args, "--json")
+    assert code == 2
+    assert [e["field"] for e in json.loads(out)["errors"]] == [field]
+
+
+WAITS_FOR_JOURNAL_CMDS = pytest.mark.xfail(
+    strict=True,
+    reason="log instrument must call questionnaire_cmds.answers_from_argument; journal_cmds is "
+    "being rewritten by the application-layer engineer (service layer), edited after it lands",
+)
+
+
+@WAITS_FOR_JOURNAL_CMDS
+def test_long_inline_json_answers_are_read_as_json_not_a_file_name(
+    data_dir: Path, monkeypatch, capsys
+) -> None:
+    """318 characters of JSON once failed with "File name too long"."""
+    answers = {"wpi": ["left_shoulder", "right_shoulder", "left_hip", "right_hip", "neck"]}
+    answers |= {"sss_fatigue": 2, "sss_waking_unrefreshed": 2, "sss_cognitive": 1}
+    answers |= {"sss_headaches": True, "sss_lower_abdomen": False, "sss_depression": True}
+    answers |= {"symptoms_3_months": True, "other_disorder_explains": False}
+    text = json.dumps(answers)
+    assert len(text) > 300
+    code, out, err = cli(monkeypatch, capsys, "log", "instrument", "acr2016", text, "--json")
+    assert "File name too long" not in err and "bug in b12pain" not in err
+    assert code == 0, err
+    assert json.loads(out)["result"]["instrument"] == "acr2016"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('{"q1": true, "q1": false}', "twice"),
+        ('{"q1": ' + "1" * 5_000 + "}", "digits"),
+        ('{"q1": NaN}', "finite"),
+        ("{" * 3, "not valid JSON"),
+        ("{" + '"a":{' * 200 + "}" * 201, "nested deeper"),
+    ],
+    ids=["duplicate", "huge int", "NaN", "malformed", "deep"],
+)
+@WAITS_FOR_JOURNAL_CMDS
+def test_bad_inline_json_answers_are_refused(
+    text: str, words: str, data_dir: Path, monkeypatch, capsys
+) -> None:
+    code, _, err = cli(monkeypatch, capsys, "log", "instrument", "dn4", text)
+    assert code == 2, err
+    assert "bug in b12pain" not in err and err.startswith("error: answers: ")
+    assert words in err
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('{"q1": true, "q1": false}', "twice"),
+        ('{"q1": ' + "1" * 5_000 + "}", "digits"),
+        ("[1, 2]", "no such file"),
+        ("", "JSON object"),
+        ("{" + '"a": 1, ' * 400 + '"b": 2}', "twice"),
+    ],
+    ids=["duplicate", "huge int", "a list is a file name", "empty", "long"],
+)
+def test_answers_from_argument_reads_json_or_a_file_by_the_same_rules(
+    text: str, words: str
+) -> None:
+    from b12pain.cli.questionnaire_cmds import answers_from_argument
+    from b12pain.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        answers_from_argument(text)
+    assert caught.value.problems[0].field == "answers"
+    assert words in caught.value.problems[0].message
+
+
+def test_answers_from_argument_reads_long_json(tmp_path: Path) -> None:
+    from b12pain.cli.questionnaire_cmds import answers_from_argument
+
+    text = json.dumps({f"item_{i}": True for i in range(40)})
+    assert len(text) > 318
+    assert answers_from_argument(text) == {f"item_{i}": True for i in range(40)}
+    path = tmp_path / "a.yaml"
+    path.write_text("q1: yes\n", encoding="utf-8")
+    assert answers_from_argument(str(path)) == {"q1": True}
