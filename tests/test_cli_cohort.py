@@ -88,9 +88,9 @@ def test_screen_json_and_csv(synthetic: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert [r["rule_id"] for r in summary["rules"]] == [RULE_A]
-    assert summary["completeness"]["persons"] == 400
+    assert summary["completeness"]["persons"] == "400"
     header = out.read_text().splitlines()[0]
-    assert header.startswith('"person_id","rule_id"')
+    assert header.startswith('"person_id","person_source_value","rule_id"')
 
 
 @pytest.mark.parametrize(

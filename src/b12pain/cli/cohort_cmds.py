@@ -52,6 +52,11 @@ def screen(
         None, "--fhir-groups", help="Also write one FHIR Group per rule into this folder."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    cache: bool = typer.Option(
+        True,
+        "--cache/--no-cache",
+        help="Keep converted OMOP CSV files (private, in the data folder) for the next run.",
+    ),
 ) -> None:
     """Find the people a health system should test for B12, with the reason and the evidence.
 
@@ -64,6 +69,8 @@ def screen(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from b12pain.cohort import output
+    from b12pain.cohort.csvcache import CsvCache
+    from b12pain.cohort.engines import check_engine_available
     from b12pain.cohort.rules import select_rules
     from b12pain.cohort.screen import STEPS_BESIDES_RULES, parse_concept_set_option
     from b12pain.cohort.screen import screen as run_screen
@@ -76,6 +83,7 @@ def screen(
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise InputError.single("--out", str(out), "file name must end in .parquet or .csv")
     day = _date(as_of, "--as-of")
+    check_engine_available(engine)
     site_sets = parse_concept_set_option(concept_set)
     rule_ids = [r.strip() for r in rules.split(",") if r.strip()] if rules else None
     console = Console(stderr=True)
@@ -96,6 +104,7 @@ def screen(
             site_sets,
             spark_master,
             progress=advance,
+            cache=CsvCache.default() if cache else None,
         )
         bar.update(task, completed=steps)
     if rule_ids:
@@ -125,7 +134,7 @@ def _summary_json(result: Any, out: Path, groups: list[Path], disclaimer: str) -
         "as_of": result.as_of.isoformat(),
         "out": str(out),
         "fhir_groups": [str(g) for g in groups],
-        "completeness": result.completeness.as_dict(),
+        "completeness": result.completeness.as_dict(result.threshold),
         "rules": [
             {
                 "rule_id": s.rule_id,
@@ -142,13 +151,16 @@ def _summary_json(result: Any, out: Path, groups: list[Path], disclaimer: str) -
 
 def _print_summary(result: Any, out: Path, groups: list[Path], disclaimer: str) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
-    c = result.completeness
+    c = result.completeness.shown(result.threshold)
     console.print(
-        f"Source: {c.persons} people, {c.covered_at_as_of} under observation on {result.as_of}, "
-        f"{c.b12_tests} B12 test results. Engine {result.engine}, run {result.run_id}."
+        f"Source: {c['persons']} people, {c['covered_at_as_of']} under observation on "
+        f"{result.as_of}, {c['b12_tests']} B12 test results. Engine {result.engine}, "
+        f"run {result.run_id}.",
+        markup=False,
     )
     table = Table(title="People flagged, by rule")
     table.add_column("rule")
@@ -159,10 +171,13 @@ def _print_summary(result: Any, out: Path, groups: list[Path], disclaimer: str) 
     console.print(table)
     for s in result.summary:
         if s.status == "refused":
-            console.print(f"[yellow]refused[/yellow] {s.rule_id}: {s.message}")
-    console.print(f"Flags written to {out} (person-level; keep it where patient data may be kept).")
+            console.print(f"[yellow]refused[/yellow] {escape(s.rule_id)}: {escape(s.message)}")
+    console.print(
+        f"Flags written to {out} (person-level; keep it where patient data may be kept).",
+        markup=False,
+    )
     for g in groups:
-        console.print(f"FHIR Group: {g}")
+        console.print(f"FHIR Group: {g}", markup=False)
     console.print(f"A list for clinical review, not a diagnosis. {disclaimer}")
 
 

@@ -135,7 +135,16 @@ def item_rows(sets: ConceptSets, set_ids: set[str]) -> pa.Table:
 
     rows: dict[str, list[Any]] = {
         k: []
-        for k in ("set_id", "set_no", "vocabulary", "code", "concept_id", "descendants", "excluded")
+        for k in (
+            "set_id",
+            "set_no",
+            "vocabulary",
+            "code",
+            "concept_id",
+            "descendants",
+            "excluded",
+            "name",
+        )
     }
     for set_id in sorted(set_ids):
         for item in sets.items(set_id):
@@ -146,6 +155,7 @@ def item_rows(sets: ConceptSets, set_ids: set[str]) -> pa.Table:
             rows["concept_id"].append(item.concept_id)
             rows["descendants"].append(item.include_descendants)
             rows["excluded"].append(item.exclude)
+            rows["name"].append(item.display)
     schema = pa.schema(
         [
             ("set_id", pa.string()),
@@ -155,6 +165,7 @@ def item_rows(sets: ConceptSets, set_ids: set[str]) -> pa.Table:
             ("concept_id", pa.int64()),
             ("descendants", pa.bool_()),
             ("excluded", pa.bool_()),
+            ("name", pa.string()),
         ]
     )
     return pa.table(rows, schema=schema)
@@ -171,56 +182,75 @@ def resolve(engine: Engine, sets: ConceptSets, set_ids: set[str], has_vocabulary
     sets.numbers = {set_id: number for number, set_id in enumerate(sorted(set_ids), start=1)}
     engine.register_arrow("concept_items", item_rows(sets, set_ids))
     keyed = """
-        SELECT set_id, set_no, vocabulary || ':' || code AS concept_key, excluded FROM concept_items
-        WHERE vocabulary IS NOT NULL AND code IS NOT NULL
+        SELECT set_id, set_no, vocabulary || ':' || code AS concept_key, excluded, name
+        FROM concept_items WHERE vocabulary IS NOT NULL AND code IS NOT NULL
         UNION ALL
-        SELECT set_id, set_no, ('OMOP:' || CAST(concept_id AS STRING)) AS concept_key, excluded
+        SELECT set_id, set_no, ('OMOP:' || CAST(concept_id AS STRING)) AS concept_key, excluded, name
         FROM concept_items WHERE concept_id IS NOT NULL"""
     if has_vocabulary:
-        keyed += """
+        named = "concept_name" in {c.lower() for c in engine.columns("concept")}
+        concept_name = "c.concept_name" if named else "CAST(NULL AS STRING)"
+        keyed += f"""
         UNION ALL
-        SELECT i.set_id, i.set_no, ('OMOP:' || CAST(c.concept_id AS STRING)) AS concept_key, i.excluded
+        SELECT i.set_id, i.set_no, ('OMOP:' || CAST(c.concept_id AS STRING)) AS concept_key,
+          i.excluded, coalesce({concept_name}, i.name) AS name
         FROM concept_items i JOIN concept c
           ON c.vocabulary_id = i.vocabulary AND c.concept_code = i.code
         UNION ALL
-        SELECT r.set_id, r.set_no, ('OMOP:' || CAST(a.descendant_concept_id AS STRING)) AS concept_key, r.excluded
+        SELECT r.set_id, r.set_no, ('OMOP:' || CAST(a.descendant_concept_id AS STRING)) AS concept_key,
+          r.excluded, {concept_name.replace("c.", "d.")} AS name
         FROM (SELECT i.set_id, i.set_no, i.excluded, coalesce(c.concept_id, i.concept_id) AS concept_id
               FROM concept_items i LEFT JOIN concept c
                 ON c.vocabulary_id = i.vocabulary AND c.concept_code = i.code
               WHERE i.descendants) r
-        JOIN concept_ancestor a ON a.ancestor_concept_id = r.concept_id"""
+        JOIN concept_ancestor a ON a.ancestor_concept_id = r.concept_id
+        LEFT JOIN concept d ON d.concept_id = a.descendant_concept_id"""
     engine.create_view(
         "concept_map",
         f"""WITH keyed AS ({keyed}),
         kept AS (
-          SELECT DISTINCT set_id, set_no, concept_key FROM keyed k
+          SELECT set_id, set_no, concept_key, min(name) AS name FROM keyed k
           WHERE NOT k.excluded AND NOT EXISTS (
-            SELECT 1 FROM keyed x WHERE x.excluded AND x.set_id = k.set_id AND x.concept_key = k.concept_key))
-        SELECT set_id, set_no, concept_key,
+            SELECT 1 FROM keyed x WHERE x.excluded AND x.set_id = k.set_id AND x.concept_key = k.concept_key)
+          GROUP BY set_id, set_no, concept_key),
+        named AS (
+          SELECT set_id, set_no, concept_key,
+            min(name) OVER (PARTITION BY concept_key) AS concept_name FROM kept)
+        SELECT set_id, set_no, concept_key, concept_name,
           CAST(dense_rank() OVER (ORDER BY concept_key) AS INT) AS code_no,
           CASE WHEN concept_key LIKE 'OMOP:%' THEN CAST(substr(concept_key, 6) AS BIGINT) END AS concept_id
-        FROM kept""",
+        FROM named""",
         materialize=True,
     )
     return int(engine.scalar("SELECT count(*) FROM concept_map"))
 
 
-def code_keys(engine: Engine) -> pa.Array:
-    """The concept key of every `code_no`, as an array indexed by the number (index 0 unused)."""
+def _by_code_no(engine: Engine, column: str) -> pa.Array:
     import pyarrow as pa
 
-    rows = engine.to_arrow("SELECT DISTINCT code_no, concept_key FROM concept_map").to_pydict()
-    keys: list[str | None] = [None] * (max(rows["code_no"], default=0) + 1)
-    for number, key in zip(rows["code_no"], rows["concept_key"], strict=True):
-        keys[number] = key
-    return pa.array(keys, pa.string())
+    rows = engine.to_arrow(f"SELECT DISTINCT code_no, {column} AS v FROM concept_map").to_pydict()
+    values: list[str | None] = [None] * (max(rows["code_no"], default=0) + 1)
+    for number, value in zip(rows["code_no"], rows["v"], strict=True):
+        values[number] = value
+    return pa.array(values, pa.string())
+
+
+def code_keys(engine: Engine) -> pa.Array:
+    """The concept key of every `code_no`, as an array indexed by the number (index 0 unused)."""
+    return _by_code_no(engine, "concept_key")
+
+
+def code_names(engine: Engine) -> pa.Array:
+    """The name of every `code_no` (index 0 unused): the site vocabulary's `concept_name` when
+    it has one, else the display of the shipped or site concept-set item."""
+    return _by_code_no(engine, "coalesce(concept_name, concept_key)")
 
 
 #: Event tables, their date columns, and the columns kept for matched events.
 EVENT_TABLES = {
     "drugs": "person_id, start_date, end_date",
     "conditions": "person_id, start_date",
-    "measurements": "person_id, date, value, unit",
+    "measurements": "person_id, date, value, unit, comparator",
     "observations": "person_id, date",
 }
 

@@ -199,8 +199,52 @@ class SparkEngine:
             self.spark.stop()
 
 
+def java_runtime() -> str | None:
+    """The `java` executable Spark would start: `$JAVA_HOME/bin/java`, else `java` on PATH."""
+    import os
+    import shutil
+
+    home = os.environ.get("JAVA_HOME")
+    if home and os.access(os.path.join(home, "bin", "java"), os.X_OK):
+        return os.path.join(home, "bin", "java")
+    return shutil.which("java")
+
+
+def check_engine_available(name: str) -> None:
+    """Refuse an engine this installation cannot run, saying what to install: DuckDB and
+    PyArrow come with `b12pain[cohort]`; Spark needs `b12pain[spark]` and a Java runtime."""
+    import importlib.util
+
+    from b12pain.errors import InputError
+
+    wanted = {"duckdb": ("duckdb", "pyarrow"), "spark": ("duckdb", "pyarrow", "pyspark")}
+    if name not in wanted:
+        raise InputError.single("--engine", name, "one of duckdb, spark")
+    for module in wanted[name]:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            extra = "spark" if module == "pyspark" else "cohort"
+            raise InputError.single(
+                "--engine",
+                name,
+                f"{module} is not installed; install b12pain[{extra}] (pip install 'b12pain[{extra}]')",
+            )
+    if name == "spark" and java_runtime() is None:
+        raise InputError.single(
+            "--engine",
+            name,
+            "the Spark engine needs a Java runtime (17 or 21): install one (e.g. openjdk-17-jre) "
+            "and put `java` on PATH or set JAVA_HOME; or use --engine duckdb",
+        )
+
+
 def make_engine(name: str, spark_master: str | None = None, spark: Any = None) -> Engine:
-    """The engine called `name` (`duckdb` or `spark`)."""
+    """The engine called `name` (`duckdb` or `spark`), after `check_engine_available`."""
+    if spark is None:
+        check_engine_available(name)
     if name == "duckdb":
         return DuckDBEngine()
     if name == "spark":

@@ -100,6 +100,17 @@ class Rule(_Strict):
     exclude: tuple[Primitive, ...] = ()
     not_followed_by: FollowUp | None = None
 
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> Rule:
+        from b12pain.cohort.reasons import PLACEHOLDERS, placeholders
+
+        unknown = [p for p in placeholders(self.reason) if p not in PLACEHOLDERS]
+        if unknown:
+            raise ValueError(
+                f"reason uses unknown placeholder(s) {unknown}; allowed: {', '.join(PLACEHOLDERS)}"
+            )
+        return self
+
     def primitives(self) -> list[Primitive]:
         """Every leaf primitive of the rule, include and exclude."""
         found: list[Primitive] = []
@@ -126,6 +137,12 @@ class Rule(_Strict):
         if self.not_followed_by is not None:
             ids.update(self.not_followed_by.exposure.concept_sets)
         return ids
+
+    def needs_drug_records(self) -> bool:
+        """True when the rule reads drug exposures (to include people, or to see treatment)."""
+        return self.not_followed_by is not None or any(
+            node.exposure is not None for node in self.primitives()
+        )
 
     def needs_b12_tests(self) -> bool:
         """True when the rule flags people for having *no* test (needs a lab feed to mean anything)."""

@@ -19,11 +19,13 @@ from b12pain.cohort.concepts import (
     ConceptSets,
     SiteConceptSet,
     code_keys,
+    code_names,
     match_events,
     read_site_set,
     resolve,
     shipped_sets,
 )
+from b12pain.cohort.csvcache import CsvCache
 from b12pain.cohort.engines import Engine, make_engine
 from b12pain.cohort.output import RuleSummary, normalise, suppressed
 from b12pain.cohort.rules import Rule, missing_knowledge, parameter, select_rules
@@ -59,13 +61,21 @@ class Completeness:
     covered_at_as_of: int
     b12_tests: int
     date_ranges: dict[str, tuple[dt.date | None, dt.date | None]]
+    drug_records: bool = True
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-friendly form (dates as ISO strings)."""
+    def shown(self, threshold: int) -> dict[str, str]:
+        """The counts as they may be printed: 0 as "0", 1 to 10 as "<11" (small cells)."""
         return {
-            "persons": self.persons,
-            "covered_at_as_of": self.covered_at_as_of,
-            "b12_tests": self.b12_tests,
+            "persons": suppressed(self.persons, threshold),
+            "covered_at_as_of": suppressed(self.covered_at_as_of, threshold),
+            "b12_tests": suppressed(self.b12_tests, threshold),
+        }
+
+    def as_dict(self, threshold: int) -> dict[str, Any]:
+        """JSON-friendly form (dates as ISO strings; counts suppressed as in `shown`)."""
+        return {
+            **self.shown(threshold),
+            "drug_records": self.drug_records,
             "date_ranges": {
                 k: [str(a) if a else None, str(b) if b else None]
                 for k, (a, b) in self.date_ranges.items()
@@ -85,6 +95,8 @@ class ScreenResult:
     as_of: dt.date
     refused: dict[str, str] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
+    #: Counts below this are shown as "<threshold" (`cohort.small_cell_threshold`).
+    threshold: int = 11
 
 
 def parse_concept_set_option(values: list[str]) -> dict[str, SiteConceptSet]:
@@ -106,13 +118,49 @@ def parse_concept_set_option(values: list[str]) -> dict[str, SiteConceptSet]:
     return sets
 
 
+def _looks_like(folder: Path, fmt: InputFormat) -> bool:
+    """True when a folder holds files of this input format (an OMOP table or a Patient file)."""
+    if fmt == "fhir-bulk":
+        return any(folder.glob("Patient.*ndjson"))
+    from b12pain.cohort.omop import TABLES
+
+    return any(path.name.split(".")[0].lower() in TABLES for path in folder.iterdir())
+
+
+def check_input_shape(source: Path, fmt: InputFormat) -> None:
+    """Refuse an `--input` folder that is evidently not of format `fmt`, with the fix: the
+    `omop/` or `fhir/` folder inside a `b12pain synth` output, or the other `--format`."""
+    if not source.is_dir() or _looks_like(source, fmt):
+        return
+    inner = {"omop": "omop", "fhir-bulk": "fhir"}[fmt]
+    if (source / inner).is_dir() and _looks_like(source / inner, fmt):
+        raise InputError.single(
+            "--input",
+            str(source),
+            f"this is a folder of folders (a `b12pain synth` output?); use --input {source / inner}",
+        )
+    other: InputFormat = "omop" if fmt == "fhir-bulk" else "fhir-bulk"
+    if _looks_like(source, other):
+        raise InputError.single(
+            "--format",
+            fmt,
+            f"{source} holds {'FHIR Bulk NDJSON' if other == 'fhir-bulk' else 'OMOP tables'}; use --format {other}",
+        )
+
+
 def _register_input(
-    engine: Engine, source: Path, fmt: InputFormat, workdir: Path, supply_days: int
+    engine: Engine,
+    source: Path,
+    fmt: InputFormat,
+    workdir: Path,
+    supply_days: int,
+    cache: CsvCache | None = None,
 ) -> bool:
+    check_input_shape(source, fmt)
     if fmt == "omop":
         from b12pain.cohort import omop
 
-        return omop.canonical_views(engine, omop.find_tables(source, workdir), supply_days)
+        return omop.canonical_views(engine, omop.find_tables(source, workdir, cache), supply_days)
     if fmt == "fhir-bulk":
         from b12pain.cohort import fhir
 
@@ -143,6 +191,22 @@ def check_completeness(engine: Engine, sets: ConceptSets, as_of: dt.date) -> Com
         covered_at_as_of=int(engine.scalar(observed_count_sql(as_of))),
         b12_tests=int(engine.scalar(tests)),
         date_ranges=ranges,
+        drug_records=engine.scalar("SELECT count(*) FROM (SELECT 1 FROM drugs LIMIT 1) x") > 0,
+    )
+
+
+def nobody_observed(engine: Engine, as_of: dt.date) -> InputError:
+    """The refusal when no observation period covers the as-of date, with the dates the
+    source's observation periods do cover (so the analyst can pick an as-of date)."""
+    row = engine.to_arrow(
+        "SELECT min(start_date) AS lo, max(coalesce(end_date, start_date)) AS hi FROM coverage"
+    ).to_pylist()[0]
+    if row["lo"] is None:
+        where = "the source has no observation periods (OMOP observation_period, FHIR Coverage or dated records)"
+    else:
+        where = f"the source's observation periods run from {row['lo']} to {row['hi']}; choose an --as-of date in that range"
+    return InputError.single(
+        "--as-of", as_of.isoformat(), f"nobody is under observation on this date; {where}"
     )
 
 
@@ -155,6 +219,12 @@ def refusal(rule: Rule, completeness: Completeness, unverified: set[str]) -> str
         return (
             "the source has no B12 measurements at all (no lab feed?); this rule flags people "
             "for having no B12 test, so it would flag everyone"
+        )
+    if rule.needs_drug_records() and not completeness.drug_records:
+        return (
+            "the source has no drug records at all (no prescribing feed?); this rule needs them "
+            "(long-term use, or treatment after a low result), so it would find nobody or "
+            "count every low result as untreated"
         )
     blocked = sorted(rule.concept_sets() & unverified)
     if blocked:
@@ -196,11 +266,14 @@ def screen(
     spark_master: str | None = None,
     workdir: Path | None = None,
     progress: Progress | None = None,
+    cache: CsvCache | None = None,
 ) -> ScreenResult:
     """Run the screening rules over one source at `as_of` and return flags and a summary.
 
     `engine` is `duckdb`, `spark`, or an `Engine` instance (tests pass a shared Spark engine;
-    the caller then closes it). A rule whose data cannot support it is refused, not run.
+    the caller then closes it). A rule whose data cannot support it is refused, not run; a
+    source with nobody under observation on `as_of` is an `InputError`. With `cache`, OMOP CSV
+    conversions are kept there for the next run (`csvcache`).
     """
     kb = load()
     step = progress or (lambda _message: None)
@@ -212,19 +285,23 @@ def screen(
     run_id = uuid.uuid4().hex[:12]
     supply_days = parameter(kb, "cohort.default_supply_days")
     threshold = parameter(kb, "cohort.small_cell_threshold")
+    followup_days = parameter(kb, "cohort.treatment_followup_days")
     with tempfile.TemporaryDirectory(prefix="b12pain-cohort-", dir=workdir) as tmp:
         try:
             step("reading input")
-            has_vocabulary = _register_input(runner, source, fmt, Path(tmp), supply_days)
+            has_vocabulary = _register_input(runner, source, fmt, Path(tmp), supply_days, cache)
             needed = {s for rule in rules for s in rule.concept_sets() if s in sets.shipped}
             needed |= set(b12_test_sets(sets))
             step("resolving concept sets")
             resolve(runner, sets, needed, has_vocabulary)
             match_events(runner, "concept_id" if fmt == "omop" else "concept_key")
             keys = code_keys(runner)
+            names = code_names(runner)
             codes = codes_for(runner.dialect, len(keys) - 1)
             step("checking completeness")
             completeness = check_completeness(runner, sets, as_of)
+            if completeness.covered_at_as_of == 0:
+                raise nobody_observed(runner, as_of)
             unverified = {s for s in needed if sets.is_unverified(s)}
             refused = {
                 rule.id: reason
@@ -247,6 +324,8 @@ def screen(
                     run_id,
                     runner.name,
                     lambda numbers: codes.decode(numbers, keys),
+                    lambda numbers: codes.decode(numbers, names),
+                    followup_days,
                 )
                 for rule, table in zip(runnable, candidates, strict=True)
             ]
@@ -276,4 +355,5 @@ def screen(
         as_of,
         refused,
         {r.id: r.title for r in rules},
+        threshold,
     )

@@ -34,6 +34,7 @@ COLUMNS = (
     "test_date",
     "test_value",
     "test_unit",
+    "test_comparator",
     "codes",
 )
 
@@ -81,11 +82,24 @@ def deficiency_predicate(kb: KnowledgeBase, sets: ConceptSets, set_ids: tuple[st
             for unit, factor in SAME_QUANTITY[threshold.unit].items():
                 scaled = "value" if factor == 1 else f"value * {factor}"
                 cases.append(
-                    f"WHEN set_no IN ({members}) AND unit = '{unit}' THEN {scaled} < {float(threshold.deficiency_below)!r}"
+                    f"WHEN set_no IN ({members}) AND unit = '{unit}' THEN "
+                    + below(scaled, float(threshold.deficiency_below))
                 )
     if not cases:
         return "false"
     return "coalesce(CASE " + " ".join(cases) + " END, false)"
+
+
+def below(value_sql: str, cut_off: float) -> str:
+    """SQL true when a result (`value_sql` with its `comparator`) is surely below `cut_off`.
+
+    A censored result counts by its bound: "<50" is below 180 (every value it stands for is),
+    "<200" is not known to be, and ">…" never is (docs/cohort.md, policies)."""
+    return (
+        f"CASE comparator WHEN '<' THEN {value_sql} <= {cut_off!r} "
+        f"WHEN '<=' THEN {value_sql} < {cut_off!r} WHEN '>' THEN false WHEN '>=' THEN false "
+        f"ELSE {value_sql} < {cut_off!r} END"
+    )
 
 
 @dataclass
@@ -158,7 +172,8 @@ class Compiler:
             f"""{name} AS (
   SELECT x.person_id, min(x.{date_col}) AS first_date, max(x.{date_col}) AS last_date,
     CAST(NULL AS INT) AS cum_days, CAST(NULL AS DATE) AS test_date, CAST(NULL AS DOUBLE) AS test_value,
-    CAST(NULL AS STRING) AS test_unit, {self.codes.gather("x.code_no")} AS codes
+    CAST(NULL AS STRING) AS test_unit, CAST(NULL AS STRING) AS test_comparator,
+    {self.codes.gather("x.code_no")} AS codes
   {self._matched(table, date_col, events, self._window_start(events))}
   GROUP BY x.person_id)"""
         )
@@ -195,7 +210,8 @@ class Compiler:
   FROM {name}_y GROUP BY person_id),
 {name} AS (
   SELECT person_id, first_date, last_date, cum_days, CAST(NULL AS DATE) AS test_date,
-    CAST(NULL AS DOUBLE) AS test_value, CAST(NULL AS STRING) AS test_unit, codes
+    CAST(NULL AS DOUBLE) AS test_value, CAST(NULL AS STRING) AS test_unit,
+    CAST(NULL AS STRING) AS test_comparator, codes
   FROM {name}_d WHERE cum_days >= {min_days})"""
         )
         return name
@@ -213,7 +229,7 @@ class Compiler:
         )
         self.ctes.append(
             f"""{name} AS (
-  SELECT x.person_id, x.code_no, x.date, x.value, x.unit, x.set_no,
+  SELECT x.person_id, x.code_no, x.date, x.value, x.unit, x.comparator, x.set_no,
     row_number() OVER (PARTITION BY x.person_id ORDER BY x.date DESC, x.value ASC NULLS LAST,
       x.unit ASC NULLS LAST, x.code_no ASC, x.set_no ASC) AS rn
   {self._matched("measurements", "date", events, start)}{restrict})"""
@@ -228,7 +244,8 @@ class Compiler:
         self.ctes.append(
             f"""{name} AS (
   SELECT person_id, date AS first_date, date AS last_date, CAST(NULL AS INT) AS cum_days,
-    date AS test_date, value AS test_value, unit AS test_unit, {self.codes.one("code_no")} AS codes
+    date AS test_date, value AS test_value, unit AS test_unit, comparator AS test_comparator,
+    {self.codes.one("code_no")} AS codes
   FROM {name}_r WHERE rn = 1{band})"""
         )
         return name
@@ -249,7 +266,8 @@ class Compiler:
   SELECT {first}.person_id, {over("least", "first_date")} AS first_date,
     {over("greatest", "last_date")} AS last_date, {over("coalesce", "cum_days")} AS cum_days,
     {over("coalesce", "test_date")} AS test_date, {over("coalesce", "test_value")} AS test_value,
-    {over("coalesce", "test_unit")} AS test_unit, {self.codes.merge([f"{p}.codes" for p in parts])} AS codes
+    {over("coalesce", "test_unit")} AS test_unit,
+    {over("coalesce", "test_comparator")} AS test_comparator, {self.codes.merge([f"{p}.codes" for p in parts])} AS codes
   FROM {first} {joins})"""
         )
         return name
@@ -265,7 +283,8 @@ class Compiler:
 {name} AS (
   SELECT person_id, min(first_date) AS first_date, max(last_date) AS last_date,
     max(cum_days) AS cum_days, max(test_date) AS test_date, max(test_value) AS test_value,
-    max(test_unit) AS test_unit, {self.codes.gather_codes("codes")} AS codes
+    max(test_unit) AS test_unit, max(test_comparator) AS test_comparator,
+    {self.codes.gather_codes("codes")} AS codes
   FROM {name}_u GROUP BY person_id)"""
         )
         return name
@@ -323,7 +342,7 @@ def candidates_sql(
         conditions.append(
             f"""NOT EXISTS (SELECT 1 FROM drugs_hits t
     WHERE t.set_no IN ({treatment}) AND t.person_id = i.person_id AND t.end_date >= i.last_date
-      AND t.start_date <= {dialect.add_days("i.last_date", str(days))})"""
+      AND t.start_date <= least({dialect.add_days("i.last_date", str(days))}, {date_literal(as_of)}))"""
         )
     where = ("WHERE " + "\n  AND ".join(conditions)) if conditions else ""
     ctes = ",\n".join(compiler.ctes)
@@ -334,20 +353,25 @@ SELECT {", ".join(f"i.{c}" for c in COLUMNS)} FROM {include} i
 
 def eligible_sql(kb: KnowledgeBase, as_of: dt.date, candidate_tables: list[str]) -> str:
     """The candidates (of any rule) aged `param.min_age_years`+, alive and under observation at
-    `as_of`: one row each, checked against `persons`, `deaths` and `coverage` for these people
-    only."""
+    `as_of`: one row each, with their source identifier, checked against `persons`, `deaths`
+    and `coverage` for these people only.
+
+    A death record without a date (FHIR `deceasedBoolean`) counts as dead on every as-of date;
+    a person repeated in the person table counts once (`GROUP BY`) and is old enough when any
+    of their rows says so."""
     asof = date_literal(as_of)
     born_by = date_literal(years_before(as_of, parameter(kb, "param.min_age_years")))
     union = " UNION ".join(f"SELECT person_id FROM {t}" for t in candidate_tables)
     if not union:
         union = "SELECT CAST(NULL AS BIGINT) AS person_id WHERE 1 = 0"
-    # A join (not EXISTS) lets the engine filter the persons scan by the candidates' ids. It
-    # adds no duplicates: `persons` has one row per person (the OMOP person table's key; the
-    # FHIR flattener keeps one row per Patient id).
-    return f"""SELECT c.person_id FROM ({union}) c JOIN persons p ON p.person_id = c.person_id
+    # A join (not EXISTS) lets the engine filter the persons scan by the candidates' ids.
+    return f"""SELECT c.person_id, min(p.source_value) AS source_value
+  FROM ({union}) c JOIN persons p ON p.person_id = c.person_id
   WHERE p.birth_date <= {born_by}
-    AND NOT EXISTS (SELECT 1 FROM deaths d WHERE d.person_id = c.person_id AND d.death_date <= {asof})
-    AND EXISTS (SELECT 1 FROM coverage v WHERE v.person_id = c.person_id AND {covering(as_of, "v")})"""
+    AND NOT EXISTS (SELECT 1 FROM deaths d WHERE d.person_id = c.person_id
+                    AND (d.death_date IS NULL OR d.death_date <= {asof}))
+    AND EXISTS (SELECT 1 FROM coverage v WHERE v.person_id = c.person_id AND {covering(as_of, "v")})
+  GROUP BY c.person_id"""
 
 
 def last_test_sql(kb: KnowledgeBase, sets: ConceptSets, dialect: Dialect, as_of: dt.date) -> str:
@@ -355,7 +379,7 @@ def last_test_sql(kb: KnowledgeBase, sets: ConceptSets, dialect: Dialect, as_of:
     columns; reads table `eligible`."""
     compiler = Compiler(kb, sets, dialect, as_of, CodeLists(dialect))  # gathers no codes
     compiler.latest_test("ranked", b12_test_sets(sets), None, among="eligible")
-    return f"WITH {compiler.ctes[0]} SELECT person_id, date, value, unit FROM ranked WHERE rn = 1"
+    return f"WITH {compiler.ctes[0]} SELECT person_id, date, value, unit, comparator FROM ranked WHERE rn = 1"
 
 
 def flags_sql(candidates: str) -> str:
@@ -369,7 +393,8 @@ def flags_sql(candidates: str) -> str:
   coalesce(i.test_date, lt.date) AS last_test_date,
   CASE WHEN i.test_date IS NULL THEN lt.value ELSE i.test_value END AS last_test_value,
   CASE WHEN i.test_date IS NULL THEN lt.unit ELSE i.test_unit END AS last_test_unit,
-  i.codes AS matched_codes
+  CASE WHEN i.test_date IS NULL THEN lt.comparator ELSE i.test_comparator END AS last_test_comparator,
+  e.source_value AS person_source_value, i.codes AS matched_codes
 FROM {candidates} i JOIN eligible e ON e.person_id = i.person_id
 LEFT JOIN last_b12 lt ON lt.person_id = i.person_id
 ORDER BY i.person_id"""

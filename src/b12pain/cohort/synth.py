@@ -455,6 +455,8 @@ def render_fhir(omop_dir: Path, out: Path) -> dict[str, int]:
         "Patient": f"""SELECT 'Patient' AS resourceType, CAST(p.person_id AS VARCHAR) AS id,
               CASE p.gender_concept_id WHEN 8507 THEN 'male' ELSE 'female' END AS gender,
               strftime(make_date(p.year_of_birth, p.month_of_birth, p.day_of_birth), '%Y-%m-%d') AS birthDate,
+              [{{'type': {{'coding': [{{'system': 'http://terminology.hl7.org/CodeSystem/v2-0203', 'code': 'MR'}}]}},
+                'system': 'urn:b12pain:synthetic-mrn', 'value': p.person_source_value}}] AS identifier,
               strftime(d.death_date, '%Y-%m-%d') AS deceasedDateTime
             FROM {src("person")} p LEFT JOIN {src("death")} d USING (person_id)""",
         "Coverage": f"""SELECT 'Coverage' AS resourceType, 'cov-' || observation_period_id AS id, 'active' AS status,
