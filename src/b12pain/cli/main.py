@@ -13,6 +13,7 @@ import typer
 from b12pain.cli import (
     assess_cmds,
     cohort_cmds,
+    fhir_cmds,
     foods_cmds,
     journal_cmds,
     knowledge_cmds,
@@ -60,6 +61,7 @@ for module in (
     journal_cmds,
     cohort_cmds,
     serve_cmds,
+    fhir_cmds,
 ):
     module.register(app)
 

@@ -86,7 +86,8 @@ def import_fhir(ctx: Context, path_or_text: str | Path) -> ImportSummary:
     try:
         items = list(resources_from_text(text))
     except ValueError as exc:
-        raise InputError.single("file", None, str(exc)) from None
+        shown = None if text is path_or_text else str(path_or_text)
+        raise InputError.single("file", shown, str(exc)) from None
     facts = FhirReader(ctx.kb, strict=True).read_all(items)
     if facts.problems:
         raise InputError(facts.problems)
