@@ -231,11 +231,11 @@ def intake(
     report = assess_intake(
         logged,
         age=chosen_age,
-        sex=sex or person.sex,
+        sex=person.sex if sex is None else sex,  # an empty --sex is refused, not ignored
         pregnant=person.pregnant if pregnant is None else pregnant,
         breastfeeding=person.breastfeeding if breastfeeding is None else breastfeeding,
-        region=region or person.region,
-        diet=diet or person.diet,
+        region=person.region if region is None else region,
+        diet=person.diet if diet is None else diet,
         medications=person.medications,
         days=len(meals.days),
     )

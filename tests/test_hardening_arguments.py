@@ -1,0 +1,102 @@
+"""Typed arguments: a refusal names the argument, repeats the value and says what is allowed.
+
+Issue 12 counted 76 refusals like `log pain abc` that named neither the value nor the range,
+and empty `--sex/--diet/--region` that were silently ignored.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from b12pain.cli.errors import run_guarded
+from b12pain.cli.main import app
+
+ROOT = Path(__file__).resolve().parents[1]
+MEALS = str(ROOT / "examples" / "meals.yaml")
+
+
+def cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["b12pain", *args])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code = run_guarded(app)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+WAITS_FOR_CLI_ERRORS = pytest.mark.xfail(
+    strict=True,
+    reason="cli/errors.py must report usage errors through cli.bad_arguments.usage_problem; "
+    "cli/errors.py is being rewritten by the application-layer engineer, edited after it lands",
+)
+
+TYPED = [
+    # (command line, field, value shown, words of what is allowed)
+    (["log", "pain", "abc"], "nrs", "'abc'", "whole number"),
+    (["log", "pain", "5.5"], "nrs", "'5.5'", "whole number"),
+    (["log", "sleep", "abc"], "hours", "'abc'", "number"),
+    (["log", "sleep", "7", "--quality", "good"], "--quality", "'good'", "whole number"),
+    (["log", "exercise", "half an hour"], "minutes", "'half an hour'", "whole number"),
+    (["log", "stress", "high"], "level", "'high'", "whole number"),
+    (["log", "mood", "ok"], "level", "'ok'", "whole number"),
+    (["log", "dose", "--form", "oral", "--amount", "lots"], "--amount", "'lots'", "number"),
+    (["foods", "search", "egg", "--limit", "many"], "--limit", "'many'", "whole number"),
+    (["plan", "stock", "x"], "units", "'x'", "whole number"),
+]
+
+
+@WAITS_FOR_CLI_ERRORS
+@pytest.mark.parametrize(("args", "field", "value", "allowed"), TYPED, ids=lambda v: str(v)[:30])
+def test_a_value_of_the_wrong_type_is_named_with_what_is_allowed(
+    args: list[str], field: str, value: str, allowed: str, data_dir: Path, monkeypatch, capsys
+) -> None:
+    code, out, err = cli(monkeypatch, capsys, *args)
+    assert code == 2, (out, err)
+    assert "bug in b12pain" not in err and "Traceback" not in err
+    line = next(line for line in err.splitlines() if line.startswith("error: "))
+    assert line.lower().startswith(f"error: {field}:"), err
+    assert value in line and allowed in line, line
+    code, out, _ = cli(monkeypatch, capsys, *args, "--json")
+    problem = json.loads(out)["errors"][0]
+    assert problem["field"].lower() == field and problem["value"] == value.strip("'")
+
+
+def test_a_lab_value_that_is_not_a_number_is_named(data_dir: Path, monkeypatch, capsys) -> None:
+    code, _out, err = cli(monkeypatch, capsys, "labs", "total_b12", "low", "ng/L")
+    assert code == 2 and "bug in b12pain" not in err
+    assert err.startswith("error: labs[0].value: 'low'; ") and "number" in err
+
+
+@pytest.mark.parametrize(
+    ("message_type", "words"),
+    [("int_parsing", "a whole number"), ("float_parsing", "a number")],
+)
+def test_usage_problem_names_parameter_value_and_range(message_type: str, words: str) -> None:
+    """The translation itself, on the exception Typer raises (works before the wiring)."""
+    from b12pain.cli.bad_arguments import usage_problem
+    from b12pain.cli.main import app as typer_app
+
+    args = ["log", "pain", "abc"] if message_type == "int_parsing" else ["log", "sleep", "abc"]
+    with pytest.raises(Exception) as caught:
+        typer_app(args, standalone_mode=False)
+    problem = usage_problem(caught.value)
+    assert problem.value == "abc"
+    assert problem.field in ("nrs", "hours")
+    assert problem.message.startswith(words) and "0" in problem.message
+
+
+@pytest.mark.parametrize("option", ["--sex", "--diet", "--region"])
+@pytest.mark.parametrize("empty", ["", " "])
+def test_an_empty_choice_is_refused_not_ignored(
+    option: str, empty: str, data_dir: Path, monkeypatch, capsys
+) -> None:
+    code, out, err = cli(monkeypatch, capsys, "intake", MEALS, option, empty)
+    assert code == 2, (out, err)
+    assert "bug in b12pain" not in err
+    assert err.startswith(f"error: {option.removeprefix('--')}:") or err.startswith(
+        f"error: {option}:"
+    ), err
