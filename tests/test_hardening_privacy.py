@@ -167,3 +167,76 @@ def test_an_export_elsewhere_is_allowed(tmp_path: Path) -> None:
     )
     assert is_inside(tmp_path / "data" / "x", tmp_path / "data")
     assert not is_inside(tmp_path / "database", tmp_path / "data")
+
+
+def test_a_private_temporary_for_sqlite_backups(tmp_path: Path, loose_umask: int) -> None:
+    import sqlite3
+
+    from b12pain.privacy import private_temporary
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    target = tmp_path / "backup.sqlite"
+    (tmp_path / "backup.sqlite.partial").symlink_to(victim)  # planted at the guessable name
+    with private_temporary(target) as temporary:
+        copy = sqlite3.connect(temporary)
+        copy.execute("CREATE TABLE t (x)")
+        copy.commit()
+        copy.close()
+    assert mode(target) == 0o600
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "backup.sqlite",
+        "backup.sqlite.partial",
+        "victim.txt",
+    ]
+
+
+def test_a_failed_private_temporary_leaves_nothing(tmp_path: Path) -> None:
+    from b12pain.privacy import private_temporary
+
+    with pytest.raises(OSError), private_temporary(tmp_path / "backup.sqlite") as temporary:
+        temporary.write_bytes(b"half")
+        raise OSError("disk full")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_delete_copies_removes_backups_and_leftovers_and_names_the_rest(tmp_path: Path) -> None:
+    from b12pain.privacy import BACKUPS_FOLDER, delete_copies, note_copy
+
+    data = tmp_path / "data"
+    backups = data / BACKUPS_FOLDER
+    backups.mkdir(parents=True)
+    (data / "journal.sqlite").write_bytes(b"journal")
+    made = [
+        backups / "journal-20261120T080000.sqlite",
+        backups / "journal-20261120T080000.sqlite-wal",
+        backups / "journal-20261121T080000.json",
+        data / ".export.json.1a2b3c.partial",
+    ]
+    for path in made:
+        path.write_bytes(b"a copy of the journal")
+    elsewhere = tmp_path / "usb" / "journal.json"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("{}", encoding="utf-8")
+    gone = tmp_path / "usb" / "deleted-already.json"
+    note_copy(data, elsewhere)
+    note_copy(data, gone)
+    note_copy(data, elsewhere)  # once in the ledger
+    note_copy(data, backups / "x.json")  # inside: not recorded
+    result = delete_copies(data)
+    assert sorted(result.deleted) == sorted(made)
+    assert result.out_of_reach == (elsewhere.resolve(),)
+    assert elsewhere.exists()  # never deleted behind the person's back
+    assert sorted(p.name for p in data.iterdir()) == ["journal.sqlite"]
+
+
+def test_delete_copies_keeps_files_the_person_put_in_backups(tmp_path: Path) -> None:
+    from b12pain.privacy import delete_copies
+
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    mine = backups / "my-notes.txt"
+    mine.write_text("mine", encoding="utf-8")
+    assert delete_copies(tmp_path).deleted == ()
+    assert mine.exists()

@@ -20,6 +20,7 @@ import os
 import secrets
 import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -41,14 +42,20 @@ _CREATE_FLAGS = (
 )
 
 __all__ = [
+    "BACKUPS_FOLDER",
+    "COPIES_LEDGER",
     "PARTIAL_SUFFIX",
     "PRIVATE_DIR_MODE",
     "PRIVATE_FILE_MODE",
     "SQLITE_SIDE_SUFFIXES",
+    "CopiesDeleted",
     "check_export_target",
+    "delete_copies",
     "ensure_private_file",
     "is_inside",
+    "note_copy",
     "private_dir",
+    "private_temporary",
     "private_writer",
     "write_private",
 ]
@@ -109,6 +116,36 @@ def private_writer(path: Path) -> Iterator[BinaryIO]:
     _sync_folder(folder)
 
 
+@contextlib.contextmanager
+def private_temporary(path: Path) -> Iterator[Path]:
+    """A fresh private (0600) temporary file beside `path`, for writers that need a file name
+    (SQLite's backup API); renamed over `path` when the block succeeds, removed otherwise.
+
+    The name is random and the file is created exclusively without following symlinks, so a
+    file or link planted at a guessable name (`journal.sqlite.partial`) is never written.
+    """
+    path = Path(path)
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(8)}{PARTIAL_SUFFIX}"
+    os.close(os.open(temporary, _CREATE_FLAGS, PRIVATE_FILE_MODE))
+    try:
+        yield temporary
+        ensure_private_file(temporary)  # side files a tool may have left beside it
+        os.replace(temporary, path)
+    except BaseException:
+        for leftover in (temporary, *_side_files(temporary)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise
+    for leftover in _side_files(temporary):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+    _sync_folder(path.parent)
+
+
+def _side_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in SQLITE_SIDE_SUFFIXES]
+
+
 def write_private(path: Path, data: bytes | str) -> Path:
     """Write `data` (text is UTF-8) to `path` atomically, as a 0600 file; returns `path`."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -161,3 +198,70 @@ def check_export_target(target: Path, data_folder: Path | None, field: str = "fi
     if not target.parent.is_dir():
         raise InputError([Problem(field, shown, "a file in a folder that exists")])
     return target
+
+
+# -- copies of the journal, for `delete-all` -------------------------------------------------
+
+#: Where `backup` puts dated copies by default, inside the data folder.
+BACKUPS_FOLDER = "backups"
+#: A private list of the copies b12pain wrote OUTSIDE the data folder (exports, `backup --to`),
+#: so `delete-all` can name the copies it cannot delete for the person.
+COPIES_LEDGER = "copies-made.txt"
+
+
+def note_copy(data_folder: Path, copy: Path) -> None:
+    """Remember that a copy of the journal was written at `copy` (an export or a backup)."""
+    data_folder = Path(data_folder)
+    if is_inside(copy, data_folder):
+        return  # deleted by `delete_copies` anyway
+    ledger = data_folder / COPIES_LEDGER
+    known = _ledger(ledger)
+    entry = str(Path(copy).resolve())
+    if entry not in known:
+        write_private(ledger, "".join(f"{line}\n" for line in [*known, entry]))
+
+
+def _ledger(ledger: Path) -> list[str]:
+    try:
+        text = ledger.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [line for line in text.splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class CopiesDeleted:
+    """What `delete_copies` removed, and the copies it knows of but cannot reach."""
+
+    deleted: tuple[Path, ...]
+    out_of_reach: tuple[Path, ...]
+
+
+def delete_copies(data_folder: Path) -> CopiesDeleted:
+    """Delete the journal copies b12pain made inside `data_folder`: dated backups (with their
+    SQLite side files) and temporary `.partial` files left by an interrupted write.
+
+    Copies written outside the data folder are not touched (the person chose where they went);
+    those recorded in the ledger and still present are returned as `out_of_reach`. The ledger
+    itself is deleted last.
+    """
+    data_folder = Path(data_folder)
+    deleted: list[Path] = []
+    backups = data_folder / BACKUPS_FOLDER
+    candidates: list[Path] = []
+    if backups.is_dir() and not backups.is_symlink():
+        candidates += [p for p in backups.iterdir() if p.name.startswith(("journal-", "."))]
+    if data_folder.is_dir():
+        candidates += [p for p in data_folder.iterdir() if p.name.endswith(PARTIAL_SUFFIX)]
+    for path in sorted(candidates):
+        if path.is_file() or path.is_symlink():
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                deleted.append(path)
+    with contextlib.suppress(OSError):
+        backups.rmdir()  # only when empty: files the person put there stay
+    ledger = data_folder / COPIES_LEDGER
+    out_of_reach = tuple(Path(p) for p in _ledger(ledger) if Path(p).exists())
+    with contextlib.suppress(FileNotFoundError):
+        ledger.unlink()
+    return CopiesDeleted(tuple(deleted), out_of_reach)
