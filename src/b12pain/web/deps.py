@@ -10,17 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from b12pain.knowledge import KnowledgeBase, load
+from b12pain.service.context import Context, local_context
 from b12pain.web.settings import Settings
 
-if TYPE_CHECKING:
-    from b12pain.service.context import Context
-
-LOCAL_OWNER = "local"
 _open_lock = threading.Lock()
 
 
@@ -56,15 +53,10 @@ def now() -> dt.datetime:
 
 
 def get_context(request: Request) -> Iterator[Context]:
-    """The service context of this request: store, knowledge, owner, and the time read once."""
-    from b12pain.service.context import Context
-
-    moment = now()
-    yield Context(
-        store=journal_of(request), kb=get_kb(), owner=LOCAL_OWNER, now=moment, today=moment.date()
-    )
+    """The service context of this request: store, knowledge, owner "local", the time read once."""
+    yield local_context(journal_of(request), get_kb(), now())
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 KnowledgeDep = Annotated[KnowledgeBase, Depends(get_kb)]
-ContextDep = Annotated["Context", Depends(get_context)]
+ContextDep = Annotated[Context, Depends(get_context)]

@@ -23,17 +23,13 @@ from b12pain.web.templating import render
 
 log = logging.getLogger("b12pain.web")
 
-
-def _service_errors() -> tuple[type[Exception] | None, type[Exception] | None]:
-    """The service layer's NotFoundError and ConflictError (when that layer is installed)."""
-    try:
-        from b12pain.service import errors as service_errors
-    except ImportError:
-        return None, None
-    return (
-        getattr(service_errors, "NotFoundError", None),
-        getattr(service_errors, "ConflictError", None),
-    )
+#: The heading of a refused request's page, by HTTP status (the service says which status:
+#: `InputError` 422, `NotFoundError` 404, `ConflictError` 409).
+TITLES = {
+    422: "Some details need changing",
+    404: "Not found",
+    409: "This clashes with what is saved",
+}
 
 
 def wants_json(request: Request) -> bool:
@@ -74,11 +70,11 @@ def problem_response(
 
 def install(app: FastAPI) -> None:
     """Register the handlers on `app`."""
-    not_found, conflict = _service_errors()
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> Response:
-        return problem_response(request, 422, problems_of(exc), "Some details need changing")
+        status = int(getattr(exc, "status_code", 422))
+        return problem_response(request, status, problems_of(exc), TITLES.get(status, TITLES[422]))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -101,18 +97,6 @@ def install(app: FastAPI) -> None:
         return problem_response(
             request, exc.status_code, [Problem("(request)", None, detail)], "Refused"
         )
-
-    if not_found is not None:
-
-        @app.exception_handler(not_found)
-        async def not_found_error(request: Request, exc: Exception) -> Response:
-            return problem_response(request, 404, problems_of(exc), "Not found")
-
-    if conflict is not None:
-
-        @app.exception_handler(conflict)
-        async def conflict_error(request: Request, exc: Exception) -> Response:
-            return problem_response(request, 409, problems_of(exc), "This clashes with what is saved")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

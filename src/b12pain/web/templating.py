@@ -32,9 +32,43 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
 )
 
 
+def form_field(field: str) -> str:
+    """The form field a problem belongs to (`regions[2]` → `regions`, `labs[0].unit` → `labs`)."""
+    return re.split(r"[\[.]", field, maxsplit=1)[0]
+
+
 def field_id(field: str) -> str:
-    """The HTML id of the input for a problem's field (`labs[0].unit` → `f-labs-0-unit`)."""
-    return "f-" + (re.sub(r"[^a-z0-9]+", "-", field.lower()).strip("-") or "input")
+    """The HTML id of the form control for a problem's field (`regions[2]` → `f-regions`)."""
+    return "f-" + (re.sub(r"[^a-z0-9]+", "-", form_field(field).lower()).strip("-") or "input")
+
+
+#: Words for form fields named in an error summary (a field not listed is shown in words).
+FIELD_LABELS = {
+    "nrs": "Pain 0 to 10",
+    "regions": "Where is the pain",
+    "pain_type": "What the pain is like",
+    "descriptors": "Other words for the pain",
+    "at": "When",
+    "note": "Note",
+    "hours": "Hours slept",
+    "quality": "Sleep quality",
+    "minutes": "Minutes of exercise",
+    "level": "Level",
+    "test": "Test",
+    "value": "Result",
+    "unit": "Unit",
+    "taken_on": "Date of the blood test",
+    "reference_low": "Lab's lower limit",
+    "reference_high": "Lab's upper limit",
+    "query": "Food",
+    "grams": "Amount",
+    "amount": "Amount",
+    "comment": "Note",
+}
+
+
+def _field_label(field: str) -> str:
+    return FIELD_LABELS.get(form_field(field)) or _words(form_field(field)).capitalize()
 
 
 def _date(value: dt.date | dt.datetime | None, fmt: str = "%-d %b %Y") -> str:
@@ -54,9 +88,27 @@ def _words(value: str | None) -> str:
     return "" if value is None else value.replace("_", " ").replace(".", " ")
 
 
+def _side_words(value: str) -> str:
+    """A body region or site id in words, side last (`upper_arm_left` → `Upper arm (left)`)."""
+    for side in ("left", "right"):
+        if value.endswith("_" + side):
+            return f"{_words(value.removesuffix('_' + side)).capitalize()} ({side})"
+    return _words(value).capitalize()
+
+
+def _as_options(ids: Any) -> list[tuple[str, str]]:
+    """Ids as (value, words) pairs for a select or a group of checkboxes."""
+    return [(str(i), _side_words(str(i))) for i in ids]
+
+
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
-templates.env.filters.update(field_id=field_id, date=_date, number=_number, words=_words)
+templates.env.filters.update(
+    field_id=field_id, date=_date, number=_number, words=_words, side_words=_side_words,
+    as_options=_as_options,
+    field_label=_field_label,
+)
 templates.env.globals.update(NAVIGATION=NAVIGATION)
+templates.env.filters["zip"] = zip
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
 
@@ -65,5 +117,13 @@ def render(
     request: Request, template: str, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     """Render a page; `errors` (a list of problems) turns its title into "Error: …"."""
-    context.setdefault("errors", [])
+    errors = context.setdefault("errors", [])
+    problems: dict[str, str] = {}
+    for p in errors:
+        problems.setdefault(form_field(p.field), p.message)
+    context.setdefault("problems", problems)
+    context.setdefault("values", {})
+    #: Pages with several forms prefix their field ids ("sleep-hours"); the form that came back
+    #: with problems is named by `error_prefix`, so only its fields show them.
+    context.setdefault("error_prefix", "")
     return templates.TemplateResponse(request, template, context, status_code=status_code)

@@ -17,3 +17,32 @@
     if (field) { event.preventDefault(); field.focus(); field.scrollIntoView({block: "center"}); }
   });
 })();
+
+// The body map: regions act as checkboxes (click, Space or Enter); each keeps the form's own
+// checkbox of the same region in step, and the plain checkbox list is hidden once this works.
+(function () {
+  "use strict";
+  function setUp(root) {
+    (root || document).querySelectorAll("[data-body-map]").forEach(function (map) {
+      var field = map.closest("fieldset");
+      var list = field.querySelector("[data-region-inputs]");
+      if (!list || map.dataset.ready) { return; }
+      map.dataset.ready = "1";
+      list.hidden = true;
+      map.querySelectorAll("[data-region]").forEach(function (region) {
+        var box = list.querySelector("input[value='" + region.dataset.region + "']");
+        function toggle() {
+          var on = region.getAttribute("aria-checked") !== "true";
+          region.setAttribute("aria-checked", on ? "true" : "false");
+          if (box) { box.checked = on; }
+        }
+        region.addEventListener("click", toggle);
+        region.addEventListener("keydown", function (event) {
+          if (event.key === " " || event.key === "Enter") { event.preventDefault(); toggle(); }
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUp(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { setUp(event.target); });
+})();
