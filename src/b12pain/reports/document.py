@@ -83,8 +83,17 @@ class Document:
 
 
 def cite(numbers: tuple[int, ...]) -> str:
-    """` [1, 4]` after a statement, or nothing."""
-    return f" [{', '.join(str(n) for n in numbers)}]" if numbers else ""
+    """` [1, 4-7]` after a statement (runs of numbers shortened), or nothing."""
+    if not numbers:
+        return ""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
+    return f" [{', '.join(parts)}]"
 
 
 def number(value: float | None, digits: int = 1) -> str:
