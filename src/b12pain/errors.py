@@ -7,7 +7,7 @@ Every surface (CLI, web, FHIR) turns an `InputError` into the same list of probl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 #: Longest value echoed back in an error (a 3,000-character note is cut, not repeated).
 MAX_ECHO = 200
@@ -50,14 +50,20 @@ class Problem:
 
 
 class InputError(ValueError):
-    """Raised when an input cannot be used; carries every problem found, not just the first."""
+    """Raised when an input cannot be used; carries every problem found, not just the first.
+
+    Subclasses say why a request was refused when it is not the input's shape: `NotFoundError`
+    (404) and `ConflictError` (409); `status_code` is the HTTP answer of each.
+    """
+
+    status_code: int = 422
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems))
 
     @classmethod
-    def single(cls, field: str, value: Any, message: str) -> InputError:
+    def single(cls, field: str, value: Any, message: str) -> Self:
         """Shorthand for an error with exactly one problem."""
         return cls([Problem(field, value, message)])
 
@@ -83,3 +89,15 @@ def problems_from_pydantic(exc: Any, prefix: str = "") -> list[Problem]:
         message = message.removeprefix("Value error, ")
         problems.append(Problem(path or "(input)", value, message))
     return problems
+
+
+class NotFoundError(InputError):
+    """No such entry or plan for this owner (HTTP 404); another owner's rows are not found too."""
+
+    status_code = 404
+
+
+class ConflictError(InputError):
+    """The change clashes with what is stored, e.g. stopping a stopped plan (HTTP 409)."""
+
+    status_code = 409

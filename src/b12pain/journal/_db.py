@@ -6,6 +6,7 @@ timeout instead of failing when a read lock cannot be upgraded.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ BUSY_TIMEOUT_MS = 30_000
 
 def journal_url(data_dir: Path | None = None) -> str:
     """Where the journal lives: `B12PAIN_DATABASE_URL`, else `journal.sqlite` in the data dir."""
-    from b12pain.userfile import usable_folder
+    from b12pain.privacy import private_dir
+    from b12pain.userfiles import usable_folder
 
     if data_dir is None:
         url = os.environ.get(DATABASE_URL_ENV)
@@ -28,13 +30,23 @@ def journal_url(data_dir: Path | None = None) -> str:
         from b12pain.paths import data_dir as default_dir
 
         data_dir = usable_folder(default_dir, "B12PAIN_DATA_DIR")
-    usable_folder(lambda: _created(data_dir), "data_dir")
+    usable_folder(lambda: private_dir(data_dir), "data_dir")
     return f"sqlite:///{data_dir / JOURNAL_FILE}"
 
 
-def _created(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def private_sqlite_file(url: str) -> None:
+    """Create a SQLite journal file as 0600 before SQLite opens it, so the database and its
+    -wal/-shm side files are private whatever the umask. (A folder that does not exist, or a
+    file that cannot be made, is left to SQLite to report when it opens.)"""
+    from b12pain.privacy import ensure_private_file
+
+    database = sa.engine.make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir() and not path.is_dir():
+        with contextlib.suppress(OSError):
+            ensure_private_file(path)
 
 
 def make_engine(url: str, **options: Any) -> sa.Engine:
@@ -50,6 +62,7 @@ def make_engine(url: str, **options: Any) -> sa.Engine:
                 _shown(url),
                 "a database URL such as postgresql+psycopg://user@host/db, or unset it",
             ) from None
+    private_sqlite_file(url)
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **options)
 
     @sa.event.listens_for(engine, "connect")

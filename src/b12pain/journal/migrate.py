@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
 
 #: The newest migration; `Journal.open` upgrades a store that is not at it.
-HEAD = "0005"
+HEAD = "0006"
 
 _SCRIPTS = Path(__file__).resolve().parent / "migrations"
 #: PostgreSQL advisory lock held while migrating, so servers starting together do not collide.
@@ -72,7 +76,8 @@ def ensure_current(engine: sa.Engine) -> None:
     """Upgrade the store if it is not at `HEAD` (cheap check first, so opening stays fast).
 
     Processes opening a new SQLite store at the same moment take turns through a lock file
-    beside it, and each re-checks the revision once it has the lock, so exactly one migrates.
+    beside it (`first_open_lock`, portable), and each re-checks the revision once it has the
+    lock, so exactly one migrates.
     (PostgreSQL migrators take turns through an advisory lock inside `_run`.)
     """
     if current_revision(engine) == HEAD:
@@ -81,12 +86,60 @@ def ensure_current(engine: sa.Engine) -> None:
     if not database or database == ":memory:":
         upgrade(engine)
         return
-    import fcntl
+    with first_open_lock(Path(f"{database}.migrate-lock")):
+        if current_revision(engine) != HEAD:
+            upgrade(engine)
 
-    with open(f"{database}.migrate-lock", "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+
+#: How long a process waits for another to finish creating or migrating the store, and the age
+#: after which a lock file is taken to be left over from a process that died.
+LOCK_WAIT_SECONDS = 120.0
+STALE_LOCK_SECONDS = 600.0
+
+
+@contextlib.contextmanager
+def first_open_lock(path: Path) -> Iterator[None]:
+    """Hold the lock file `path` while the block runs (one process at a time).
+
+    The lock is the file's existence: it is created with `O_CREAT | O_EXCL`, which is atomic on
+    every operating system and local file system b12pain runs on (no `fcntl`, so Windows works
+    too), and removed afterwards. A lock older than `STALE_LOCK_SECONDS` is left over from a
+    process that died, and is taken over.
+    """
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    delay = 0.01
+    while True:
         try:
-            if current_revision(engine) != HEAD:
-                upgrade(engine)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            if _stale(path):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                continue
+            if time.monotonic() > deadline:
+                from b12pain.errors import InputError
+
+                raise InputError.single(
+                    "journal",
+                    str(path),
+                    "another process is setting up this journal; try again (delete this lock "
+                    "file if no b12pain is running)",
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+            continue
+        break
+    try:
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _stale(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > STALE_LOCK_SECONDS
+    except FileNotFoundError:
+        return False

@@ -309,14 +309,18 @@ class ScheduledItem(BaseModel):
 
 
 class PlanEntry(Entry):
-    """A supplement plan following a cited regimen (`clinical` regimen id), as prescribed.
+    """A supplement plan: a cited regimen (`clinical` regimen id) as prescribed, or a supplement
+    the person bought (`regimen_id` None, its name in `product`).
 
     Doses repeat `every_days` from `starts_on` (daily tablets), and/or follow the dated
-    `schedule` (injection loading and maintenance, reviews, follow-up tests).
+    `schedule` (injection loading and maintenance, reviews, follow-up tests). A stopped or
+    changed plan has `stopped_on`, the first day without its doses. Whether the amount fits a
+    regimen is `clinical.dosing`'s question, asked by the service layer before storing.
     """
 
     kind: Literal["plan"] = "plan"
-    regimen_id: Annotated[str, Field(pattern=_ID.pattern)]
+    regimen_id: Annotated[str, Field(pattern=_ID.pattern)] | None = None
+    product: Annotated[str, Field(min_length=1, max_length=120)] | None = None
     form: Literal["oral", "sublingual", "injection"]
     amount_ug: float = Field(gt=0, le=1_000_000, allow_inf_nan=False)
     every_days: int | None = Field(default=None, ge=1, le=366)
@@ -325,6 +329,31 @@ class PlanEntry(Entry):
     stock_units: int | None = Field(default=None, ge=0, le=100_000)
     review_on: Day | None = None
     schedule: tuple[ScheduledItem, ...] = ()
+    stopped_on: Day | None = None
+
+    @property
+    def own_supplement(self) -> bool:
+        """True for a supplement the person bought rather than a cited regimen."""
+        return self.regimen_id is None
+
+    @property
+    def name(self) -> str:
+        """What the plan is called: its regimen id, or the product ("my supplement")."""
+        return self.regimen_id or self.product or "my supplement"
+
+    def active_on(self, day: dt.date) -> bool:
+        """True when `day` lies in the plan's run (started, not ended, not stopped)."""
+        if day < self.starts_on or (self.ends_on is not None and day > self.ends_on):
+            return False
+        return self.stopped_on is None or day < self.stopped_on
+
+    @model_validator(mode="after")
+    def _stopped_after_start(self) -> PlanEntry:
+        if self.stopped_on is not None and self.stopped_on < self.starts_on:
+            raise ValueError(f"stopped_on on or after starts_on ({self.starts_on})")
+        if self.regimen_id is None and self.every_days is None:
+            raise ValueError("a supplement without a regimen needs every_days")
+        return self
 
     @field_validator("ends_on")
     @classmethod

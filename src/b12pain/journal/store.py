@@ -3,19 +3,26 @@
 Every write is one transaction (an entry row and its detail row commit together or not at all).
 Records go in and come out as the pydantic models of `records.py`; bad input raises `InputError`
 before anything is written.
+
+Every row belongs to an owner, and every read and write takes one (`owner=`): a row of another
+owner is never read, changed or referred to (it is simply "not found"). A local, single-person
+store has one implicit owner, `LOCAL_OWNER`; the service layer always passes its context's owner.
+Reads cost what they return: comments are loaded for the entries asked for only, `get` reads one
+entry, and the current profile is one indexed query.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic import TypeAdapter, ValidationError
 
-from b12pain.errors import InputError, problems_from_pydantic
+from b12pain.errors import ConflictError, InputError, NotFoundError, problems_from_pydantic
 from b12pain.journal import tables as t
 from b12pain.journal._db import journal_url, make_engine
 from b12pain.journal.migrate import ensure_current
@@ -31,6 +38,7 @@ from b12pain.journal.records import (
     Record,
     StockCount,
 )
+from b12pain.journal.tables import LOCAL_OWNER
 
 _COMMON = {"uid", "at", "note", "comments", "kind"}
 _RENAMES: dict[str, dict[str, str]] = {
@@ -121,47 +129,156 @@ class Journal:
 
     # writing ---------------------------------------------------------------------------
 
-    def add(self, record: Entry) -> Entry:
-        """Store one record (and its comments) in one transaction; returns it."""
-        self.add_many([record])
+    def add(self, record: Entry, *, owner: str = LOCAL_OWNER) -> Entry:
+        """Store one record (and its comments) for `owner` in one transaction; returns it."""
+        self.add_many([record], owner=owner)
         return record
 
-    def add_many(self, records: Iterable[Entry]) -> int:
-        """Store many records in ONE transaction: all of them or none. Returns how many."""
+    def add_many(self, records: Iterable[Entry], *, owner: str = LOCAL_OWNER) -> int:
+        """Store many records for `owner` in ONE transaction: all of them or none."""
         batch = list(records)
+        with self._writing(), self._writer.begin() as conn:
+            self._insert(conn, batch, owner)
+        return len(batch)
+
+    def stop_plan(
+        self,
+        uid: str,
+        stopped_on: dt.date,
+        *,
+        owner: str = LOCAL_OWNER,
+        then_add: Sequence[Entry] = (),
+    ) -> None:
+        """Mark `owner`'s plan `uid` stopped from `stopped_on` (and add `then_add`, e.g. the plan
+        that replaces it) in ONE transaction. `ConflictError` if it has already stopped."""
+        plans = t.Base.metadata.tables["supplement_plans"]
+        with self._writing(), self._writer.begin() as conn:
+            entry_id = self._entry_id(conn, uid, owner, kind="plan")
+            row = conn.execute(
+                sa.select(plans.c.starts_on, plans.c.stopped_on).where(
+                    plans.c.entry_id == entry_id
+                )
+            ).one()
+            if row.stopped_on is not None:
+                raise ConflictError.single(
+                    "plan", uid[:8], f"stopped already, from {row.stopped_on}"
+                )
+            if stopped_on < row.starts_on:
+                raise InputError.single(
+                    "stopped_on",
+                    stopped_on.isoformat(),
+                    f"on or after the plan's first day ({row.starts_on})",
+                )
+            conn.execute(
+                plans.update()
+                .where(plans.c.entry_id == entry_id)
+                .values(stopped_on=stopped_on)
+            )
+            self._insert(conn, list(then_add), owner)
+
+    def replace(self, record: Entry, *, owner: str = LOCAL_OWNER) -> Entry:
+        """Put `record` in place of `owner`'s entry with the same uid (same kind), in one
+        transaction: its comments are kept as `record.comments` says. Returns the old record."""
+        old = self.get(record.uid, owner=owner)
+        if old.kind != record.kind:  # type: ignore[attr-defined]
+            raise InputError.single(
+                "kind",
+                record.kind,  # type: ignore[attr-defined]
+                f"an entry keeps its kind ({old.kind})",  # type: ignore[attr-defined]
+            )
+        with self._writing(), self._writer.begin() as conn:
+            entry_id = self._entry_id(conn, record.uid, owner)
+            self._ensure_unreferenced(conn, entry_id, record)
+            version = conn.execute(  # an edited profile keeps its place in the history
+                sa.select(t.ProfileVersionRow.version).where(
+                    t.ProfileVersionRow.entry_id == entry_id
+                )
+            ).scalar()
+            conn.execute(sa.delete(t.EntryRow).where(t.EntryRow.id == entry_id))
+            self._insert(conn, [record], owner, profile_version=version)
+        return old
+
+    def delete(self, uid: str, *, owner: str = LOCAL_OWNER) -> Entry:
+        """Delete `owner`'s entry `uid` (with its comments); returns what was deleted."""
+        old = self.get(uid, owner=owner)
+        with self._writing(), self._writer.begin() as conn:
+            entry_id = self._entry_id(conn, uid, owner)
+            self._ensure_unreferenced(conn, entry_id, old)
+            conn.execute(sa.delete(t.EntryRow).where(t.EntryRow.id == entry_id))
+        return old
+
+    def _ensure_unreferenced(self, conn: sa.Connection, entry_id: int, record: Entry) -> None:
+        """A plan with doses or stock counts is stopped, not deleted or rewritten."""
+        if record.kind != "plan":  # type: ignore[attr-defined]
+            return
+        doses = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(t.DoseEventRow)
+            .where(t.DoseEventRow.plan_id == entry_id)
+        ).scalar_one()
+        counts = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(t.StockCountRow)
+            .where(t.StockCountRow.plan_id == entry_id)
+        ).scalar_one()
+        if doses or counts:
+            raise ConflictError.single(
+                "entry",
+                record.uid[:8],
+                "a plan with doses or stock counts is stopped (plan stop), not deleted or edited",
+            )
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Turn the database's refusals into one clean problem; nothing is half-written."""
         try:
-            with self._writer.begin() as conn:
-                self._insert(conn, batch)
+            yield
         except sa.exc.IntegrityError as exc:
             reason = str(exc.orig).splitlines()[0]
             if "uid" in reason:
                 reason = "an entry with the same id is already in the journal (imported before?)"
-            raise InputError.single(
+            raise ConflictError.single(
                 "(record)", None, f"refused by the journal's rules, nothing saved: {reason}"
             ) from None
-        return len(batch)
 
-    def comment(self, entry_uid: str, text: str, at: dt.datetime, author: str = "me") -> Comment:
-        """Add a comment to an existing entry (the person's own note, or a clinician's)."""
+    def comment(
+        self,
+        entry_uid: str,
+        text: str,
+        at: dt.datetime,
+        author: str = "me",
+        *,
+        owner: str = LOCAL_OWNER,
+    ) -> Comment:
+        """Add a comment to `owner`'s existing entry (their own note, or a clinician's)."""
         try:
             comment = Comment(at=at, author=author, text=text)
         except ValidationError as exc:
             raise InputError(problems_from_pydantic(exc)) from None
         with self._writer.begin() as conn:
-            entry_id = self._entry_id(conn, entry_uid)
-            self._insert_comments(conn, [(entry_id, comment)])
+            entry_id = self._entry_id(conn, entry_uid, owner)
+            self._insert_comments(conn, [(entry_id, comment)], owner)
         return comment
 
-    def delete_all(self) -> int:
-        """Delete every record and comment (the schema stays). Returns how many entries went.
+    def delete_all(self, *, owner: str = LOCAL_OWNER) -> int:
+        """Delete every record and comment of `owner` (the schema stays). Returns how many
+        entries went.
 
         On SQLite (`secure_delete` on) the write-ahead log is then checkpointed and truncated, so
         deleted entries linger neither in free pages nor in the log.
         """
+        entries = t.Base.metadata.tables["entries"]
+        mine = entries.c.owner == owner
         with self._writer.begin() as conn:
-            count = conn.execute(sa.select(sa.func.count()).select_from(t.EntryRow)).scalar_one()
+            count = conn.execute(sa.select(sa.func.count()).where(mine)).scalar_one()
+            ids = sa.select(entries.c.id).where(mine).scalar_subquery()
+            # Children first: doses and stock counts of these plans, comments, detail rows.
+            comments = t.Base.metadata.tables["comments"]
+            conn.execute(comments.delete().where(comments.c.owner == owner))
             for table in reversed(t.Base.metadata.sorted_tables):
-                conn.execute(table.delete())
+                if "entry_id" in table.c and table is not comments:
+                    conn.execute(table.delete().where(table.c.entry_id.in_(ids)))
+            conn.execute(entries.delete().where(mine))
         if self.engine.dialect.name == "sqlite":
             with self.engine.connect() as conn:  # outside a transaction
                 raw = conn.connection.dbapi_connection
@@ -169,13 +286,27 @@ class Journal:
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return int(count)
 
-    def _entry_id(self, conn: sa.Connection, uid: str) -> int:
-        found = conn.execute(sa.select(t.EntryRow.id).where(t.EntryRow.uid == uid)).scalar()
+    def _entry_id(
+        self, conn: sa.Connection, uid: str, owner: str, kind: str | None = None
+    ) -> int:
+        query = sa.select(t.EntryRow.id).where(t.EntryRow.uid == uid, t.EntryRow.owner == owner)
+        if kind is not None:
+            query = query.where(t.EntryRow.kind == kind)
+        found = conn.execute(query).scalar()
         if found is None:
-            raise InputError.single("entry", uid, "no entry with this id in the journal")
+            what = "supplement plan" if kind == "plan" else "entry"
+            raise NotFoundError.single(
+                "plan" if kind == "plan" else "entry", uid, f"no {what} with this id in the journal"
+            )
         return int(found)
 
-    def _insert(self, conn: sa.Connection, batch: Sequence[Entry]) -> None:
+    def _insert(
+        self,
+        conn: sa.Connection,
+        batch: Sequence[Entry],
+        owner: str,
+        profile_version: int | None = None,
+    ) -> None:
         if not batch:
             return
         entries = t.Base.metadata.tables["entries"]
@@ -185,6 +316,7 @@ class Journal:
             rows.append(
                 {
                     "uid": record.uid,
+                    "owner": owner,
                     "kind": record.kind,  # type: ignore[attr-defined]
                     "recorded_at": recorded_at,
                     "utc_offset_minutes": offset,
@@ -195,8 +327,8 @@ class Journal:
             sa.insert(entries).returning(entries.c.id, sort_by_parameter_order=True), rows
         )
         ids = [row[0] for row in result]
-        plan_ids = self._plan_ids(conn, batch, ids)
-        versions = self._next_profile_version(conn)
+        plan_ids = self._plan_ids(conn, batch, ids, owner)
+        versions = profile_version or self._next_profile_version(conn, owner)
         details: dict[sa.Table, list[dict[str, Any]]] = {}
         comments: list[tuple[int, Comment]] = []
         for entry_id, record in zip(ids, batch, strict=True):
@@ -214,10 +346,10 @@ class Journal:
         for table in t.Base.metadata.sorted_tables:  # plans before the doses that refer to them
             if table in details:
                 conn.execute(sa.insert(table), details[table])
-        self._insert_comments(conn, comments)
+        self._insert_comments(conn, comments, owner)
 
     def _plan_ids(
-        self, conn: sa.Connection, batch: Sequence[Entry], ids: list[int]
+        self, conn: sa.Connection, batch: Sequence[Entry], ids: list[int], owner: str
     ) -> dict[str, int]:
         wanted = {r.plan_uid for r in batch if isinstance(r, DoseEvent | StockCount) and r.plan_uid}
         if not wanted:
@@ -226,7 +358,7 @@ class Journal:
         missing = wanted - found.keys()
         if missing:
             query = sa.select(t.EntryRow.uid, t.EntryRow.id).where(
-                t.EntryRow.uid.in_(missing), t.EntryRow.kind == "plan"
+                t.EntryRow.uid.in_(missing), t.EntryRow.kind == "plan", t.EntryRow.owner == owner
             )
             found.update({uid: entry_id for uid, entry_id in conn.execute(query)})
         unknown = wanted - found.keys()
@@ -236,11 +368,17 @@ class Journal:
             )
         return found
 
-    def _next_profile_version(self, conn: sa.Connection) -> int:
-        latest = conn.execute(sa.select(sa.func.max(t.ProfileVersionRow.version))).scalar()
+    def _next_profile_version(self, conn: sa.Connection, owner: str) -> int:
+        latest = conn.execute(
+            sa.select(sa.func.max(t.ProfileVersionRow.version))
+            .join(t.EntryRow, t.EntryRow.id == t.ProfileVersionRow.entry_id)
+            .where(t.EntryRow.owner == owner)
+        ).scalar()
         return int(latest or 0) + 1
 
-    def _insert_comments(self, conn: sa.Connection, items: list[tuple[int, Comment]]) -> None:
+    def _insert_comments(
+        self, conn: sa.Connection, items: list[tuple[int, Comment]], owner: str
+    ) -> None:
         if not items:
             return
         rows = []
@@ -249,6 +387,7 @@ class Journal:
             rows.append(
                 {
                     "uid": comment.uid,
+                    "owner": owner,
                     "entry_id": entry_id,
                     "recorded_at": recorded_at,
                     "utc_offset_minutes": offset,
@@ -265,128 +404,177 @@ class Journal:
         kinds: Iterable[str] | None = None,
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
+        *,
+        owner: str = LOCAL_OWNER,
     ) -> list[Entry]:
-        """Records (with comments), oldest first; optionally only `kinds`, in [start, end)."""
+        """`owner`'s records (with comments), oldest first; optionally only `kinds`, in
+        [start, end). Comments are read for the entries returned only."""
         wanted = list(kinds) if kinds is not None else list(KINDS)
         unknown = [k for k in wanted if k not in RECORD_TYPES]
         if unknown:
             raise InputError.single("kind", unknown[0], f"one of {', '.join(KINDS)}")
         found: list[tuple[dt.datetime, int, Entry]] = []
         with self.engine.connect() as conn:
-            comments = self._comments(conn)
+            rows = []
             for kind in wanted:
-                found += self._read_kind(conn, kind, start, end, comments)
+                rows += self._read_rows(conn, kind, owner, start=start, end=end)
+            comments = self._comments(conn, [row["id"] for _, row in rows])
+            found = [
+                (row["recorded_at"], row["id"], self._to_record(kind, row, comments))
+                for kind, row in rows
+            ]
         found.sort(key=lambda item: (item[0], item[1]))  # time, then the order written
         return [record for _, _, record in found]
 
-    def get(self, uid: str) -> Entry:
-        """One record by its uid; `InputError` when there is none."""
+    def get(self, uid: str, *, owner: str = LOCAL_OWNER) -> Entry:
+        """`owner`'s record `uid`; `NotFoundError` when they have none (one entry is read)."""
         with self.engine.connect() as conn:
-            kind = conn.execute(sa.select(t.EntryRow.kind).where(t.EntryRow.uid == uid)).scalar()
+            kind = conn.execute(
+                sa.select(t.EntryRow.kind).where(t.EntryRow.uid == uid, t.EntryRow.owner == owner)
+            ).scalar()
             if kind is None:
-                raise InputError.single("entry", uid, "no entry with this id in the journal")
-            for _, _, record in self._read_kind(conn, kind, None, None, self._comments(conn)):
-                if record.uid == uid:
-                    return record
-        raise AssertionError("entry vanished while reading")  # pragma: no cover
+                raise NotFoundError.single("entry", uid, "no entry with this id in the journal")
+            ((_, row),) = self._read_rows(conn, kind, owner, uid=uid)
+            return self._to_record(kind, row, self._comments(conn, [row["id"]]))
 
-    def resolve(self, prefix: str) -> str:
-        """The full uid of the one entry whose uid starts with `prefix` (as shown: 8 characters)."""
+    def resolve(self, prefix: str, *, owner: str = LOCAL_OWNER, kind: str | None = None) -> str:
+        """The full uid of `owner`'s one entry (of `kind`) whose uid starts with `prefix` (as
+        shown: 8 characters)."""
         cleaned = prefix.strip().lower()
         if not cleaned or any(c not in "0123456789abcdef" for c in cleaned):
             raise InputError.single("entry", prefix, "an entry id (hexadecimal, from `history`)")
+        query = sa.select(t.EntryRow.uid).where(
+            t.EntryRow.uid.startswith(cleaned, autoescape=True), t.EntryRow.owner == owner
+        )
+        if kind is not None:
+            query = query.where(t.EntryRow.kind == kind)
         with self.engine.connect() as conn:
-            found = (
-                conn.execute(
-                    sa.select(t.EntryRow.uid).where(t.EntryRow.uid.startswith(cleaned)).limit(2)
-                )
-                .scalars()
-                .all()
-            )
-        if len(found) != 1:
-            reason = "no entry with this id" if not found else "several entries match; give more"
-            raise InputError.single("entry", prefix, reason)
+            found = conn.execute(query.limit(2)).scalars().all()
+        if not found:
+            raise NotFoundError.single("entry", prefix, "no entry with this id")
+        if len(found) > 1:
+            raise InputError.single("entry", prefix, "several entries match; give more")
         return str(found[0])
 
-    def profile_history(self) -> list[ProfileEntry]:
-        """Every saved profile version, oldest first (the last one is current)."""
-        return [r for r in self.entries(["profile"]) if isinstance(r, ProfileEntry)]
+    def profile_history(self, *, owner: str = LOCAL_OWNER) -> list[ProfileEntry]:
+        """Every saved profile version of `owner`, oldest first (the last one is current)."""
+        return [r for r in self.entries(["profile"], owner=owner) if isinstance(r, ProfileEntry)]
 
-    def current_profile(self) -> ProfileEntry | None:
-        """The newest profile version, or None."""
-        history = self.profile_history()
-        return history[-1] if history else None
-
-    def plans(self) -> list[PlanEntry]:
-        """Every supplement plan, oldest first."""
-        return [r for r in self.entries(["plan"]) if isinstance(r, PlanEntry)]
-
-    def counts(self) -> dict[str, int]:
-        """How many entries of each kind (kinds with none are left out), plus comments."""
+    def current_profile(self, *, owner: str = LOCAL_OWNER) -> ProfileEntry | None:
+        """`owner`'s newest profile version, or None (one indexed query, not the history)."""
         with self.engine.connect() as conn:
-            query = sa.select(t.EntryRow.kind, sa.func.count()).group_by(t.EntryRow.kind)
+            rows = self._read_rows(conn, "profile", owner, newest_only=True)
+            if not rows:
+                return None
+            ((_, row),) = rows
+            record = self._to_record("profile", row, self._comments(conn, [row["id"]]))
+        assert isinstance(record, ProfileEntry)
+        return record
+
+    def profile_count(self, *, owner: str = LOCAL_OWNER) -> int:
+        """How many profile versions `owner` has saved."""
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count()).where(
+                        t.EntryRow.owner == owner, t.EntryRow.kind == "profile"
+                    )
+                ).scalar_one()
+            )
+
+    def plans(self, *, owner: str = LOCAL_OWNER) -> list[PlanEntry]:
+        """Every supplement plan of `owner`, oldest first."""
+        return [r for r in self.entries(["plan"], owner=owner) if isinstance(r, PlanEntry)]
+
+    def counts(self, *, owner: str = LOCAL_OWNER) -> dict[str, int]:
+        """How many entries of each kind `owner` has (kinds with none left out), plus comments."""
+        with self.engine.connect() as conn:
+            query = (
+                sa.select(t.EntryRow.kind, sa.func.count())
+                .where(t.EntryRow.owner == owner)
+                .group_by(t.EntryRow.kind)
+            )
             counts = {kind: int(n) for kind, n in conn.execute(query)}
             comments = conn.execute(
-                sa.select(sa.func.count()).select_from(t.CommentRow)
+                sa.select(sa.func.count()).where(t.CommentRow.owner == owner)
             ).scalar_one()
         if comments:
             counts["comments"] = int(comments)
         return dict(sorted(counts.items()))
 
-    def _comments(self, conn: sa.Connection) -> dict[int, list[Comment]]:
+    def _comments(self, conn: sa.Connection, entry_ids: Sequence[int]) -> dict[int, list[Comment]]:
+        """The comments on these entries only, by entry id (in chunks: SQL parameter limits)."""
         grouped: dict[int, list[Comment]] = {}
         table = t.CommentRow.__table__
-        for row in conn.execute(sa.select(table).order_by(table.c.recorded_at, table.c.uid)):
-            grouped.setdefault(row.entry_id, []).append(
-                Comment(
-                    uid=row.uid,
-                    at=from_utc(row.recorded_at, row.utc_offset_minutes),
-                    author=row.author,
-                    text=row.text,
-                )
+        ids = list(entry_ids)
+        for first in range(0, len(ids), _CHUNK):
+            chunk = ids[first : first + _CHUNK]
+            query = (
+                sa.select(table)
+                .where(table.c.entry_id.in_(chunk))
+                .order_by(table.c.recorded_at, table.c.uid)
             )
+            for row in conn.execute(query):
+                grouped.setdefault(row.entry_id, []).append(
+                    Comment(
+                        uid=row.uid,
+                        at=from_utc(row.recorded_at, row.utc_offset_minutes),
+                        author=row.author,
+                        text=row.text,
+                    )
+                )
         return grouped
 
-    def _read_kind(
+    def _read_rows(
         self,
         conn: sa.Connection,
         kind: str,
-        start: dt.datetime | None,
-        end: dt.datetime | None,
-        comments: dict[int, list[Comment]],
-    ) -> list[tuple[dt.datetime, int, Entry]]:
+        owner: str,
+        *,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        uid: str | None = None,
+        newest_only: bool = False,
+    ) -> list[tuple[str, Any]]:
+        """Rows of one kind for `owner` (entry columns joined with the detail columns)."""
         entries = t.EntryRow.__table__
         detail = t.DETAIL_TABLES[kind].__table__
         columns = [entries.c.id, entries.c.uid, entries.c.recorded_at]
         columns += [entries.c.utc_offset_minutes, entries.c.note]
         columns += [c for c in detail.c if c.name != "entry_id"]
         query = sa.select(*columns).join(detail, detail.c.entry_id == entries.c.id)
-        query = query.where(entries.c.kind == kind)
+        query = query.where(entries.c.owner == owner, entries.c.kind == kind)
         if kind in ("dose", "stock"):
             plan = entries.alias("plan_entry")
             query = query.add_columns(plan.c.uid.label("plan_uid")).outerjoin(
                 plan, plan.c.id == detail.c.plan_id
             )
+        if uid is not None:
+            query = query.where(entries.c.uid == uid)
         if start is not None:
             query = query.where(entries.c.recorded_at >= to_utc(start)[0])
         if end is not None:
             query = query.where(entries.c.recorded_at < to_utc(end)[0])
+        if newest_only:  # profiles: the highest version is the current one
+            query = query.order_by(detail.c.version.desc()).limit(1)
+        return [(kind, row) for row in conn.execute(query).mappings()]
+
+    def _to_record(self, kind: str, row: Any, comments: dict[int, list[Comment]]) -> Entry:
         model = RECORD_TYPES[kind]
         renames = {column: field for field, column in _RENAMES.get(kind, {}).items()}
-        found = []
-        for row in conn.execute(query).mappings():
-            fields: dict[str, Any] = {}
-            for name, value in row.items():
-                name = renames.get(name, name)
-                if name in model.model_fields and value is not None:
-                    fields[name] = value
-            fields["at"] = from_utc(row["recorded_at"], row["utc_offset_minutes"])
-            fields["comments"] = comments.get(row["id"], [])
-            fields["kind"] = kind
-            found.append(
-                (row["recorded_at"], row["id"], model.model_validate(fields, context=STORED))
-            )
-        return found
+        fields: dict[str, Any] = {}
+        for name, value in row.items():
+            name = renames.get(name, name)
+            if name in model.model_fields and value is not None:
+                fields[name] = value
+        fields["at"] = from_utc(row["recorded_at"], row["utc_offset_minutes"])
+        fields["comments"] = comments.get(row["id"], [])
+        fields["kind"] = kind
+        return model.model_validate(fields, context=STORED)
+
+
+#: Entry ids per `IN (...)` when reading comments (well under SQLite's parameter limit).
+_CHUNK = 900
 
 
 def _detail_values(record: Entry) -> dict[str, Any]:

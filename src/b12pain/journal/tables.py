@@ -26,6 +26,8 @@ NAMING = {
 
 LAB_TESTS = ("total_b12", "active_b12", "mma", "homocysteine", "folate", "haemoglobin", "mcv")
 FACTORS = ("sleep", "exercise", "stress", "mood")
+#: The one implicit owner of a local, single-person store.
+LOCAL_OWNER = "local"
 
 
 def _enum(name: str, values: tuple[str, ...]) -> sa.Enum:
@@ -53,10 +55,13 @@ class EntryRow(Base):
         sa.CheckConstraint("utc_offset_minutes BETWEEN -840 AND 840", name="offset_range"),
         sa.CheckConstraint("note IS NULL OR length(note) BETWEEN 1 AND 2000", name="note_length"),
         sa.Index("ix_entries_kind_recorded_at", "kind", "recorded_at"),
+        sa.Index("ix_entries_owner_kind_recorded_at", "owner", "kind", "recorded_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    #: Whose entry this is (migration 0006); a local store's one owner is "local".
+    owner: Mapped[str] = mapped_column(sa.String(64), server_default=LOCAL_OWNER)
     kind: Mapped[str] = mapped_column(_enum("entry_kind", KINDS))
     recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(), index=True)
     utc_offset_minutes: Mapped[int] = mapped_column(sa.Integer())
@@ -70,7 +75,7 @@ class ProfileVersionRow(Base):
     __table_args__ = (sa.CheckConstraint("version >= 1", name="version_positive"),)
 
     entry_id: Mapped[int] = _entry_fk()
-    version: Mapped[int] = mapped_column(sa.Integer())
+    version: Mapped[int] = mapped_column(sa.Integer(), index=True)
     profile: Mapped[dict[str, Any]] = mapped_column()
 
 
@@ -158,10 +163,21 @@ class SupplementPlanRow(Base):
         ),
         sa.CheckConstraint("stock_units IS NULL OR stock_units >= 0", name="stock_nonnegative"),
         sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="dates_ordered"),
+        sa.CheckConstraint(
+            "regimen_id IS NOT NULL OR every_days IS NOT NULL", name="regimen_or_interval"
+        ),
+        sa.CheckConstraint(
+            "stopped_on IS NULL OR stopped_on >= starts_on", name="stopped_after_start"
+        ),
     )
 
     entry_id: Mapped[int] = _entry_fk()
-    regimen_id: Mapped[str] = mapped_column(sa.String(60))
+    #: The cited regimen followed; empty for a supplement the person bought (migration 0006).
+    regimen_id: Mapped[str | None] = mapped_column(sa.String(60))
+    #: The product's name as the person gives it ("my supplement"; 0006).
+    product: Mapped[str | None] = mapped_column(sa.String(120))
+    #: First day without doses of a plan that was stopped or changed (0006).
+    stopped_on: Mapped[dt.date | None] = mapped_column(sa.Date())
     form: Mapped[str] = mapped_column(_enum("plan_form", DOSE_FORMS))
     amount_ug: Mapped[float] = mapped_column(sa.Float())
     every_days: Mapped[int | None] = mapped_column(sa.Integer())
@@ -247,6 +263,7 @@ class CommentRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    owner: Mapped[str] = mapped_column(sa.String(64), server_default=LOCAL_OWNER)
     entry_id: Mapped[int] = mapped_column(
         sa.ForeignKey("entries.id", ondelete="CASCADE"), index=True
     )

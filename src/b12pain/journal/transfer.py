@@ -16,15 +16,16 @@ from typing import Any
 from b12pain.errors import InputError, Problem
 from b12pain.journal.records import Entry
 from b12pain.journal.store import Journal, parse_record
+from b12pain.journal.tables import LOCAL_OWNER
 
 SCHEMA = "b12pain.journal/1"
 
 
-def export_document(journal: Journal) -> dict[str, Any]:
-    """The whole journal as a JSON-ready dict: `{"schema", "entries": [...]}`."""
+def export_document(journal: Journal, *, owner: str = LOCAL_OWNER) -> dict[str, Any]:
+    """All of `owner`'s journal as a JSON-ready dict: `{"schema", "entries": [...]}`."""
     return {
         "schema": SCHEMA,
-        "entries": [record.model_dump(mode="json") for record in journal.entries()],
+        "entries": [record.model_dump(mode="json") for record in journal.entries(owner=owner)],
     }
 
 
@@ -33,13 +34,16 @@ def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def export_file(journal: Journal, path: Path) -> int:
-    """Write the journal to `path` (via a temporary file, so a crash leaves no half file)."""
-    document = export_document(journal)
-    partial = path.with_name(path.name + ".partial")
+def export_file(journal: Journal, path: Path, *, owner: str = LOCAL_OWNER) -> int:
+    """Write `owner`'s journal to `path`: a private (0600) file written atomically, so a crash
+    leaves no half file."""
+    from b12pain.privacy import write_private
+
+    document = export_document(journal, owner=owner)
+    if not path.parent.is_dir():
+        raise InputError.single("file", str(path), "cannot be written: its folder does not exist")
     try:
-        partial.write_text(dumps(document), encoding="utf-8")
-        partial.replace(path)
+        write_private(path, dumps(document))
     except OSError as exc:
         raise InputError.single("file", str(path), f"cannot be written: {exc.strerror}") from None
     return len(document["entries"])
@@ -88,23 +92,43 @@ def parse_document(document: Any, progress: Progress | None = None) -> list[Entr
     return records
 
 
-def import_file(journal: Journal, path: Path, progress: Progress | None = None) -> int:
-    """Read an export file into the journal: all records in one transaction, or none."""
+#: Largest export file read back (a decade of dense entries is about 20 MB).
+MAX_IMPORT_BYTES = 256_000_000
+
+
+def read_document(path: Path) -> Any:
+    """The JSON document in an export file (checked as any file a person gives: a regular
+    file, UTF-8, bounded), or `InputError` on `file`."""
+    from b12pain.userfiles import read_user_text
+
+    text = read_user_text(path, "file", max_bytes=MAX_IMPORT_BYTES)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError.single("file", str(path), "no such file") from None
-    except IsADirectoryError:
-        raise InputError.single("file", str(path), "is a folder, not an export file") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
         raise InputError.single("file", str(path), f"not a JSON export: {exc}") from None
-    return journal.add_many(parse_document(document, progress))
 
 
-def backup(journal: Journal, folder: Path, now: dt.datetime) -> Path:
-    """A dated copy in `folder`: the SQLite file itself (online backup), else a JSON export."""
+def import_file(
+    journal: Journal,
+    path: Path,
+    progress: Progress | None = None,
+    *,
+    owner: str = LOCAL_OWNER,
+) -> int:
+    """Read an export file into `owner`'s journal: all records in one transaction, or none.
+    (No dose rule here: the service layer checks plans before it imports.)"""
+    return journal.add_many(parse_document(read_document(path), progress), owner=owner)
+
+
+def backup(
+    journal: Journal, folder: Path, now: dt.datetime, *, owner: str = LOCAL_OWNER
+) -> Path:
+    """A dated private copy in a 0700 `folder`: the SQLite file itself (online backup; a local
+    store has one owner), else `owner`'s JSON export (a server store holds many)."""
+    from b12pain.privacy import ensure_private_file, private_dir
+
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)
     except OSError as exc:
         raise InputError.single("--to", str(folder), f"cannot be created: {exc.strerror}") from None
     stamp = now.strftime("%Y%m%dT%H%M%S")
@@ -112,7 +136,7 @@ def backup(journal: Journal, folder: Path, now: dt.datetime) -> Path:
         import sqlite3
 
         target = folder / f"journal-{stamp}.sqlite"
-        partial = target.with_name(target.name + ".partial")
+        partial = ensure_private_file(target.with_name(target.name + ".partial"))
         source = sqlite3.connect(str(journal.engine.url.database))
         try:
             copy = sqlite3.connect(str(partial))
@@ -124,5 +148,5 @@ def backup(journal: Journal, folder: Path, now: dt.datetime) -> Path:
         partial.replace(target)
         return target
     target = folder / f"journal-{stamp}.json"
-    export_file(journal, target)
+    export_file(journal, target, owner=owner)
     return target

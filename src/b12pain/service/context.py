@@ -1,0 +1,42 @@
+"""What every use case is given: the store, the knowledge base, whose data it is, and the time.
+
+The service layer never reads the clock or picks an owner itself: a CLI command or a web request
+builds one `Context` (reading the clock once) and passes it to each call, so every read and write
+is scoped to `owner` and a test can fix `now`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from b12pain.journal.store import Journal
+from b12pain.knowledge import KnowledgeBase
+
+#: The one implicit owner of a local, single-person journal (the CLI and the local web app).
+LOCAL_OWNER = "local"
+
+_OWNER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Context:
+    """The store, the knowledge base, the owner of every row touched, and `now`/`today`."""
+
+    store: Journal
+    kb: KnowledgeBase
+    owner: str
+    now: dt.datetime
+    today: dt.date
+
+    def __post_init__(self) -> None:
+        if not _OWNER.match(self.owner):
+            raise ValueError(f"owner must be 1-64 letters, digits or _.@:- (got {self.owner!r})")
+        if self.now.utcoffset() is None:
+            raise ValueError("now must be an aware date-time (with its UTC offset)")
+
+
+def local_context(store: Journal, kb: KnowledgeBase, now: dt.datetime) -> Context:
+    """The context of the local single-person journal at `now` (today is `now`'s own day)."""
+    return Context(store=store, kb=kb, owner=LOCAL_OWNER, now=now, today=now.date())

@@ -1,0 +1,69 @@
+"""Food use cases: log something eaten (weighed by the food database) and compare intake with the
+cited reference for the person's own life stage (never a guessed age)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from b12pain.journal.records import FoodEntry
+from b12pain.service.context import Context
+from b12pain.service.diary import save
+from b12pain.service.when import resolve_at
+
+
+@dataclass(frozen=True)
+class FoodInput:
+    """What was eaten, as typed ("2 eggs", "150 g salmon"), optionally with a chosen food id."""
+
+    amount_text: str
+    food_id: str | None = None
+    note: str | None = None
+    at: dt.datetime | str | None = None
+
+
+@dataclass(frozen=True)
+class FoodLogView:
+    """The stored entry and how the food database read the words (food, grams, B12)."""
+
+    saved: FoodEntry
+    measured: Any
+
+
+def log_food(ctx: Context, food: FoodInput, foods: Any) -> FoodLogView:
+    """Weigh the food with `foods` (an open `foods.FoodDatabase`) and store it for `ctx.owner`."""
+    at = resolve_at(ctx.now, food.at)
+    measured = foods.measure(food.amount_text, food_id=food.food_id)
+    record = save(
+        ctx,
+        "food",
+        at=at,
+        food_id=measured.food_id,
+        description=measured.description,
+        amount_text=measured.amount_text,
+        grams=measured.grams,
+        b12_ug=measured.b12_ug,
+        b12_added_ug=measured.b12_added_ug,
+        note=food.note,
+    )
+    assert isinstance(record, FoodEntry)
+    return FoodLogView(record, measured)
+
+
+def intake_target(ctx: Context) -> Any | None:
+    """The cited reference intake for `ctx.owner`'s current profile; None without a profile or
+    an age (b12pain compares only with the person's own life stage, never a default age)."""
+    from b12pain.clinical.intake import target_for
+
+    profile = ctx.store.current_profile(owner=ctx.owner)
+    if profile is None or profile.profile.get("age") is None:
+        return None
+    data = profile.profile
+    return target_for(
+        data["age"],
+        data.get("sex", "unspecified"),
+        bool(data.get("pregnant")),
+        bool(data.get("breastfeeding")),
+        kb=ctx.kb,
+    )

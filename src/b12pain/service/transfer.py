@@ -1,0 +1,84 @@
+"""Moving a whole journal: export, import (all or nothing, checked as strictly as the commands),
+dated backups, and deleting everything (backups too). Scoped to `ctx.owner`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from b12pain.errors import InputError
+from b12pain.journal.records import PlanEntry
+from b12pain.journal.transfer import (
+    SCHEMA,
+    backup,
+    export_document,
+    export_file,
+    parse_document,
+    read_document,
+)
+from b12pain.service.context import Context
+from b12pain.service.plans import check_imported_plans
+
+#: The JSON document of an export: `{"schema": "b12pain.journal/1", "entries": [...]}`.
+ExportDocument = dict[str, Any]
+Progress = Callable[[int, int], None]
+
+__all__ = [
+    "SCHEMA",
+    "ExportDocument",
+    "backup_journal",
+    "delete_everything",
+    "export_journal",
+    "export_to_file",
+    "import_document",
+    "import_journal",
+]
+
+
+def export_journal(ctx: Context) -> ExportDocument:
+    """All of `ctx.owner`'s entries as one JSON-ready document (deterministic)."""
+    return export_document(ctx.store, owner=ctx.owner)
+
+
+def export_to_file(ctx: Context, path: Path, data_folder: Path | None = None) -> int:
+    """Write `ctx.owner`'s export to `path` (0600, atomic); refuses paths inside the data folder
+    (an export there could overwrite the journal). Returns how many entries were written."""
+    from b12pain.privacy import check_export_target
+
+    if path.parent.is_dir():
+        check_export_target(path, data_folder)
+    return export_file(ctx.store, path, owner=ctx.owner)
+
+
+def import_document(ctx: Context, document: Any, progress: Progress | None = None) -> int:
+    """Import an export document into `ctx.owner`'s journal: every record is validated as the
+    commands would (plans through the same dose check as `plan start`), then all are written in
+    one transaction, or none."""
+    records = parse_document(document, progress)
+    plans = [(i, r) for i, r in enumerate(records) if isinstance(r, PlanEntry)]
+    problems = check_imported_plans(ctx.kb, plans)
+    if problems:
+        raise InputError(problems)
+    return ctx.store.add_many(records, owner=ctx.owner)
+
+
+def import_journal(ctx: Context, path: Path, progress: Progress | None = None) -> int:
+    """Import an export file (see `import_document`)."""
+    return import_document(ctx, read_document(path), progress)
+
+
+def backup_journal(ctx: Context, folder: Path) -> Path:
+    """A dated private copy of the journal in `folder` (0700), named by `ctx.now`."""
+    return backup(ctx.store, folder, ctx.now.replace(tzinfo=None), owner=ctx.owner)
+
+
+def delete_everything(ctx: Context, backups: Path | None = None) -> int:
+    """Delete every entry and comment of `ctx.owner`; with `backups`, also the dated backups
+    b12pain wrote there. Returns how many entries went."""
+    count = ctx.store.delete_all(owner=ctx.owner)
+    if backups is not None and backups.is_dir():
+        for old in backups.glob("journal-*.*"):
+            if old.suffix in (".sqlite", ".json") and old.is_file():
+                old.unlink()
+    return count
