@@ -99,7 +99,7 @@ def test_measure_with_the_starter_table(starter_db: FoodDatabase) -> None:
     salmon = starter_db.measure("150 g salmon")
     assert salmon.grams == 150 and salmon.description.startswith("Salmon")
     yeast = starter_db.measure("1/4 cup", food_id="starter-nutritional-yeast-fortified")
-    assert yeast.b12_ug is None and yeast.grams == 15
+    assert yeast.grams == 15 and yeast.b12_ug == pytest.approx(8.3, abs=0.01)  # ODS: 8.3–24 µg
 
 
 def test_measure_bad_input(starter_db: FoodDatabase) -> None:

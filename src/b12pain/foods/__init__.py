@@ -1,7 +1,8 @@
 """Foods: USDA SR28 / FoodData Central import, a cited starter table, search, and portions.
 
 The journal and the CLI use `FoodDatabase.open()`, then `db.search(text)`, `db.get(food_id)` and
-`db.measure("2 eggs")`. Nothing here is clinical: targets and advice live in `clinical.intake`.
+`db.measure("2 eggs")`; food phrases in people's words ("2 slices toast") go through
+`match_phrase(db, text)`. Nothing here is clinical: targets and advice live in `clinical.intake`.
 """
 
 from b12pain.foods.database import FoodDatabase
@@ -14,6 +15,7 @@ from b12pain.foods.model import (
     SearchHit,
     SkippedRows,
 )
+from b12pain.foods.phrases import PhraseAlternative, PhraseMatch, match_phrase, parse_phrase
 
 __all__ = [
     "Food",
@@ -21,7 +23,11 @@ __all__ = [
     "ImportReport",
     "MeasuredFood",
     "NutrientAmount",
+    "PhraseAlternative",
+    "PhraseMatch",
     "Portion",
     "SearchHit",
     "SkippedRows",
+    "match_phrase",
+    "parse_phrase",
 ]

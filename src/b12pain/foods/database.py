@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from b12pain.errors import InputError, Problem
 from b12pain.foods import schema
@@ -18,6 +19,9 @@ from b12pain.foods.diets import DIET_GROUPS, FORTIFIED_ONLY
 from b12pain.foods.model import Food, ImportReport, MeasuredFood, NutrientAmount, Portion, SearchHit
 from b12pain.foods.portions import choose_portion, parse_amount
 from b12pain.foods.starter import load_starter
+
+if TYPE_CHECKING:
+    from b12pain.foods.phrases import PhraseMatch
 
 FILE_NAME = "foods.sqlite"
 
@@ -178,6 +182,15 @@ class FoodDatabase:
             portions=self.portions(row[0]),
         )
 
+    def food_id_for_ndb(self, ndb_number: str) -> str | None:
+        """The food holding this USDA SR record: an imported one before the starter row."""
+        row = self.conn.execute(
+            "SELECT food_id FROM food WHERE ndb_number = ?"
+            " ORDER BY shadowed, source = 'starter', rowid LIMIT 1",
+            (ndb_number,),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def portions(self, food_id: str) -> tuple[Portion, ...]:
         """The household portions of a food, in the source's order."""
         return tuple(
@@ -187,6 +200,12 @@ class FoodDatabase:
                 (food_id,),
             )
         )
+
+    def match_phrase(self, text: str, *, food_id: str | None = None) -> PhraseMatch:
+        """What a food phrase in people's words means ("2 slices toast"); see `foods.phrases`."""
+        from b12pain.foods.phrases import match_phrase
+
+        return match_phrase(self, text, food_id=food_id)
 
     def measure(self, amount_text: str, food_id: str | None = None) -> MeasuredFood:
         """Weigh "2 eggs" / "150 g salmon" (food found by search) or "1/2 cup" of `food_id`."""

@@ -67,6 +67,8 @@ def singular(word: str) -> str:
     """Crude English singular, enough to compare `eggs` with `egg` and `cherries` with `cherry`."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "toes")):
+        return word[:-2]  # peaches, radishes, potatoes
     if len(word) > 3 and word.endswith("es") and word[-3] in "sxz":
         return word[:-2]
     if len(word) > 2 and word.endswith("s") and not word.endswith("ss"):
@@ -100,7 +102,9 @@ def search(
 
 def _variants(word: str) -> str:
     """An FTS5 group matching a word in singular or plural: `("eggs" OR "egg")`."""
-    forms = dict.fromkeys([word, singular(word), singular(word) + "s"])
+    one = singular(word)
+    plural_es = [one + "es"] if one.endswith(("ch", "sh", "o", "x", "s", "z")) else []
+    forms = dict.fromkeys([word, one, one + "s", *plural_es])
     return "(" + " OR ".join(f'"{f}"' for f in forms) + ")" if len(forms) > 1 else f'"{word}"'
 
 
@@ -136,6 +140,13 @@ def _singular_words(text: str) -> list[str]:
     return [singular(w) for w in words(text)]
 
 
+def _naming_words(description: str, prefix: bool) -> list[str]:
+    """Words of the first two parts of a description; while typing, without qualifiers ending
+    in -ed ("sal" is salmon, not "Butter, salted")."""
+    found = _singular_words(",".join(description.lower().split(",")[:2]))
+    return [w for w in found if not w.endswith("ed")] if prefix else found
+
+
 def _ranking(
     wanted: list[str], prefix: bool
 ) -> Callable[[tuple[Any, ...]], tuple[int, int, int, int, float, int]]:
@@ -145,14 +156,17 @@ def _ranking(
         description, head, data_type = str(row[1]), str(row[2]), str(row[4])
         staple = int(row[8])
         head_words = _singular_words(head.lower())
-        if (len(head_words) == len(wanted) and _matches(wanted, head_words, prefix)) or (
+        in_head = _matches(wanted, head_words, prefix)
+        # A staple counts as the plain food when the query is in its first two parts, unless
+        # its head names something more ("Peanut butter" is not the plain food for "peanuts").
+        staple_hit = (
             staple
-            and _matches(
-                wanted, _singular_words(",".join(description.lower().split(",")[:2])), prefix
-            )
-        ):
+            and not (in_head and len(head_words) > len(wanted))
+            and _matches(wanted, _naming_words(description, prefix), prefix)
+        )
+        if (len(head_words) == len(wanted) and in_head) or staple_hit:
             tier = 0
-        elif _matches(wanted, head_words, prefix):
+        elif in_head:
             tier = 1
         elif head_words and _matches(wanted[:1], head_words[:1], prefix and len(wanted) == 1):
             tier = 2

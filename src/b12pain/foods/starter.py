@@ -28,10 +28,10 @@ def starter_foods() -> list[dict[str, Any]]:
 
 
 def food_id(row: dict[str, Any]) -> str:
-    """`starter-<NDB>`, or `starter-<key>` for a food with no USDA record."""
-    if row.get("ndb"):
-        return f"starter-{row['ndb']}"
-    return f"starter-{row['key']}"
+    """`starter-<key>` when the row has a key (kept stable once shipped), else `starter-<NDB>`."""
+    if row.get("key"):
+        return f"starter-{row['key']}"
+    return f"starter-{row['ndb']}"
 
 
 def citation(row: dict[str, Any]) -> str:
@@ -39,6 +39,7 @@ def citation(row: dict[str, Any]) -> str:
     basis = {
         "ods-t2": "NIH ODS Vitamin B12 fact sheet, Table 2",
         "b12pain-estimate": "b12pain estimate",
+        "ods-plant": "NIH ODS QuickFacts: plant foods have no vitamin B12 unless fortified",
     }[row["basis"]]
     record = f"USDA SR NDB {row['ndb']}" if row.get("ndb") else "no USDA SR record"
     note = f"; {row['note']}" if row.get("note") else ""
