@@ -12,7 +12,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from b12pain import __version__
 from b12pain.web import errors, security
-from b12pain.web.routes import home, learn, sources
+from b12pain.web.routes import cds_hooks, fhir_export, home, learn, sources
 from b12pain.web.settings import Settings
 from b12pain.web.templating import TEMPLATE_DIR
 
@@ -23,6 +23,8 @@ ROUTERS = (
     home,
     learn,
     sources,
+    fhir_export,
+    cds_hooks,
 )
 
 
