@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     data_dir: Path | None = None
     #: Serve the JSON API's OpenAPI description at /api/v1/openapi.json and docs at /api/v1/docs.
     openapi: bool = True
+    #: CDS Hooks: issuers (`iss`) whose signed JWT bearer tokens are accepted. Empty: no token
+    #: check (local use); set, every CDS Hooks call must carry a valid ES384/RS384 JWT.
+    cds_trusted_issuers: tuple[str, ...] = ()
+    #: CDS Hooks: JWK Set file (JSON) holding the trusted issuers' public keys (given out of
+    #: band; b12pain never fetches a `jku` URL).
+    cds_jwks_file: Path | None = None
+    #: CDS Hooks: the address clinicians open b12pain at, linked from cards (none: no link).
+    cds_link_url: str | None = None
 
     def address(self) -> str:
         """The address a person types into their browser."""

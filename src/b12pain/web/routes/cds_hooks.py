@@ -1,0 +1,120 @@
+"""CDS Hooks 2.0 endpoints: discovery, the `patient-view` service, and its feedback.
+
+Thin: each route parses the body, calls `service.fhir`, and turns `CdsError` into the status the
+specification names (400 malformed, 412 missing prefetch) with a `reason`; a bad or missing
+bearer token (when issuers are configured) is a 401. No input reaches a 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from b12pain.interop.cds import SERVICE_ID, CdsError
+from b12pain.interop.cds_auth import CdsAuthError, SeenTokens, TrustPolicy, verify_bearer
+from b12pain.service import fhir
+from b12pain.web.deps import KnowledgeDep, SettingsDep, now
+from b12pain.web.settings import Settings
+
+router = APIRouter(tags=["CDS Hooks"])
+
+SERVICE_PATH = f"/cds-services/{SERVICE_ID}"
+MAX_BODY_BYTES = 20 * 1024 * 1024
+
+
+def _reason(status: int, reason: str) -> JSONResponse:
+    return JSONResponse({"status": status, "reason": reason}, status_code=status)
+
+
+def _policy(request: Request, settings: Settings) -> TrustPolicy:
+    cached: TrustPolicy | None = getattr(request.app.state, "cds_policy", None)
+    if cached is None:
+        jwks: dict[str, Any] = {}
+        if settings.cds_jwks_file is not None:
+            jwks = json.loads(Path(settings.cds_jwks_file).read_text(encoding="utf-8"))
+        cached = TrustPolicy(tuple(settings.cds_trusted_issuers), jwks)
+        request.app.state.cds_policy = cached
+        request.app.state.cds_seen = SeenTokens()
+    return cached
+
+
+def _check_token(request: Request, settings: Settings) -> JSONResponse | None:
+    """None when the call may proceed; a 401 answer otherwise."""
+    policy = _policy(request, settings)
+    if not policy.enabled:
+        return None
+    audience = str(request.url.replace(query=""))
+    try:
+        verify_bearer(
+            request.headers.get("authorization"), audience, policy, now(),
+            request.app.state.cds_seen,
+        )  # fmt: skip
+    except CdsAuthError as exc:
+        return _reason(401, exc.reason)
+    return None
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise CdsError(400, "the request is larger than 20 MB")
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CdsError(400, f"the body is not JSON ({exc})") from None
+
+
+@router.get("/cds-services")
+def discovery(request: Request, kb: KnowledgeDep, settings: SettingsDep) -> JSONResponse:
+    """The services this CDS Service offers (one: `b12pain-patient-view`)."""
+    refused = _check_token(request, settings)
+    return refused or JSONResponse(fhir.cds_discovery(kb))
+
+
+@router.post(SERVICE_PATH)
+async def patient_view(request: Request, kb: KnowledgeDep, settings: SettingsDep) -> JSONResponse:
+    """Cards for the patient whose record was opened, from the prefetched FHIR data."""
+    refused = _check_token(request, settings)
+    if refused is not None:
+        return refused
+    try:
+        body = await _json_body(request)
+        cards = fhir.cds_patient_view(kb, body, now().date(), settings.cds_link_url)
+    except CdsError as exc:
+        return _reason(exc.status, exc.reason)
+    return JSONResponse(cards)
+
+
+@router.post(f"{SERVICE_PATH}/feedback")
+async def feedback(request: Request, settings: SettingsDep) -> JSONResponse:
+    """Record what the clinician did with a card (accepted or overridden)."""
+    refused = _check_token(request, settings)
+    if refused is not None:
+        return refused
+    try:
+        body = await _json_body(request)
+        count = _log(settings).record(body, now().astimezone(dt.UTC))
+    except CdsError as exc:
+        return _reason(exc.status, exc.reason)
+    return JSONResponse({"recorded": count})
+
+
+@router.get("/admin/cds-feedback")
+def feedback_list(settings: SettingsDep) -> JSONResponse:
+    """Every feedback item received, oldest first (for the person running the server)."""
+    items = [
+        {"received_at": r.received_at, "service": r.service, "feedback": r.feedback}
+        for r in _log(settings).list()
+    ]
+    return JSONResponse({"feedback": items})
+
+
+def _log(settings: Settings) -> fhir.FeedbackLog:
+    from b12pain.paths import data_dir
+
+    return fhir.feedback_log(settings.data_dir or data_dir())
