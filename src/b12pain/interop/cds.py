@@ -387,7 +387,7 @@ def profile_from_facts(facts: FhirFacts, today: dt.date) -> tuple[Profile | None
         try:
             labs.append(
                 LabResult(
-                    test=fact.test,  # type: ignore[arg-type]  # a key of ALLOWED_UNITS
+                    test=fact.test,  # a key of ALLOWED_UNITS, checked by LabResult
                     value=fact.value,
                     unit=fact.unit,
                     date=fact.taken_on,
@@ -403,7 +403,7 @@ def profile_from_facts(facts: FhirFacts, today: dt.date) -> tuple[Profile | None
     ]
     profile = Profile(
         age=age,
-        sex=facts.sex or "unspecified",  # type: ignore[arg-type]  # one of the Sex literals
+        sex=facts.sex or "unspecified",  # one of the Sex literals, checked by Profile
         medications=tuple(medications),
         conditions=tuple(facts.conditions),
         symptoms=tuple(facts.symptoms),

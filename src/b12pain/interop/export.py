@@ -293,7 +293,7 @@ def _reading(
 ) -> LabReading:
     low, high = bounds if bounds is not None else (None, None)
     lab = LabResult(
-        test=record.test,  # type: ignore[arg-type]  # validated when the record was made
+        test=record.test,  # validated when the record was made
         value=record.value,
         unit=record.unit,
         date=record.taken_on,
@@ -400,8 +400,13 @@ def _score(record: InstrumentEntry, subject: Reference) -> Observation:
     )
 
 
-def b12_concept(regimen_id: str) -> CodeableConcept:
-    """The B12 product of a regimen: ATC code when its title names the substance."""
+def b12_concept(regimen_id: str | None) -> CodeableConcept:
+    """The B12 product of a regimen: ATC code when its title names the substance.
+
+    A plan the person recorded themselves (no regimen) is "vitamin B12", uncoded.
+    """
+    if regimen_id is None:
+        return CodeableConcept(text="vitamin B12")
     regimen = catalogue().regimens.get(regimen_id)
     words = f"{regimen_id} {regimen.title if regimen else ''}".lower()
     codings = [local_coding(LOCAL_REGIMEN, regimen_id, regimen.title if regimen else regimen_id)]
@@ -450,8 +455,13 @@ def _plan_text(record: PlanEntry) -> str:
     amount = f"{record.amount_ug:g} micrograms {ROUTE_WORDS[record.form]}"
     if record.every_days is not None:
         spacing = "every day" if record.every_days == 1 else f"every {record.every_days} days"
-        return f"{amount} {spacing} (regimen {record.regimen_id})"
-    return f"{amount} on the scheduled dates (regimen {record.regimen_id})"
+        return f"{amount} {spacing}{_regimen_words(record)}"
+    return f"{amount} on the scheduled dates{_regimen_words(record)}"
+
+
+def _regimen_words(record: PlanEntry) -> str:
+    regimen_id = getattr(record, "regimen_id", None)
+    return f" (regimen {regimen_id})" if regimen_id else " (the person's own supplement)"
 
 
 def _dose(record: DoseEvent, subject: Reference) -> MedicationAdministration:

@@ -22,7 +22,7 @@ from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
 from b12pain.clinical.profile import ALLOWED_UNITS, Medication
-from b12pain.clinical.vocabulary import resolve
+from b12pain.clinical.vocabulary import Vocabulary, resolve
 from b12pain.errors import Problem
 from b12pain.interop.codes import (
     LOCAL_CONDITION,
@@ -167,7 +167,9 @@ def parse_resource(where: str, data: Any) -> Resource | Problem:
     except (KeyError, ValueError):
         return Problem(f"{label} resourceType", kind, "not a FHIR R4 resource type")
     try:
-        return model.model_validate(data)  # type: ignore[no-any-return]
+        parsed = model.model_validate(data)
+        assert isinstance(parsed, Resource)  # every resourceType's model is a Resource
+        return parsed
     except ValidationError as exc:
         err = exc.errors()[0]
         path = ".".join(str(p) for p in err["loc"])
@@ -470,7 +472,7 @@ def _concept_maps(kb: KnowledgeBase) -> tuple[dict[str, str], dict[str, str]]:
         if concept_set.unverified or concept_set.domain not in ("drug", "condition"):
             continue
         set_name = concept_set.id.removeprefix("concept_set.")
-        vocabulary = "medicine" if concept_set.domain == "drug" else "condition"
+        vocabulary: Vocabulary = "medicine" if concept_set.domain == "drug" else "condition"
         for item in concept_set.items:
             if item.exclude or item.vocabulary is None or item.code is None:
                 continue
