@@ -58,6 +58,7 @@ __all__ = [
     "WholeNumber",
     "not_a_boolean",
     "parse_json",
+    "parse_user_text",
     "parse_yaml",
     "read_user_file",
     "read_user_text",
@@ -384,9 +385,19 @@ def read_user_file(
     Problems inside the file are reported on `field` with the file name and the line.
     """
     path = Path(path)
-    text = read_user_text(path, field, max_bytes)
+    return parse_user_text(read_user_text(path, field, max_bytes), path, field, max_items)
+
+
+def parse_user_text(
+    text: str, path: Path, field: str, max_items: int = MAX_ITEMS, as_json: bool | None = None
+) -> Any:
+    """The data in `text` read from the file `path` (JSON when `as_json`, or when unset and the
+    file is named `.json`; YAML otherwise); problems name `field` and end with the file name."""
+    path = Path(path)
+    if as_json is None:
+        as_json = path.suffix.lower() == ".json"
     try:
-        if path.suffix.lower() == ".json":
+        if as_json:
             return parse_json(text, field, max_items, source=str(path))
         return parse_yaml(text, field, max_items, source=str(path))
     except UserFileError as exc:

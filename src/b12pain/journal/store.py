@@ -426,6 +426,18 @@ class Journal:
         found.sort(key=lambda item: (item[0], item[1]))  # time, then the order written
         return [record for _, _, record in found]
 
+    def stored_uids(self, uids: Iterable[str]) -> set[str]:
+        """Those of `uids` already used by an entry (of any owner: ids are unique in a store),
+        so an import can name each clash before writing anything."""
+        wanted = list(dict.fromkeys(uids))
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):  # stay under SQLite's variable limit
+                chunk = wanted[start : start + 500]
+                query = sa.select(t.EntryRow.uid).where(t.EntryRow.uid.in_(chunk))
+                found.update(conn.execute(query).scalars())
+        return found
+
     def get(self, uid: str, *, owner: str = LOCAL_OWNER) -> Entry:
         """`owner`'s record `uid`; `NotFoundError` when they have none (one entry is read)."""
         with self.engine.connect() as conn:

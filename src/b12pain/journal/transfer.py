@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from b12pain.errors import InputError, Problem
-from b12pain.journal.records import Entry
+from b12pain.journal.records import RECORD_TYPES, Entry
 from b12pain.journal.store import Journal, parse_record
 from b12pain.journal.tables import LOCAL_OWNER
+from b12pain.userfiles import strict_type_problems
 
 SCHEMA = "b12pain.journal/1"
 
@@ -66,6 +67,7 @@ def parse_document(document: Any, progress: Progress | None = None) -> list[Entr
         raise InputError.single("entries", None, "a list of records")
     records: list[Entry] = []
     problems: list[Problem] = []
+    first_seen: dict[str, int] = {}  # uid -> index of the entry that has it
     for index, item in enumerate(raw):
         if progress is not None and index % 250 == 0:
             progress(index, len(raw))
@@ -74,6 +76,20 @@ def parse_document(document: Any, progress: Progress | None = None) -> list[Entr
             shown = item if isinstance(item, str | int | float | bool) else None
             problems.append(Problem(field, shown, "a record object with a kind"))
             continue
+        kind_model = RECORD_TYPES.get(str(item.get("kind")))
+        if kind_model is not None:  # `nrs: true` is not 1, as on the command line
+            strict = strict_type_problems(kind_model, item, field)
+            if strict:
+                problems += strict
+                continue
+        uid = item.get("uid")
+        if isinstance(uid, str) and uid in first_seen:
+            problems.append(
+                Problem(f"{field}.uid", uid, f"each id once; entries[{first_seen[uid]}] has it too")
+            )
+            continue
+        if isinstance(uid, str):
+            first_seen[uid] = index
         try:
             records.append(parse_record(item, field=field))
         except InputError as exc:
@@ -94,18 +110,18 @@ def parse_document(document: Any, progress: Progress | None = None) -> list[Entr
 
 #: Largest export file read back (a decade of dense entries is about 20 MB).
 MAX_IMPORT_BYTES = 256_000_000
+#: Most JSON values in one export (a dense decade is about 2 million).
+MAX_IMPORT_VALUES = 20_000_000
 
 
 def read_document(path: Path) -> Any:
     """The JSON document in an export file (checked as any file a person gives: a regular
     file, UTF-8, bounded), or `InputError` on `file`."""
-    from b12pain.userfiles import read_user_text
+    from b12pain.userfiles import parse_user_text, read_user_text
 
     text = read_user_text(path, "file", max_bytes=MAX_IMPORT_BYTES)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError.single("file", str(path), f"not a JSON export: {exc}") from None
+    # Duplicate keys, 5,000-digit numbers, NaN and deep nesting refused as in any user file.
+    return parse_user_text(text, path, "file", max_items=MAX_IMPORT_VALUES, as_json=True)
 
 
 def import_file(
@@ -125,7 +141,7 @@ def backup(
 ) -> Path:
     """A dated private copy in a 0700 `folder`: the SQLite file itself (online backup; a local
     store has one owner), else `owner`'s JSON export (a server store holds many)."""
-    from b12pain.privacy import ensure_private_file, private_dir
+    from b12pain.privacy import private_dir, private_temporary
 
     try:
         private_dir(folder)
@@ -136,16 +152,17 @@ def backup(
         import sqlite3
 
         target = folder / f"journal-{stamp}.sqlite"
-        partial = ensure_private_file(target.with_name(target.name + ".partial"))
         source = sqlite3.connect(str(journal.engine.url.database))
-        try:
-            copy = sqlite3.connect(str(partial))
-            with copy:
-                source.backup(copy)
-            copy.close()
+        try:  # a random, exclusively created temporary: a planted `.partial` link is not followed
+            with private_temporary(target) as partial:
+                copy = sqlite3.connect(str(partial))
+                try:
+                    with copy:
+                        source.backup(copy)
+                finally:
+                    copy.close()
         finally:
             source.close()
-        partial.replace(target)
         return target
     target = folder / f"journal-{stamp}.json"
     export_file(journal, target, owner=owner)

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from b12pain.errors import InputError
-from b12pain.journal.records import PlanEntry
+from b12pain.errors import ConflictError, InputError, Problem
+from b12pain.journal.records import DoseEvent, PlanEntry
 from b12pain.journal.transfer import (
     SCHEMA,
     backup,
@@ -19,6 +19,7 @@ from b12pain.journal.transfer import (
 )
 from b12pain.service.context import Context
 from b12pain.service.plans import check_imported_plans
+from b12pain.service.when import FUTURE_SLACK
 
 #: The JSON document of an export: `{"schema": "b12pain.journal/1", "entries": [...]}`.
 ExportDocument = dict[str, Any]
@@ -56,11 +57,41 @@ def import_document(ctx: Context, document: Any, progress: Progress | None = Non
     commands would (plans through the same dose check as `plan start`), then all are written in
     one transaction, or none."""
     records = parse_document(document, progress)
+    problems = _times_in_the_future(ctx, records)
     plans = [(i, r) for i, r in enumerate(records) if isinstance(r, PlanEntry)]
-    problems = check_imported_plans(ctx.kb, plans)
+    problems += check_imported_plans(ctx.kb, plans)
     if problems:
         raise InputError(problems)
+    clashes = ctx.store.stored_uids(r.uid for r in records)
+    if clashes:
+        raise ConflictError(
+            [
+                Problem(
+                    f"entries[{i}].uid",
+                    r.uid,
+                    "an entry with this id is already in the journal (imported before?); "
+                    "nothing was imported",
+                )
+                for i, r in enumerate(records)
+                if r.uid in clashes
+            ]
+        )
     return ctx.store.add_many(records, owner=ctx.owner)
+
+
+def _times_in_the_future(ctx: Context, records: list[Any]) -> list[Problem]:
+    """Entries timed more than a day ahead, refused as `log` refuses them (a planned dose may)."""
+    latest = ctx.now + FUTURE_SLACK
+    return [
+        Problem(
+            f"entries[{i}].at",
+            r.at.isoformat(),
+            f"a time that has passed (now is {ctx.now:%Y-%m-%d %H:%M}); only a planned dose "
+            "may lie ahead",
+        )
+        for i, r in enumerate(records)
+        if r.at > latest and not (isinstance(r, DoseEvent) and r.status == "planned")
+    ]
 
 
 def import_journal(ctx: Context, path: Path, progress: Progress | None = None) -> int:
