@@ -6,13 +6,27 @@ module to `ROUTERS` below (one line).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from b12pain import __version__
+from b12pain.knowledge import load
 from b12pain.web import errors, security
-from b12pain.web.routes import cds_hooks, fhir_export, home, learn, sources
+from b12pain.web.routes import (
+    cds_hooks,
+    diary,
+    fhir_export,
+    home,
+    labs,
+    learn,
+    selfcheck,
+    sources,
+    supplements,
+)
 from b12pain.web.settings import Settings
 from b12pain.web.templating import TEMPLATE_DIR
 
@@ -21,11 +35,26 @@ STATIC_DIR = TEMPLATE_DIR.parent / "static"
 #: Every router the app serves, pages first. Add a module here to serve its `router`.
 ROUTERS = (
     home,
+    selfcheck,
+    labs,
+    diary,
+    supplements,
     learn,
     sources,
     fhir_export,
     cds_hooks,
 )
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Load the knowledge base before the first request (a broken file stops start-up, named);
+    close the journal when the server stops."""
+    load()
+    yield
+    journal = getattr(app.state, "journal", None)
+    if journal is not None:
+        journal.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -41,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json" if settings.openapi else None,
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     for module in ROUTERS:

@@ -94,7 +94,7 @@ class FormReader:
 
 def values_of(form: FormData, names: Iterable[str] | None = None) -> dict[str, Any]:
     """The form as typed, to fill the fields again when it comes back with problems."""
-    keys = names if names is not None else form.keys()
+    keys = names if names is not None else list(form)
     result: dict[str, Any] = {}
     for key in keys:
         found = [v for v in form.getlist(key) if isinstance(v, str)]

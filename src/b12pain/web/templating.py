@@ -15,6 +15,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from b12pain.presentation.entries import describe
+
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 #: The main navigation, in the order a person meets the tasks: (path, label).
@@ -107,7 +109,7 @@ templates.env.filters.update(
     as_options=_as_options,
     field_label=_field_label,
 )
-templates.env.globals.update(NAVIGATION=NAVIGATION)
+templates.env.globals.update(NAVIGATION=NAVIGATION, describe=describe)
 templates.env.filters["zip"] = zip
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
