@@ -89,6 +89,18 @@ def test_exports_are_private(
     assert mode(target) == 0o600
 
 
+def test_a_profile_saved_by_the_self_check_is_private(
+    data_dir: Path, tmp_path: Path, loose_umask: None, monkeypatch, capsys
+) -> None:
+    answers = ["", "40", "2", "1", "", "", "n", "", "", "", "", "n"]
+    saved = tmp_path / "profile.yaml"
+    monkeypatch.setattr(sys, "argv", ["b12pain", "check", "--save", str(saved), "--json"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(answers) + "\n"))
+    assert run_guarded(app) == 0, capsys.readouterr().err
+    assert mode(saved) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([data_dir.name, "profile.yaml"])
+
+
 # -- exports that cannot destroy ----------------------------------------------------------
 
 

@@ -119,14 +119,11 @@ def check_command(
     if save is not None:
         import yaml
 
-        partial = save.with_name(save.name + ".partial")  # never a half-written profile
-        try:
-            partial.write_text(
-                yaml.safe_dump(profile, sort_keys=False, allow_unicode=True), encoding="utf-8"
-            )
-            partial.replace(save)
+        from b12pain.privacy import write_private
+
+        try:  # private (0600) and atomic: never a half-written or world-readable profile
+            write_private(save, yaml.safe_dump(profile, sort_keys=False, allow_unicode=True))
         except OSError as exc:
-            partial.unlink(missing_ok=True)
             raise InputError.single(
                 "--save", str(save), f"cannot be written ({exc.strerror})"
             ) from None
