@@ -74,7 +74,7 @@ def test_contract_example_round_trips_to_contract_json() -> None:
     }
     assert lab["band"] == "indeterminate"  # taken 17 days after the injection: interpretable
     assert "black_ethnicity_caution" in lab["flags"]
-    assert result["labs"][1]["band"] == "deficiency_confirmed"  # MMA above 0.40
+    assert result["labs"][1]["band"] == "raised"  # MMA above the lab's own 0.28 (§J.6)
     assert result["deficiency"] == "confirmed"  # indeterminate B12 + raised MMA → treat by cause
     citation = result["testing"]["citations"][0]
     assert set(citation) == {"source", "section", "level"}
@@ -344,7 +344,10 @@ def test_nitrous_oxide_with_raised_homocysteine() -> None:
         "labs": [{"test": "homocysteine", "value": 40, "unit": "umol/L"}],
     }
     result = assess(parse_profile(data), TODAY)
-    assert result.deficiency == "confirmed"
+    # A raised functional marker alone never confirms a deficiency (§J.6); after nitrous oxide
+    # it is still treated (stop nitrous oxide, replacement).
+    assert result.deficiency == "indeterminate"
+    assert result.labs[0].band == "raised"
     assert result.treatment is not None and result.treatment.regimen_id == "nitrous_oxide_related"
 
 

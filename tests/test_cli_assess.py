@@ -133,7 +133,7 @@ def test_quick_lab_reading_with_mma_option(monkeypatch, capsys) -> None:
     assert code == 0
     labs = {r["test"]: r for r in json.loads(out)["labs"]}
     assert labs["total_b12"]["band"] == "deficiency_confirmed"
-    assert labs["mma"]["band"] == "deficiency_confirmed"  # above the lab upper limit 0.40
+    assert labs["mma"]["band"] == "raised"  # above the default upper limit 0.40 (§J.6)
 
 
 def test_quick_lab_reading_bad_unit(monkeypatch, capsys) -> None:

@@ -144,8 +144,80 @@ def test_assessment_invariants(data: dict[str, Any]) -> None:
         assert result.treatment.citations
         assert result.treatment.dose == regimen.dose
         assert all(s.dose == regimen.dose for s in result.treatment.schedule if s.kind == "dose")
-        assert result.deficiency in ("confirmed", "discordant") or result.neurological_involvement
+        marker_raised = any(
+            lab.test in ("mma", "homocysteine") and lab.band == "raised" for lab in result.labs
+        )
+        assert (
+            result.deficiency in ("confirmed", "discordant")
+            or result.neurological_involvement
+            or (data.get("nitrous_oxide") != "none" and marker_raised)  # §J.5-§J.6
+        )
+        if result.before_treatment is not None:  # no result yet: no dated schedule (§J.4)
+            assert result.treatment.schedule == ()
     if data["age"] < 16:
         assert result.testing.status == "out_of_scope" and result.treatment is None
     # unverified findings never drive anything: they are info only
     assert all(f.severity == "info" for f in result.findings if f.unverified)
+
+
+# -- issue 10 (clinical-spec §J): red flags that never miss --------------------------------------
+CAUDA_EQUINA_FEATURES = [
+    "saddle_numbness",
+    "urinary_retention",
+    "bladder_dysfunction",
+    "bowel_dysfunction",
+    "bilateral_leg_weakness",
+]
+#: Features of suspected neurological involvement (§J.2) that fire without any lab result.
+SUSPECTED_NEURO_SIGNS = [
+    "unsteady_gait",
+    "positive_romberg",
+    "reduced_vibration_sense",
+    "rapidly_progressive_symptoms",
+    "muscle_weakness",
+    "visual_changes",
+    "confusion",
+    "memory_problems",
+]
+#: Ways a profile can carry a B12 risk factor, known autoimmune gastritis or a past deficiency.
+RISKS: list[dict[str, Any]] = [
+    {"diet": "vegan"},
+    {"medications": ["metformin"]},
+    {"medications": ["omeprazole"]},
+    {"conditions": ["autoimmune_gastritis"]},
+    {"conditions": ["gastrectomy"]},
+    {"conditions": ["previous_b12_deficiency"]},
+    {"nitrous_oxide": "recreational"},
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(profiles(), st.sampled_from(CAUDA_EQUINA_FEATURES))
+def test_any_cauda_equina_feature_makes_any_profile_an_emergency(
+    data: dict[str, Any], feature: str
+) -> None:
+    """§J.1: whatever the pain types, conditions, labs or age, a cauda-equina feature → emergency."""
+    data = {**data, "symptoms": [*data["symptoms"], feature]}
+    result = assess(parse_profile(data), TODAY)
+    assert result.urgency == "emergency"
+    assert result.red_flags[0].urgency == "emergency"
+    assert any(f.id == "cauda_equina" and feature in f.triggered_by for f in result.red_flags)
+
+
+@settings(max_examples=200, deadline=None)
+@given(profiles(), st.sampled_from(SUSPECTED_NEURO_SIGNS), st.sampled_from(RISKS))
+def test_suspected_neurological_sign_with_a_risk_never_below_urgent(
+    data: dict[str, Any], sign: str, risk: dict[str, Any]
+) -> None:
+    """§J.2: a suspected-neurological sign in a person with a risk factor is at least urgent,
+    with or without labs, and never less pressing than the profile without it."""
+    with_risk = {**data, **risk}
+    if "medications" in risk:
+        with_risk["medications"] = [*data["medications"], *risk["medications"]]
+    if "conditions" in risk:
+        with_risk["conditions"] = [*data["conditions"], *risk["conditions"]]
+    before = assess(parse_profile(with_risk), TODAY)
+    after = assess(parse_profile({**with_risk, "symptoms": [*with_risk["symptoms"], sign]}), TODAY)
+    assert URGENCY_ORDER.index(after.urgency) <= URGENCY_ORDER.index("urgent")
+    assert URGENCY_ORDER.index(after.urgency) <= URGENCY_ORDER.index(before.urgency)
+    assert any(f.urgency in ("urgent", "emergency") for f in after.red_flags)

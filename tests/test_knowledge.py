@@ -233,7 +233,11 @@ def test_seed_lists_are_complete() -> None:
             "surgery",
         )
     }
-    assert {r.rule for r in cat.regimens.values()} == {f"R{i}" for i in range(1, 9)}
+    # R1-R8 of §B.1, plus metformin (§J.8, NHS Lothian) and the cited options for an unknown cause.
+    assert {r.rule for r in cat.regimens.values()} == {f"R{i}" for i in range(1, 9)} | {
+        "R-metformin",
+        "R-choice",
+    }
     assert {f.rule for f in cat.follow_up.values()} == {"F1", "F2", "F3", "F4"}
     rules = {r.rule for r in cat.test_rules.values()}
     assert {"T1", "T2a", "T2b", "T2c", "T2d", "T2e", "T2f", "T2g", "T2h"} <= rules

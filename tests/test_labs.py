@@ -49,15 +49,17 @@ def test_band_boundaries(
     [("umol/L", 0.40, 0.41), ("nmol/mL", 0.40, 0.41), ("nmol/L", 400, 410)],
 )
 def test_mma_against_lab_upper_limit(unit: str, at_limit: float, above: float) -> None:
-    assert band("mma", at_limit, unit) == "unlikely"
+    """§J.6: without the lab's own limit the default is used (policy); band raised/within_range."""
+    assert band("mma", at_limit, unit) == "within_range"
     raised = read_lab(LabResult(test="mma", value=above, unit=unit), ADULT)
-    assert raised.band == "deficiency_confirmed"
-    assert "mma_raised" in raised.flags
+    assert raised.band == "raised"
+    assert {"mma_raised", "default_reference_limit"} <= set(raised.flags)
+    assert raised.evidence == "policy"
 
 
 def test_homocysteine_against_reference_range() -> None:
-    assert band("homocysteine", 15, "umol/L") == "unlikely"
-    assert band("homocysteine", 15.1, "umol/L") == "deficiency_confirmed"
+    assert band("homocysteine", 15, "umol/L") == "within_range"
+    assert band("homocysteine", 15.1, "umol/L") == "raised"
 
 
 def test_indeterminate_with_symptoms_advises_mma() -> None:
@@ -141,7 +143,6 @@ def test_black_ethnicity_caution_is_display_only() -> None:
     ("test", "value", "unit"),
     [
         ("total_b12", 20001, "ng/L"),
-        ("total_b12", 19, "ng/L"),
         ("total_b12", 25, "ng/mL"),
         ("active_b12", 2001, "pmol/L"),
         ("mma", 101, "umol/L"),
@@ -220,7 +221,7 @@ def test_band_evidence_level_is_labelled() -> None:
 
     assert evidence("total_b12", 200, "ng/L") == "secondary"  # NG239 bands read in S sources
     assert evidence("active_b12", 30, "pmol/L") == "secondary"
-    assert evidence("mma", 0.3, "umol/L") == "primary"  # Mayo / UHN lab pages
+    assert evidence("mma", 0.3, "umol/L") == "policy"  # default limit without the lab's own
     assert evidence("folate", 5, "ug/L") == "primary"
     assert evidence("mcv", 90, "fL") == "policy"  # the lab's own range
     assert evidence("total_b12", 30000, "ng/L") == "policy"  # plausibility limit

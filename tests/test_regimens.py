@@ -22,7 +22,8 @@ START = dt.date(2026, 11, 24)
         ("malabsorption_irreversible", False, "im_hydroxocobalamin_no_neuro"),
         ("autoimmune_gastritis", False, "im_lifelong_autoimmune_gastritis"),
         ("nitrous_oxide", False, "nitrous_oxide_related"),
-        (None, False, "im_hydroxocobalamin_no_neuro"),
+        ("metformin", False, "oral_cyanocobalamin_metformin"),  # §J.8 NHS Lothian
+        (None, False, "options_unknown_cause"),  # §J.8: no uncited "unknown → injections"
         ("dietary", True, "im_hydroxocobalamin_neuro"),
         ("autoimmune_gastritis", True, "im_hydroxocobalamin_neuro"),
         ("nitrous_oxide", True, "im_hydroxocobalamin_neuro"),

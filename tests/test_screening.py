@@ -42,8 +42,9 @@ def test_metformin_without_symptoms_suggests_monitoring() -> None:
     result = screened(medications=[{"name": "metformin", "duration": "5y"}])
     assert result.status == "not_indicated"
     assert result.monitoring_suggested
-    assert result.tests == ("total_b12",)
-    assert {"ada-soc", "mhra-2022"} <= {c.source for c in result.citations}
+    # One answer (§J.13): "not indicated" lists no tests; the monitoring note says the rest.
+    assert result.tests == ()
+    assert {"ada-soc", "mhra-dsu-2022"} <= {c.source for c in result.citations}
 
 
 def test_under_16_is_out_of_scope() -> None:
@@ -82,7 +83,7 @@ def test_nitrous_oxide_prefers_homocysteine() -> None:
     [
         ({"medications": ["famotidine"]}, "risk.acid_suppression"),
         ({"medications": ["Nexium"]}, "risk.acid_suppression"),
-        ({"medications": ["pregabalin"]}, "risk.other_medicines"),
+        ({"medications": ["colchicine"]}, "risk.other_medicines"),
         ({"conditions": ["pernicious_anaemia"]}, "risk.autoimmune_gastritis"),
         ({"conditions": ["gastrectomy"]}, "risk.gastric_surgery"),
         ({"conditions": ["coeliac"]}, "risk.coeliac"),
@@ -109,13 +110,21 @@ def test_likely_cause_prefers_the_most_specific() -> None:
     assert risk_profile(parse_profile({"age": 40})).cause is None
 
 
-def test_long_term_metformin_is_mentioned() -> None:
+def test_monitoring_only_for_long_term_metformin_or_other_risk_factors() -> None:
+    """§J.8: monitoring is suggested for long-term use or with risk factors, not for any use;
+    "annual after 4 years" is not ADA's wording and is not shown."""
     long_term = screened(medications=[{"name": "metformin", "since": "2020-01-01"}])
     short = screened(medications=[{"name": "metformin", "duration": "18m"}])
     unknown = screened(medications=["metformin"])
-    assert any("4 years" in r for r in long_term.reasons)
-    assert not any("4 years" in r for r in short.reasons + unknown.reasons)
-    assert all(r.monitoring_suggested for r in (long_term, short, unknown))
+    short_with_ppi = screened(
+        medications=[{"name": "metformin", "duration": "18m"}, {"name": "omeprazole"}]
+    )
+    assert long_term.monitoring_suggested and short_with_ppi.monitoring_suggested
+    assert not short.monitoring_suggested and not unknown.monitoring_suggested
+    for result in (long_term, short, unknown, short_with_ppi):
+        assert not any("annual" in r.lower() for r in result.reasons)
+    assert "param.metformin_monitoring_years" not in {c.section for c in long_term.citations}
+    assert any(c.level == "policy" for c in long_term.citations)  # "long-term" is policy
 
 
 def test_extra_t1_features_can_be_added() -> None:

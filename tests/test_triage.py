@@ -36,10 +36,15 @@ def test_cauda_equina_with_back_or_leg_pain_is_an_emergency(symptom: str) -> Non
     assert "bmjbp-ces" in {c.source for c in found[0].citations}
 
 
-def test_cauda_equina_needs_back_or_leg_pain_context() -> None:
-    assert "cauda_equina" not in flags(
-        symptoms=["bladder_dysfunction"], pain={"types": ["migraine"]}
+def test_cauda_equina_fires_whatever_the_pain_type() -> None:
+    """§J.1: cauda-equina features are an emergency in every profile (policy, labelled)."""
+    found = red_flags(
+        parse_profile(
+            {"age": 50, "symptoms": ["bladder_dysfunction"], "pain": {"types": ["migraine"]}}
+        )
     )
+    assert found[0].id == "cauda_equina" and found[0].urgency == "emergency"
+    assert any(c.level == "policy" for c in found[0].citations)
 
 
 def test_bilateral_sciatica_anywhere() -> None:

@@ -1,17 +1,27 @@
 """`assess(profile, today)`: the whole b12pain answer for one person, as one `Assessment`.
 
-A fixed sequence of pure steps (no I/O, no clock): risk factors and testing, lab readings,
-deficiency status, neurological involvement, red flags (listed first), treatment, findings,
-pain plan, urgency. Every step reads knowledge through the precomputed `catalogue()`.
+A fixed sequence of pure steps (no I/O, no clock): red flags from the person's features (listed
+first; §J.1), risk factors and testing, lab readings, deficiency status, neurological involvement
+(suspected involvement in a person at risk needs no lab result, §J.2), treatment (without a
+result: tests first, §J.4), findings, pain plan, urgency. Every step reads knowledge through the
+precomputed `catalogue()`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from b12pain.clinical import findings as words
 from b12pain.clinical.catalogue import Catalogue, catalogue
-from b12pain.clinical.labs import B12_TESTS, FLAG_NOTES, LabContext, lab_context, read_lab
+from b12pain.clinical.labs import (
+    B12_TESTS,
+    FLAG_NOTES,
+    FUNCTIONAL_MARKERS,
+    LabContext,
+    lab_context,
+    read_lab,
+)
 from b12pain.clinical.parse import check_dates
 from b12pain.clinical.plan import pain_type_findings, plan_for
 from b12pain.clinical.profile import Profile
@@ -20,6 +30,7 @@ from b12pain.clinical.result import (
     SCHEMA,
     URGENCY_ORDER,
     Assessment,
+    BeforeTreatment,
     Deficiency,
     Finding,
     LabReading,
@@ -30,8 +41,8 @@ from b12pain.clinical.result import (
     Urgency,
     trusted,
 )
-from b12pain.clinical.screening import RiskProfile, risk_profile, screen
-from b12pain.clinical.triage import red_flags
+from b12pain.clinical.screening import RiskProfile, first_tests, risk_profile, screen
+from b12pain.clinical.triage import has_b12_risk, red_flags
 from b12pain.clinical.vocabulary import canonical_profile
 from b12pain.instruments import InstrumentsForAssessment, instruments_for_assessment
 
@@ -68,11 +79,12 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
     cat = catalogue()
     profile = canonical_profile(profile, cat)
     linked = _instruments(profile)  # questionnaire scores (issue 3); bad answers refused
-    # 1. Red flags from the person's features, before any B12 logic (§E).
-    flags = red_flags(profile, cat=cat)
+    # 1. Red flags from the person's features, before any B12 logic (§E, §J.1-§J.2).
+    risks = risk_profile(profile, cat)
+    b12_risk = has_b12_risk(profile, len(risks.factors))
+    flags = red_flags(profile, cat=cat, b12_risk=b12_risk)
     # 2. Risk factors and whether to test, with which test first (§A.1-A.2).
     #    (Extra T1 features, e.g. a positive neuropathic screen: `risks.with_symptoms(...)`.)
-    risks = risk_profile(profile, cat)
     if linked.neuropathic_positive:  # a positive DN4 / S-LANSS / MNSI counts for T1
         risks = risks.with_symptoms(_SCREEN_SYMPTOM)
     testing = screen(profile, today, cat, risks)
@@ -80,12 +92,19 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
     context = lab_context(profile, today, cat)
     readings = tuple(read_lab(lab, context, cat) for lab in profile.labs)
     deficiency = deficiency_status(readings, context, profile, cat)
-    # 4. Neurological involvement; with a deficiency it is itself a red flag (§E.1).
-    neurological = neurological_involvement(profile, deficiency, context, cat)
-    if neurological and not context.nitrous_oxide:
-        flags = red_flags(profile, deficiency_confirmed=True, cat=cat)
-    # 5. Treatment by cause and neurological involvement, with its schedule (§B).
-    treatment = _treatment(profile, risks, deficiency, neurological, context, readings, today, cat)
+    # 4. Neurological involvement: suspected in a person at risk (a red flag without any lab,
+    #    §J.2), or with a deficiency (then the confirmed-deficiency flag replaces it, §E.1).
+    suspected = context.adult and any(flag.id == _SUSPECTED_FLAG for flag in flags)
+    neurological = suspected or neurological_involvement(profile, deficiency, context, cat)
+    if neurological and not context.nitrous_oxide and deficiency in ("confirmed", "discordant"):
+        flags = red_flags(profile, deficiency_confirmed=True, cat=cat, b12_risk=b12_risk)
+    # 5. Treatment by cause and neurological involvement (§B); without a result, tests first
+    #    and no dated schedule (§J.4).
+    has_result = _has_result(readings)
+    treatment = _treatment(
+        profile, risks, deficiency, neurological, context, readings, today, cat, has_result
+    )
+    before = None if has_result else _before_treatment(profile, testing, neurological, cat)
     # 6. Findings in plain and clinician words, and the pain plan.
     found = _findings(profile, testing, readings, deficiency, context, treatment, cat)
     if linked.pain_types:
@@ -106,6 +125,7 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
             "deficiency": deficiency,
             "neurological_involvement": neurological,
             "treatment": treatment,
+            "before_treatment": before,
             "findings": found,
             "plan": plan,
             "instruments": linked.section if linked.results else (),
@@ -117,12 +137,14 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
 def deficiency_status(
     readings: tuple[LabReading, ...], context: LabContext, profile: Profile, cat: Catalogue
 ) -> Deficiency:
-    """Overall B12 status from the readable results (§A.3, §A.4).
+    """Overall B12 status from the readable results (§A.3, §A.4, §J.6).
 
-    Any total/active B12 below its band → confirmed. Indeterminate: a raised MMA → confirmed
-    (deficiency likely), a normal MMA → unlikely, no MMA → indeterminate. A raised MMA with
-    renal impairment → discordant (clinician review). A normal B12 with strong clinical
-    features, or after nitrous oxide with neurological features → discordant.
+    Any total/active B12 below its band → confirmed. Indeterminate: a raised MMA with symptoms →
+    confirmed (the combined judgement of §A.4), a raised MMA without symptoms → indeterminate, an
+    MMA within range → unlikely, no MMA → indeterminate. A raised MMA with renal impairment →
+    discordant (clinician review). A normal B12 with a raised marker, strong clinical features,
+    or nitrous oxide with neurological features → discordant. A raised MMA or homocysteine
+    without a readable B12 is never "confirmed" by itself (§J.6) → indeterminate.
     """
     if not context.adult or not readings:
         return "unknown"
@@ -136,24 +158,25 @@ def deficiency_status(
             b12.append(r.band)
         elif r.test == "mma":
             mma.append(r.band)
-        elif r.test == "homocysteine" and r.band == "deficiency_confirmed":
+        elif r.test == "homocysteine" and r.band == "raised":
             homocysteine_raised = True
-    mma_raised = "deficiency_confirmed" in mma
+    mma_raised = "raised" in mma
     if "deficiency_confirmed" in b12:
         return "confirmed"
     if mma_raised and context.renal_impairment:
         return "discordant"
-    if context.nitrous_oxide and homocysteine_raised:
-        return "confirmed"
     if "indeterminate" in b12:
         if mma_raised:
-            return "confirmed"
+            return "confirmed" if context.has_symptoms else "indeterminate"
         return "unlikely" if mma else "indeterminate"
     if b12:
         neuro = _has_neurological_features(profile, cat)
-        if mma_raised or context.strong_features or (context.nitrous_oxide and neuro):
+        nitrous = context.nitrous_oxide and (neuro or homocysteine_raised)
+        if mma_raised or context.strong_features or nitrous:
             return "discordant"
         return "unlikely"
+    if mma_raised or homocysteine_raised:
+        return "indeterminate"
     return "unknown"
 
 
@@ -184,8 +207,11 @@ def _treatment(
     readings: tuple[LabReading, ...],
     today: dt.date,
     cat: Catalogue,
+    has_result: bool = True,
 ) -> Treatment | None:
-    if not (deficiency == "confirmed" or neurological):
+    marker_raised = any(r.test in FUNCTIONAL_MARKERS and r.band == "raised" for r in readings)
+    nitrous_marker = context.nitrous_oxide and marker_raised
+    if not (deficiency == "confirmed" or neurological or nitrous_marker):
         return None
     notes: list[str] = []
     for regimen_id, test, flag in (
@@ -204,6 +230,45 @@ def _treatment(
         pregnant_or_breastfeeding=profile.pregnant or profile.breastfeeding,
         extra_notes=tuple(dict.fromkeys(notes)),
         cat=cat,
+        with_schedule=has_result,
+    )
+
+
+#: The red flag of suspected neurological involvement without a lab (§J.2); in knowledge it is
+#: replaced by the confirmed-deficiency and nitrous-oxide flags when those fire.
+_SUSPECTED_FLAG = "b12_neurological_suspected"
+
+
+def _has_result(readings: tuple[LabReading, ...]) -> bool:
+    """A readable B12 or functional-marker result (one taken after an injection does not count)."""
+    return any(
+        r.test in B12_TESTS + FUNCTIONAL_MARKERS and r.band != "not_interpretable" for r in readings
+    )
+
+
+def _before_treatment(
+    profile: Profile, testing: Testing, neurological: bool, cat: Catalogue
+) -> BeforeTreatment | None:
+    """Without a result: blood samples first (§J.4); with suspected neurological involvement,
+    blood samples and then treatment without waiting for the result."""
+    if neurological:
+        note_id, status = "note.bloods_then_treat", "bloods_then_treat"
+    elif testing.status in ("recommended", "clinician_judgement"):
+        note_id, status = "note.tests_first", "tests_first"
+    else:
+        return None
+    return _before(status, first_tests(profile, cat), note_id, cat)
+
+
+@lru_cache(maxsize=64)
+def _before(status: str, tests: tuple[str, ...], note_id: str, cat: Catalogue) -> BeforeTreatment:
+    note = cat.note(note_id)
+    return BeforeTreatment(
+        status=status,
+        tests=tests,
+        summary=note.text or note.title,
+        clinician_summary=note.clinician_text or note.title,
+        citations=note.citations,
     )
 
 

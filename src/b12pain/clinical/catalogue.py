@@ -78,7 +78,10 @@ class Catalogue:
     regimens: dict[str, Regimen]
     follow_up: dict[str, FollowUp]
     red_flags: tuple[RedFlagRule, ...]
-    red_flag_symptoms: dict[str, frozenset[str]]
+    #: Every feature that can fire a red flag (a profile without any has none).
+    red_flag_watch: frozenset[str]
+    #: Every feature any red-flag rule reads (fires on, needs beside, reports, or takes as context).
+    red_flag_relevant: frozenset[str]
     red_flag_order: dict[str, int]
     red_flags_by_symptom: dict[str, tuple[RedFlagRule, ...]]
     pain_types: dict[str, PainTypeInfo]
@@ -158,15 +161,12 @@ def build_catalogue(kb: KnowledgeBase) -> Catalogue:
         follow_up={f.id: f for f in kb.of_kind("follow_up", FollowUp)},
         red_flags=red_flags,
         red_flag_order={r.id: i for i, r in enumerate(red_flags)},
-        red_flag_symptoms={
-            requires: frozenset(
-                s
-                for rule in red_flags
-                if rule.requires in ("none", requires)
-                for s in (*rule.any_of, *rule.context_symptoms)
-            )
-            for requires in ("none", "nitrous_oxide", "deficiency_confirmed")
-        },
+        red_flag_watch=frozenset(s for rule in red_flags for s in rule.any_of),
+        red_flag_relevant=frozenset(
+            s
+            for rule in red_flags
+            for s in (*rule.any_of, *rule.with_any_of, *rule.also_reported, *rule.context_symptoms)
+        ),
         red_flags_by_symptom={
             s: tuple(r for r in red_flags if s in r.any_of) for r0 in red_flags for s in r0.any_of
         },

@@ -92,12 +92,19 @@ _LAB_SEVERITY: dict[str, Severity] = {
     "indeterminate": "caution",
     "unlikely": "info",
     "not_interpretable": "caution",
+    "raised": "warning",
+    "within_range": "info",
 }
+#: Plain words never say "deficiency confirmed" (clinical-spec §J.7): a clinician confirms it.
 _LAB_WORDS = {
-    "deficiency_confirmed": "below the level the guidance uses for a confirmed deficiency",
+    "deficiency_confirmed": (
+        "in the range NICE uses for B12 deficiency; a clinician confirms the diagnosis"
+    ),
     "indeterminate": "in the grey zone (indeterminate)",
     "unlikely": "in the range where deficiency is unlikely",
     "not_interpretable": "not something b12pain can interpret (see the notes)",
+    "raised": "raised",
+    "within_range": "within the laboratory range",
 }
 _FOLATE_WORDS = {
     "deficiency_confirmed": "in the low (deficient) folate range",
@@ -105,8 +112,11 @@ _FOLATE_WORDS = {
     "unlikely": "in the normal folate range",
 }
 _REFERENCE_WORDS = {
-    "deficiency_confirmed": "above the laboratory's upper limit (raised)",
-    "unlikely": "within the laboratory reference range",
+    "raised": (
+        "above the laboratory's upper limit (raised); on its own this does not confirm a B12 "
+        "deficiency"
+    ),
+    "within_range": "within the laboratory reference range",
 }
 _RANGE_WORDS = {
     "indeterminate": "outside the range printed by your laboratory",

@@ -209,13 +209,21 @@ def _reference(
     return None
 
 
-def unverified_references(region: str, kb: KnowledgeBase | None = None) -> tuple[IntakeNote, ...]:
-    """Visible notes for reference values the spec marks unverified (never used as targets)."""
+def unverified_references(
+    region: str, kb: KnowledgeBase | None = None, age: float | None = None
+) -> tuple[IntakeNote, ...]:
+    """Visible notes for reference values the spec marks unverified (never used as targets).
+
+    With `age`, only the values for that age (the EFSA child values only for children,
+    clinical-spec §J.12).
+    """
     kb = kb or load()
     return tuple(
         IntakeNote(id=r.id, text=r.note or r.title, unverified=True, citations=r.citations)
         for r in kb.of_kind("intake_reference", IntakeReference)
-        if r.region == region and r.unverified
+        if r.region == region
+        and r.unverified
+        and (age is None or r.min_age_years <= age < (r.max_age_years or 200))
     )
 
 
@@ -327,9 +335,10 @@ def _medication_id(name: str) -> str:
 
 
 def dietary_notes(
-    diet: str | None, region: str = "us", kb: KnowledgeBase | None = None
+    diet: str | None, region: str = "us", kb: KnowledgeBase | None = None, age: float | None = None
 ) -> tuple[IntakeNote, ...]:
-    """Cited notes for a diet pattern, and the region's note on what its reference value is."""
+    """Cited notes for a diet pattern, and the region's note on what its reference value is
+    (unverified values only for the person's age when `age` is given)."""
     kb = kb or load()
     notes = [
         _note(entry, entry.text, None)
@@ -339,7 +348,7 @@ def dietary_notes(
     if region == "eu":
         efsa = kb.typed(EFSA_AI_NOTE, DietaryNote)
         notes.append(_note(efsa, efsa.text, None))
-        notes.extend(unverified_references(region, kb))
+        notes.extend(unverified_references(region, kb, age))
     return tuple(notes)
 
 
@@ -425,7 +434,7 @@ def assess_intake(
         raise InputError.single("diet", diet, f"one of {', '.join(DIETS)}")
     target = target_for(age, sex, pregnant, breastfeeding, region, kb)
     summary = summarise_intake(items, target, days)
-    notes = absorption_notes(age, medications, summary, kb) + dietary_notes(diet, region, kb)
+    notes = absorption_notes(age, medications, summary, kb) + dietary_notes(diet, region, kb, age)
     suggestions: tuple[FoodSuggestion, ...] = ()
     if summary.meets_target is not True:
         if age >= kb.typed(MIN_ADVICE_AGE_RULE, IntakeRule).value:

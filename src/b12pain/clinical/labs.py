@@ -1,10 +1,12 @@
 """Read lab results against their published bands (clinical-spec §A.3-§A.5).
 
 Bands: below `deficiency_below` → `deficiency_confirmed`; from it to `unlikely_above`, both
-boundaries included → `indeterminate`; above → `unlikely`. MMA and homocysteine are read against
-the lab upper reference limit (above → `deficiency_confirmed`, at or below → `unlikely`, as the
-§A.3 table puts them); haemoglobin and MCV against the range the lab printed. Caveats never
-change a band silently: they are flags, each explained by a cited note.
+boundaries included → `indeterminate`; above → `unlikely`. There is no lower plausibility limit:
+a very low total B12 is deficiency (§J.3). MMA and homocysteine are functional markers read
+against the lab's own upper limit when the result carries one (`reference_high`), else against a
+default limit labelled policy: above → `raised`, at or below → `within_range` (§J.6); a raised
+marker is never itself "deficiency confirmed". Haemoglobin and MCV are read against the range the
+lab printed. Caveats never change a band silently: they are flags, each explained by a cited note.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from b12pain.knowledge import Citation
 from b12pain.knowledge.schema.clinical import LabLimit, Threshold
 
 B12_TESTS = ("total_b12", "active_b12")
+#: Functional markers: read against the lab's upper limit, band `raised` / `within_range`.
+FUNCTIONAL_MARKERS = ("mma", "homocysteine")
 
 #: Lab flag → the note that explains it.
 FLAG_NOTES: dict[str, str] = {
@@ -38,6 +42,9 @@ FLAG_NOTES: dict[str, str] = {
     "nitrous_oxide_unreliable": "note.nitrous_oxide_unreliable",
     "lab_reference_range": "note.lab_reference_range",
     "normal_mcv_does_not_exclude": "note.normal_mcv",
+    "lab_reference_limit": "note.lab_reference_limit",
+    "default_reference_limit": "note.default_reference_limit",
+    "raised_functional_marker": "note.functional_marker",
 }
 
 
@@ -60,7 +67,9 @@ class LabContext(NamedTuple):
 
 
 def lab_context(profile: Profile, today: dt.date, cat: Catalogue | None = None) -> LabContext:
-    """The lab-reading context of a profile."""
+    """The lab-reading context of a profile (nitrous oxide: exposure as `triage` defines it)."""
+    from b12pain.clinical.triage import nitrous_oxide_exposed
+
     cat = cat or catalogue()
     treatment = profile.b12_treatment
     injection = treatment.last_dose if treatment is not None and treatment.route == "im" else None
@@ -71,7 +80,7 @@ def lab_context(profile: Profile, today: dt.date, cat: Catalogue | None = None) 
         combined_oral_contraceptive=profile.combined_oral_contraceptive,
         black_ethnicity="black" in (profile.ethnicity or "").lower(),
         renal_impairment="renal_impairment" in profile.conditions,
-        nitrous_oxide=profile.nitrous_oxide == "recreational",
+        nitrous_oxide=nitrous_oxide_exposed(profile, cat),
         has_symptoms=not cat.t1_ids.isdisjoint(profile.symptoms),
         strong_features=not cat.strong_ids.isdisjoint(profile.symptoms),
         last_injection=injection,
@@ -168,8 +177,9 @@ def _citations(
 ) -> tuple[Citation, ...]:
     rule = _unit_rule(test, unit, cat)
     citations = list(rule.base_citations)
+    lab_limit = "lab_reference_limit" in flags  # the lab's own limit, not the default
     for _, _, limit in rule.raised:
-        if limit.flag in flags:
+        if limit.flag in flags and not lab_limit:
             citations.extend(limit.citations)
     for flag in flags:
         note_id = FLAG_NOTES.get(flag)
@@ -191,8 +201,9 @@ def _read_lab(lab: LabResult, context: LabContext, cat: Catalogue) -> LabReading
     band: Band
     if threshold is not None:
         band = band_for(value, threshold.deficiency_below, threshold.unlikely_above)
-    elif lab.test in ("mma", "homocysteine"):
-        band = "deficiency_confirmed" if raised else "unlikely"
+    elif lab.test in FUNCTIONAL_MARKERS:
+        band, range_flags = _marker_band(lab, bool(raised))
+        raised = []  # the marker's flags are set by `_marker_band`
     else:
         band, range_flags = _lab_range_band(lab)
     b12 = lab.test in B12_TESTS
@@ -250,7 +261,7 @@ def _interpret(
         band = _b12_caveats(
             test, band, recent_injection, range_disagrees, context, flags, next_tests
         )
-    if test == "mma" and band == "deficiency_confirmed" and context.renal_impairment:
+    if test == "mma" and band == "raised" and context.renal_impairment:
         flags.append("renal_impairment_raises_mma")
     if implausible:
         band = "not_interpretable"
@@ -262,9 +273,20 @@ def _interpret(
         next_tests.clear()
     flag_tuple = tuple(dict.fromkeys(flags))
     next_tuple = tuple(dict.fromkeys(next_tests))
-    evidence = "policy" if implausible else _unit_rule(test, unit, cat).band_evidence
+    evidence = _evidence(test, unit, flag_tuple, implausible, cat)
     citations = _citations(test, unit, flag_tuple, next_tuple, cat)
     return band, flag_tuple, next_tuple, citations, evidence
+
+
+def _evidence(
+    test: str, unit: str, flags: tuple[str, ...], implausible: bool, cat: Catalogue
+) -> Evidence:
+    """How directly the reading's band was sourced: policy for plausibility and default limits."""
+    if implausible or "default_reference_limit" in flags:
+        return "policy"
+    if "lab_reference_limit" in flags:
+        return evidence_of(cat.note("note.lab_reference_limit").citations)
+    return _unit_rule(test, unit, cat).band_evidence
 
 
 _NEXT_TEST_RULE = {
@@ -273,6 +295,17 @@ _NEXT_TEST_RULE = {
     "anti_intrinsic_factor_antibodies": "test.aif_antibodies",
     "active_b12": "test.t2b",
 }
+
+
+def _marker_band(lab: LabResult, above_default: bool) -> tuple[Band, tuple[str, ...]]:
+    """MMA / homocysteine against the lab's own upper limit when given, else the default (§J.6)."""
+    if lab.reference_high is not None:
+        above, source = lab.value > lab.reference_high, "lab_reference_limit"
+    else:
+        above, source = above_default, "default_reference_limit"
+    if above:
+        return "raised", (source, f"{lab.test}_raised", "raised_functional_marker")
+    return "within_range", (source,)
 
 
 def _lab_range_band(lab: LabResult) -> tuple[Band, tuple[str, ...]]:
@@ -357,6 +390,8 @@ _BAND_WORDS = {
     "indeterminate": "in the indeterminate (grey) zone",
     "unlikely": "above the upper threshold",
     "not_interpretable": "not interpretable",
+    "raised": "raised (above the upper reference limit)",
+    "within_range": "within the reference range",
 }
 
 
@@ -365,4 +400,6 @@ def _explain(test: str, band: Band, value: float, unit: str, banded: bool) -> st
         return f"{test} {value:g} {unit}: not interpretable (see flags)"
     if banded:
         return f"{test} {value:g} {unit}: {_BAND_WORDS[band]} of the published bands"
+    if band in ("raised", "within_range"):
+        return f"{test} {value:g} {unit}: {_BAND_WORDS[band]}"
     return f"{test} {value:g} {unit}: {band.replace('_', ' ')} against the reference limit"

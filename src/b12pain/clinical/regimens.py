@@ -1,10 +1,12 @@
 """Which cited regimen fits, and its dated schedule (clinical-spec §B.1-§B.3).
 
 Choice by cause and neurological involvement: neurological involvement → R4 (IM alternate days,
-urgent advice) whatever the cause; otherwise autoimmune gastritis → R5 (lifelong IM),
-irreversible malabsorption → R3 lifelong, nitrous oxide → R6, malabsorption → R2 (oral ≥ 1 mg),
-dietary → R1 (oral 50-150 µg), unknown cause → R3. Every dose in a schedule is the regimen's own
-dose text; nothing is computed.
+urgent advice) whatever the cause; otherwise autoimmune gastritis → R5 (lifelong IM; tablets are
+not offered, their place being unverified, §J.10), irreversible malabsorption → R3 lifelong,
+nitrous oxide → R6, malabsorption → R2 (oral ≥ 1 mg), dietary → R1 (oral 50-150 µg), metformin →
+50 µg a day for 4 weeks (NHS Lothian, §J.8); unknown cause → the cited options, chosen by the
+clinician (no uncited default, §J.8). Every dose in a schedule is the regimen's own dose text;
+nothing is computed. Without a result no dated schedule is given (§J.4).
 """
 
 from __future__ import annotations
@@ -21,10 +23,7 @@ from b12pain.knowledge.schema.clinical import Regimen
 
 #: Likely cause (or None) → (regimen without neurological involvement, alternatives).
 _BY_CAUSE: dict[str | None, tuple[str, tuple[str, ...]]] = {
-    "autoimmune_gastritis": (
-        "im_lifelong_autoimmune_gastritis",
-        ("oral_cyanocobalamin_malabsorption",),
-    ),
+    "autoimmune_gastritis": ("im_lifelong_autoimmune_gastritis", ()),
     "malabsorption_irreversible": (
         "im_hydroxocobalamin_no_neuro",
         ("oral_cyanocobalamin_malabsorption",),
@@ -35,7 +34,11 @@ _BY_CAUSE: dict[str | None, tuple[str, tuple[str, ...]]] = {
     ),
     "malabsorption": ("oral_cyanocobalamin_malabsorption", ("im_hydroxocobalamin_no_neuro",)),
     "dietary": ("oral_cyanocobalamin_dietary", ()),
-    None: ("im_hydroxocobalamin_no_neuro", ("oral_cyanocobalamin_malabsorption",)),
+    "metformin": ("oral_cyanocobalamin_metformin", ()),
+    None: (
+        "options_unknown_cause",
+        ("oral_cyanocobalamin_malabsorption", "im_hydroxocobalamin_no_neuro"),
+    ),
 }
 NEURO_REGIMEN = "im_hydroxocobalamin_neuro"
 IRREVERSIBLE = ("autoimmune_gastritis", "malabsorption_irreversible")
@@ -206,13 +209,22 @@ def treatment_for(
     pregnant_or_breastfeeding: bool = False,
     extra_notes: tuple[str, ...] = (),
     cat: Catalogue | None = None,
+    with_schedule: bool = True,
 ) -> Treatment:
     """The cited treatment for a likely cause and neurological involvement, with its schedule.
 
-    Memoised: the same inputs always give the same (immutable) treatment.
+    `with_schedule=False` (no result yet, §J.4) gives the regimen without dated steps; a regimen
+    without doses (the options for an unknown cause) never has one. Memoised: the same inputs
+    always give the same (immutable) treatment.
     """
     return _treatment(
-        cause, neurological, start, pregnant_or_breastfeeding, extra_notes, cat or catalogue()
+        cause,
+        neurological,
+        start,
+        pregnant_or_breastfeeding,
+        extra_notes,
+        cat or catalogue(),
+        with_schedule,
     )
 
 
@@ -224,6 +236,7 @@ def _treatment(
     pregnant_or_breastfeeding: bool,
     extra_notes: tuple[str, ...],
     cat: Catalogue,
+    with_schedule: bool = True,
 ) -> Treatment:
     regimen_id, alternatives = choose_regimen(cause, neurological)
     regimen = cat.regimens[regimen_id]
@@ -234,6 +247,9 @@ def _treatment(
     if cause == "nitrous_oxide":
         notes.append(cat.note("note.stop_nitrous_oxide").text or "")
         ids.append("note.stop_nitrous_oxide")
+    if regimen.id == "im_lifelong_autoimmune_gastritis":
+        aig = cat.note("note.aig_oral_unverified")
+        notes.append(f"{aig.text} (unverified: not yet checked against the primary source)")
     if regimen.route == "oral":
         ids.append("follow_up.f2")
     elif regimen.route == "im":
@@ -249,7 +265,11 @@ def _treatment(
         maintenance=regimen.maintenance,
         lifelong=lifelong,
         review_after_days=review_after,
-        schedule=build_schedule(regimen.id, start, review_after_days=review_after, cat=cat),
+        schedule=(
+            build_schedule(regimen.id, start, review_after_days=review_after, cat=cat)
+            if with_schedule and regimen.doses
+            else ()
+        ),
         notes=tuple(n for n in notes if n),
         summary=regimen.plain,
         consumer_tiers=tier_comparisons(

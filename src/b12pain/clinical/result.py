@@ -18,7 +18,16 @@ SCHEMA = "b12pain.assessment/1"
 Urgency = Literal["emergency", "urgent", "routine", "none"]
 Severity = Literal["info", "caution", "warning", "urgent", "emergency"]
 TestingStatus = Literal["recommended", "clinician_judgement", "not_indicated", "out_of_scope"]
-Band = Literal["deficiency_confirmed", "indeterminate", "unlikely", "not_interpretable"]
+#: Total/active B12 (and folate): the published bands. MMA and homocysteine are functional
+#: markers read against the lab's upper limit: `raised` / `within_range` (clinical-spec §J.6).
+Band = Literal[
+    "deficiency_confirmed",
+    "indeterminate",
+    "unlikely",
+    "not_interpretable",
+    "raised",
+    "within_range",
+]
 Evidence = Literal["primary", "secondary", "policy", "unverified"]
 Deficiency = Literal["confirmed", "indeterminate", "unlikely", "unknown", "discordant"]
 
@@ -125,6 +134,23 @@ class Treatment(BaseModel):
     citations: tuple[Citation, ...] = Field(min_length=1)
 
 
+class BeforeTreatment(BaseModel):
+    """What comes before any treatment when there is no result yet (clinical-spec §J.4).
+
+    `tests_first`: blood samples first, treatment decided on the result. `bloods_then_treat`:
+    suspected neurological involvement - blood samples, then treatment without waiting for the
+    result. No dated schedule is proposed in either case.
+    """
+
+    model_config = _RESULT
+
+    status: Literal["tests_first", "bloods_then_treat"]
+    tests: tuple[str, ...]
+    summary: str
+    clinician_summary: str
+    citations: tuple[Citation, ...] = Field(min_length=1)
+
+
 class Finding(BaseModel):
     """One thing b12pain wants the person and their clinician to know, in both wordings."""
 
@@ -169,6 +195,8 @@ class Assessment(BaseModel):
     deficiency: Deficiency
     neurological_involvement: bool
     treatment: Treatment | None = None
+    #: Without a B12 result: what to test first, before any treatment (clinical-spec §J.4).
+    before_treatment: BeforeTreatment | None = None
     findings: tuple[Finding, ...] = ()
     plan: tuple[PlanPoint, ...] = ()
     instruments: tuple[dict[str, Any], ...] = ()

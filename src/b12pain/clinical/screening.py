@@ -1,9 +1,13 @@
 """Who should be tested for B12 deficiency, why, and with which test first (clinical-spec §A.1-A.2).
 
 Core rule T1 (NG239): at least one common symptom or sign AND at least one common risk factor →
-`recommended`. A symptom alone → `clinician_judgement` (AAFP 2025); a risk factor alone →
-`not_indicated` (with ADA/MHRA monitoring suggested on metformin); under 16 → `out_of_scope`.
-Pain types by themselves are not B12 symptoms (§A.1 implementation decision).
+`recommended`. Metformin with neuropathy or nerve symptoms → `recommended` too (ADA, MHRA;
+§J.13). A symptom alone → `clinician_judgement` (AAFP 2025); a risk factor alone, or neither →
+`not_indicated`; under 16 → `out_of_scope`; on B12 replacement → `not_indicated` (T2g: do not
+re-test, §J.12). One answer (§J.13): `not_indicated` lists no tests, and the reasons say only
+what is true of the person. Periodic monitoring is suggested with long-term metformin or
+metformin with another risk factor (MHRA, ADA; §J.8). Pain types by themselves are not B12
+symptoms (§A.1 implementation decision).
 """
 
 from __future__ import annotations
@@ -25,7 +29,11 @@ CAUSE_PRIORITY = (
     "nitrous_oxide",
     "malabsorption",
     "dietary",
+    "metformin",
 )
+#: Nerve symptoms that, with metformin, make a B12 test recommended (ADA, MHRA; §J.13).
+NEUROPATHIC_SYMPTOMS = ("burning", "tingling", "numbness", "shooting_pain")
+NEUROPATHY_IDS = ("diabetic_neuropathy", "peripheral_neuropathy")
 
 
 class RiskProfile(NamedTuple):
@@ -94,18 +102,22 @@ def _risk_factors(
     return tuple(found.values()), tuple(dict.fromkeys(matched))
 
 
-def first_tests(profile: Profile) -> tuple[str, ...]:
-    """Which tests first (§A.2): homocysteine after nitrous oxide (T2c), active B12 in pregnancy
-    (T2b), otherwise total B12 (T2a); folate alongside (T2h)."""
-    if profile.nitrous_oxide == "recreational":
-        return ("homocysteine", "folate")
+def first_tests(profile: Profile, cat: Catalogue | None = None) -> tuple[str, ...]:
+    """Which tests first (§A.2, §J.5): homocysteine or MMA after nitrous oxide exposure (T2c),
+    active B12 in pregnancy (T2b), otherwise total B12 (T2a); folate alongside (T2h)."""
+    from b12pain.clinical.triage import nitrous_oxide_exposed
+
+    if nitrous_oxide_exposed(profile, cat):
+        return ("homocysteine", "mma", "folate")
     if profile.pregnant:
         return ("active_b12", "folate")
     return ("total_b12", "folate")
 
 
-def _first_test_rules(profile: Profile) -> tuple[str, ...]:
-    if profile.nitrous_oxide == "recreational":
+def _first_test_rules(profile: Profile, cat: Catalogue) -> tuple[str, ...]:
+    from b12pain.clinical.triage import nitrous_oxide_exposed
+
+    if nitrous_oxide_exposed(profile, cat):
         return ("test.t2c", "test.t2h")
     if profile.pregnant:
         return ("test.t2b", "test.t2h")
@@ -120,17 +132,25 @@ def screen(
     risks = risks or risk_profile(profile, cat)
     long_term_days = cat.parameter("param.metformin_monitoring_years") * 365.25
     metformin_long_term = risks.on_metformin and any(
-        m.name == "metformin" and (m.days_taken(today) or 0) > long_term_days
+        m.name == "metformin" and (m.days_taken(today) or 0) >= long_term_days
         for m in profile.medications
     )
+    nerve: tuple[str, ...] = ()
+    if risks.on_metformin:
+        neuropathy = any(p in NEUROPATHY_IDS for p in (*profile.pain.types, *profile.conditions))
+        nerve = tuple(s for s in NEUROPATHIC_SYMPTOMS if s in profile.symptoms)
+        if neuropathy and not nerve:
+            nerve = ("neuropathy",)
     return _testing(
         profile.age >= cat.parameter("param.min_age_years"),
         risks.t1_symptoms,
         tuple(f.id for f in risks.factors),
         risks.on_metformin,
         metformin_long_term,
-        first_tests(profile),
-        _first_test_rules(profile),
+        nerve,
+        profile.b12_treatment is not None,
+        first_tests(profile, cat),
+        _first_test_rules(profile, cat),
         cat,
     )
 
@@ -142,6 +162,8 @@ def _testing(
     factor_ids: tuple[str, ...],
     on_metformin: bool,
     metformin_long_term: bool,
+    metformin_nerve: tuple[str, ...],
+    on_replacement: bool,
     tests_first: tuple[str, ...],
     test_rules: tuple[str, ...],
     cat: Catalogue,
@@ -150,17 +172,26 @@ def _testing(
         rule = cat.test_rules["test.out_of_scope"]
         return Testing(status="out_of_scope", reasons=(rule.plain,), citations=rule.citations)
     status: TestingStatus
-    if t1_symptoms and factor_ids:
+    if on_replacement:
+        status, rule_id = "not_indicated", "test.t2g"
+    elif t1_symptoms and factor_ids:
         status, rule_id = "recommended", "test.t1"
+    elif metformin_nerve:
+        status, rule_id = "recommended", "test.metformin_symptoms"
     elif t1_symptoms:
         status, rule_id = "clinician_judgement", "test.symptom_only"
-    else:
+    elif factor_ids:
         status, rule_id = "not_indicated", "test.risk_only"
+    else:
+        status, rule_id = "not_indicated", "test.none"
     rule_ids = [rule_id]
     reasons = [cat.test_rules[rule_id].plain]
-    if t1_symptoms:
+    if status == "recommended" and rule_id == "test.t1" and metformin_nerve:
+        rule_ids.append("test.metformin_symptoms")  # also ADA/MHRA: the same answer, more sources
+    shown = tuple(dict.fromkeys((*t1_symptoms, *(s for s in metformin_nerve if s != "neuropathy"))))
+    if shown:
         names = ", ".join(
-            cat.symptoms[s].plain if s in cat.symptoms else s.replace("_", " ") for s in t1_symptoms
+            cat.symptoms[s].plain if s in cat.symptoms else s.replace("_", " ") for s in shown
         )
         reasons.append(f"Symptoms: {names}.")
     if factor_ids:
@@ -170,15 +201,13 @@ def _testing(
     if status != "not_indicated":
         tests = tests_first
         rule_ids.extend(test_rules)
-    monitoring = on_metformin
+    other_risk = any(f != "risk.metformin" for f in factor_ids)
+    monitoring = on_metformin and (metformin_long_term or other_risk)
     if monitoring:
         rule_ids.append("test.metformin_monitoring")
         reasons.append(cat.test_rules["test.metformin_monitoring"].plain)
         if metformin_long_term:
             rule_ids.append("param.metformin_monitoring_years")
-            reasons.append(f"{cat.kb.get('param.metformin_monitoring_years').title}.")
-        if not tests:
-            tests = ("total_b12",)
     citations = cat.cite(*rule_ids, *factor_ids)
     return Testing(
         status=status,

@@ -1,70 +1,128 @@
-"""Red flags (clinical-spec §E): evaluated before any B12 logic; they set urgency and come first.
+"""Red flags (clinical-spec §E, §J.1-§J.2, §J.11): evaluated before any B12 logic; they set
+urgency and come first.
 
-A red flag fires when the person has any of its features, in its context (pain types or
-context symptoms; none given = everywhere), and its extra condition holds (`requires`:
-recreational nitrous oxide, or a confirmed deficiency for the B12 neurological flag).
-Emergency flags are listed before urgent ones.
+A red flag is a feature of the person (§J.1): it fires when the person has any of its features,
+whatever pain types, conditions or labs are recorded. Only rules whose source ties a feature to a
+pain (history of cancer as a back-pain flag) have a context, and a condition naming a pain type
+(back_pain, migraine …) counts as that pain type. A rule's extra fact (`requires`): nitrous oxide
+exposure (recreational, or recent medical exposure with neurological symptoms, §J.5), a B12 risk
+(a risk factor, known autoimmune gastritis, a previous deficiency or B12 treatment, §J.2), age
+under 16 or over 50, or a confirmed deficiency. Emergency flags are listed before urgent ones.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple, get_args
 
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.findings import evidence_of
-from b12pain.clinical.profile import Profile
+from b12pain.clinical.profile import PainType, Profile
 from b12pain.clinical.result import URGENCY_ORDER, RedFlag, Urgency
 from b12pain.knowledge.schema.clinical import RedFlagRule
 
+_PAIN_TYPES = frozenset(get_args(PainType))
+#: Conditions besides risk factors that make a B12 neurological picture plausible (§J.2).
+_B12_HISTORY = ("autoimmune_gastritis", "previous_b12_deficiency")
+
+
+class TriageFacts(NamedTuple):
+    """The facts about a person, besides features and pain context, that red-flag rules need."""
+
+    nitrous_oxide: bool = False
+    b12_risk: bool = False
+    age_under_16_or_over_50: bool = False
+    deficiency_confirmed: bool = False
+
+
+def nitrous_oxide_exposed(profile: Profile, cat: Catalogue | None = None) -> bool:
+    """Recreational nitrous oxide, or recent medical exposure with neurological symptoms (§J.5).
+
+    Treating recent medical (anaesthetic) exposure like recreational use when there are
+    neurological symptoms is b12pain policy (no source found for medical exposure).
+    """
+    if profile.nitrous_oxide == "recreational":
+        return True
+    if profile.nitrous_oxide != "medical_recent":
+        return False
+    cat = cat or catalogue()
+    return not cat.neurological_ids.isdisjoint(profile.symptoms)
+
+
+def has_b12_risk(profile: Profile, risk_factor_count: int) -> bool:
+    """A B12 risk factor, known autoimmune gastritis, a previous deficiency or B12 treatment."""
+    return (
+        risk_factor_count > 0
+        or profile.b12_treatment is not None
+        or any(c in profile.conditions for c in _B12_HISTORY)
+    )
+
+
+def pain_context(profile: Profile) -> tuple[str, ...]:
+    """Pain types recorded as pain types or as conditions (§J.1: back pain as a condition)."""
+    from_conditions = tuple(c for c in profile.conditions if c in _PAIN_TYPES)
+    if not from_conditions:
+        return profile.pain.types
+    return tuple(dict.fromkeys((*profile.pain.types, *from_conditions)))
+
 
 def _applies(
-    rule: RedFlagRule,
-    symptoms: tuple[str, ...],
-    pain_types: tuple[str, ...],
-    nitrous_oxide: str,
-    deficiency_confirmed: bool,
+    rule: RedFlagRule, symptoms: tuple[str, ...], pains: tuple[str, ...], facts: TriageFacts
 ) -> tuple[str, ...]:
     present = tuple(s for s in rule.any_of if s in symptoms)
+    if not present:
+        return ()
+    also = tuple(s for s in rule.with_any_of if s in symptoms)
+    if rule.with_any_of and not also:
+        return ()
     if rule.pain_types or rule.context_symptoms:
-        in_context = any(p in rule.pain_types for p in pain_types) or any(
+        in_context = any(p in rule.pain_types for p in pains) or any(
             s in rule.context_symptoms for s in symptoms
         )
         if not in_context:
             return ()
-    if rule.requires == "nitrous_oxide" and nitrous_oxide != "recreational":
+    if rule.requires != "none" and not getattr(facts, rule.requires):
         return ()
-    if rule.requires == "deficiency_confirmed" and not deficiency_confirmed:
-        return ()
-    return present
+    reported = tuple(s for s in rule.also_reported if s in symptoms)
+    return tuple(dict.fromkeys((*present, *also, *reported)))
 
 
 def red_flags(
-    profile: Profile, deficiency_confirmed: bool = False, cat: Catalogue | None = None
+    profile: Profile,
+    deficiency_confirmed: bool = False,
+    cat: Catalogue | None = None,
+    *,
+    b12_risk: bool | None = None,
 ) -> tuple[RedFlag, ...]:
-    """Every red flag the profile raises, emergencies first (stable in knowledge order)."""
+    """Every red flag the profile raises, emergencies first (stable in knowledge order).
+
+    `b12_risk` may be passed when the caller already matched risk factors; otherwise it is
+    worked out here.
+    """
     cat = cat or catalogue()
-    watched = cat.red_flag_symptoms["none"]
-    if deficiency_confirmed:
-        watched = watched | cat.red_flag_symptoms["deficiency_confirmed"]
-    if profile.nitrous_oxide == "recreational":
-        watched = watched | cat.red_flag_symptoms["nitrous_oxide"]
-    if watched.isdisjoint(profile.symptoms):
+    if cat.red_flag_watch.isdisjoint(profile.symptoms):
         return ()
-    relevant = tuple(
-        sorted((s for s in profile.symptoms if s in watched), key=cat.symptom_rank.__getitem__)
+    if b12_risk is None:
+        from b12pain.clinical.screening import risk_profile
+
+        b12_risk = has_b12_risk(profile, len(risk_profile(profile, cat).factors))
+    facts = TriageFacts(
+        nitrous_oxide=nitrous_oxide_exposed(profile, cat),
+        b12_risk=b12_risk,
+        age_under_16_or_over_50=profile.age < 16 or profile.age > 50,
+        deficiency_confirmed=deficiency_confirmed,
     )
-    return _red_flags(
-        relevant, profile.pain.types, profile.nitrous_oxide, deficiency_confirmed, cat
+    symptoms = tuple(
+        sorted(
+            cat.red_flag_relevant.intersection(profile.symptoms), key=cat.symptom_rank.__getitem__
+        )
     )
+    return _red_flags(symptoms, pain_context(profile), facts, cat)
 
 
 @lru_cache(maxsize=4096)
 def _red_flags(
-    symptoms: tuple[str, ...],
-    pain_types: tuple[str, ...],
-    nitrous_oxide: str,
-    deficiency_confirmed: bool,
-    cat: Catalogue,
+    symptoms: tuple[str, ...], pains: tuple[str, ...], facts: TriageFacts, cat: Catalogue
 ) -> tuple[RedFlag, ...]:
     candidates: dict[str, RedFlagRule] = {}
     for symptom in symptoms:
@@ -72,7 +130,7 @@ def _red_flags(
             candidates[rule.id] = rule
     found: list[RedFlag] = []
     for rule in sorted(candidates.values(), key=lambda r: cat.red_flag_order[r.id]):
-        present = _applies(rule, symptoms, pain_types, nitrous_oxide, deficiency_confirmed)
+        present = _applies(rule, symptoms, pains, facts)
         if present:
             found.append(
                 RedFlag(
@@ -87,7 +145,13 @@ def _red_flags(
                     citations=rule.citations,
                 )
             )
-    return tuple(sorted(found, key=lambda flag: URGENCY_ORDER.index(flag.urgency)))
+    fired = {flag.id for flag in found}
+    kept = [
+        flag
+        for flag in found
+        if fired.isdisjoint(cat.red_flags[cat.red_flag_order[flag.id]].replaced_by)
+    ]
+    return tuple(sorted(kept, key=lambda flag: URGENCY_ORDER.index(flag.urgency)))
 
 
 def highest(urgencies: list[Urgency]) -> Urgency:

@@ -180,6 +180,7 @@ RiskCategory = Literal[
 ]
 Cause = Literal[
     "dietary",
+    "metformin",
     "malabsorption",
     "malabsorption_irreversible",
     "autoimmune_gastritis",
@@ -334,20 +335,30 @@ class FollowUp(_Rule):
 
 @entry_kind("red_flag")
 class RedFlagRule(_Rule):
-    """A red flag (clinical-spec §E): any of `any_of` present, in the right context → `urgency`.
+    """A red flag (clinical-spec §E, §J): any of `any_of` present, in context → `urgency`.
 
-    `pain_types` and `context_symptoms` restrict where it applies (both empty: everywhere; else
-    it applies when the person has one of those pain types or one of those symptoms). `requires`
-    adds a condition evaluated by `clinical.triage`.
+    `with_any_of`: one of these must be present too (fever with neck stiffness);
+    `also_reported`: listed with the flag when present, never firing it alone (sexual dysfunction
+    with cauda equina features). `replaced_by`: dropped when one of these more specific flags
+    fires too. `pain_types` and `context_symptoms` restrict where it applies
+    (both empty: everywhere; else one of those pain types, recorded as a pain type or a
+    condition, or one of those symptoms). `requires` adds a fact evaluated by `clinical.triage`:
+    nitrous oxide exposure, a confirmed deficiency, a B12 risk (risk factor, autoimmune
+    gastritis, previous deficiency or B12 treatment) or age under 16 or over 50.
     """
 
     urgency: Literal["emergency", "urgent"]
     action: str
     plain: str
     any_of: tuple[str, ...] = Field(min_length=1)
+    with_any_of: tuple[str, ...] = ()
+    also_reported: tuple[str, ...] = ()
+    replaced_by: tuple[str, ...] = ()
     pain_types: tuple[PainTypeId, ...] = ()
     context_symptoms: tuple[str, ...] = ()
-    requires: Literal["none", "nitrous_oxide", "deficiency_confirmed"] = "none"
+    requires: Literal[
+        "none", "nitrous_oxide", "deficiency_confirmed", "b12_risk", "age_under_16_or_over_50"
+    ] = "none"
     urgency_is_tool_decision: bool = False
 
 
