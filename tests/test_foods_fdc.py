@@ -132,8 +132,9 @@ def test_failed_import_leaves_previous_data_intact(db: FoodDatabase, tmp_path: P
     db.import_archive(make_zip(tmp_path / "fdc.zip", drop_foods={"2000003"}))
     before = db.counts()
     broken = make_zip(tmp_path / "broken.zip", corrupt="food_portion.csv")
-    with pytest.raises(Exception):  # noqa: B017 - zlib or CRC error, whichever comes first
+    with pytest.raises(InputError) as caught:  # zlib or CRC error, named by member
         db.import_archive(broken)
+    assert "food_portion.csv: is damaged" in caught.value.problems[0].message
     assert db.counts() == before
     assert db.get("2000001").b12_ug == 0.5
     assert "2000003" not in {h.food_id for h in db.search("testbean")}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import math
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from b12pain.errors import InputError
 from b12pain.foods.model import SkippedRows
 
 #: (food_id, description, food_group, common_names, data_type, ndb_number)
@@ -25,10 +29,17 @@ ProgressCallback = Callable[[str, int, int], None]
 
 
 class Dataset(Protocol):
-    """One archive opened for import: a source name, its data types and its rows as iterators."""
+    """One archive opened for import: a source name, its data types and its rows as iterators.
+
+    `foods_file` and `values_file` name the members holding foods and nutrient values, so an
+    archive that holds none can be refused by name.
+    """
 
     source: str
     skipped: SkipLog
+    path: Path
+    foods_file: str
+    values_file: str
 
     def data_types(self) -> tuple[str, ...]: ...
     def nutrient_definitions(self) -> Iterator[NutrientDefinition]: ...
@@ -87,13 +98,44 @@ class ByteProgress:
 
 
 def parse_float(text: str) -> float | None:
-    """A float, or None for an empty or unreadable field."""
+    """A finite float, or None for an empty or unreadable field ("NaN" and "inf" are unreadable)."""
     if not text:
         return None
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
+
+
+#: Zip compression methods Python reads (stored, deflate, bzip2, lzma).
+SUPPORTED_COMPRESSION = {
+    zipfile.ZIP_STORED: "stored",
+    zipfile.ZIP_DEFLATED: "deflate",
+    zipfile.ZIP_BZIP2: "bzip2",
+    zipfile.ZIP_LZMA: "lzma",
+}
+#: Longest text field kept (USDA descriptions are under 200 characters); longer rows are skipped.
+MAX_TEXT_FIELD = 1000
+#: Longest field the CSV readers accept at all (Python's default limit), in characters.
+MAX_CSV_FIELD = 131_072
+
+
+def finite_amount(path: Path, member: str, line: int, column: str, text: str) -> float | None:
+    """A nutrient amount: None when empty or unreadable (the row is skipped and reported);
+    a clean error for "NaN", "inf" or a negative number, which no USDA file holds."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(value) or value < 0:
+        raise archive_problem(path, member, f"line {line}, {column}: {text!r}; a number, 0 or more")
+    return value
+
+
+def archive_problem(path: Path, member: str, what: str) -> InputError:
+    """A clean error about one member of an archive: which file, which member, what is allowed."""
+    return InputError.single("path", str(path), f"{member}: {what}")
 
 
 class ZipArchive:
@@ -116,11 +158,35 @@ class ZipArchive:
         self.skipped = SkipLog()
         self._progress = progress
         self._fold = fold
-        self._names = {fold(Path(n).name): n for n in self.zip.namelist()}
+        self._names = {fold(Path(n).name): n for n in self.zip.namelist() if not n.endswith("/")}
         missing = [r for r in required if fold(r) not in self._names]
         if missing:
             self.zip.close()
             raise ValueError(f"not {label}: missing {', '.join(missing)}")
+        try:
+            self._check_members()
+        except InputError:
+            self.zip.close()
+            raise
+
+    def _check_members(self) -> None:
+        """Refuse encrypted members and compression methods Python cannot read, by name."""
+        for member in self._names.values():
+            info = self.zip.getinfo(member)
+            if info.flag_bits & 0x1:
+                raise archive_problem(
+                    self.path,
+                    member,
+                    "is encrypted; import the archive as USDA publishes it (no password)",
+                )
+            if info.compress_type not in SUPPORTED_COMPRESSION:
+                methods = ", ".join(SUPPORTED_COMPRESSION.values())
+                raise archive_problem(
+                    self.path,
+                    member,
+                    f"uses zip compression method {info.compress_type}, which b12pain cannot "
+                    f"read; supported: {methods}",
+                )
 
     def close(self) -> None:
         """Close the zip file."""
@@ -130,9 +196,50 @@ class ZipArchive:
         return self._fold(name) in self._names
 
     def _text_lines(self, name: str, encoding: str) -> Iterator[str]:
-        """The lines of one member, decoded, counting bytes for the progress bar."""
+        """The lines of one member, decoded, counting bytes for the progress bar.
+
+        A damaged member (bad CRC, truncated data) or text that is not in `encoding` ends the
+        import with a clean error naming the member; the import's transaction is rolled back.
+        """
         member = self._names[self._fold(name)]
         size = self.zip.getinfo(member).file_size
-        with self.zip.open(member) as raw:
-            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-            yield from ByteProgress(name, size, self._progress).lines(text)
+        try:
+            with self.zip.open(member) as raw:
+                text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+                for number, line in enumerate(ByteProgress(name, size, self._progress).lines(text)):
+                    if "\x00" in line:
+                        raise archive_problem(
+                            self.path,
+                            member,
+                            f"line {number + 1} holds a NUL byte; USDA files are plain text",
+                        )
+                    yield line
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise archive_problem(
+                self.path, member, f"is damaged ({exc}); download the archive again"
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise archive_problem(
+                self.path,
+                member,
+                f"is not {encoding.removesuffix('-sig').upper()} text (byte "
+                f"{exc.object[exc.start]:#04x}); USDA's files are "
+                f"{'UTF-8' if encoding.startswith('utf') else 'Latin-1'}",
+            ) from None
+
+    def _csv(self, name: str, rows: Iterator[Any], reader: Any) -> Iterator[Any]:
+        """`rows` of a CSV `reader` over one member; a malformed file (a NUL byte, a field over
+        the size limit) ends the import with a clean error naming the member and line."""
+        member = self._names[self._fold(name)]
+        try:
+            yield from rows
+        except csv.Error as exc:
+            message = str(exc)
+            if "field larger than field limit" in message:
+                message = f"a field is longer than {MAX_CSV_FIELD:,} characters"
+            raise archive_problem(
+                self.path,
+                member,
+                f"line {getattr(reader, 'line_num', 0)}: {message}; USDA files hold short text "
+                "fields",
+            ) from None

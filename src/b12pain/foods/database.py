@@ -43,16 +43,22 @@ class FoodDatabase:
     @classmethod
     def open(cls, path: Path | str | None = None) -> FoodDatabase:
         """Open (creating if needed) the food database; loads the starter table on first use."""
+        from b12pain.privacy import ensure_private_file, private_dir
         from b12pain.userfile import usable_folder
 
-        target = Path(path) if path is not None else usable_folder(default_path, "B12PAIN_DATA_DIR")
-        usable_folder(lambda: _created(target.parent), "data_dir")
+        if path is None:  # the data folder: private (0700), whatever the umask
+            target = usable_folder(default_path, "B12PAIN_DATA_DIR")
+            usable_folder(lambda: private_dir(target.parent), "data_dir")
+        else:
+            target = Path(path)
+            usable_folder(lambda: _created(target.parent), "data_dir")
         conn: sqlite3.Connection | None = None
         try:
+            ensure_private_file(target)  # 0600; SQLite gives its -wal and -shm files that mode
             conn = schema.connect(str(target))
             schema.create(conn)
             load_starter(conn)
-        except sqlite3.DatabaseError as exc:  # a file that is not a food database
+        except (sqlite3.DatabaseError, OSError) as exc:  # not a food database, or unreadable
             if conn is not None:
                 conn.close()
             raise InputError.single(

@@ -13,16 +13,31 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from b12pain.foods._dataset import (
+    MAX_TEXT_FIELD,
     FoodRow,
     NutrientDefinition,
     NutrientValue,
     PortionRow,
     ProgressCallback,
     ZipArchive,
+    archive_problem,
+    finite_amount,
     parse_float,
 )
 
 REQUIRED = ("food.csv", "food_nutrient.csv", "nutrient.csv")
+#: The columns b12pain reads from each file; a file without them is refused by name.
+COLUMNS = {
+    "food.csv": ("fdc_id", "data_type", "description"),
+    "food_nutrient.csv": ("fdc_id", "nutrient_id", "amount"),
+    "nutrient.csv": ("id", "name", "unit_name"),
+    "food_portion.csv": ("fdc_id", "gram_weight"),
+    "measure_unit.csv": ("id", "name"),
+    "food_category.csv": ("id", "description"),
+    "branded_food.csv": ("fdc_id",),
+    "sr_legacy_food.csv": ("fdc_id", "NDB_number"),
+    "foundation_food.csv": ("fdc_id", "NDB_number"),
+}
 
 
 def looks_like_fdc(archive: zipfile.ZipFile) -> bool:
@@ -35,6 +50,8 @@ class FDCArchive(ZipArchive):
     """A FoodData Central CSV zip opened for import."""
 
     source = "fdc"
+    foods_file = "food.csv"
+    values_file = "food_nutrient.csv"
 
     def __init__(self, path: Path, progress: ProgressCallback | None = None) -> None:
         super().__init__(path, progress, str.lower, REQUIRED, "a FoodData Central CSV archive")
@@ -43,7 +60,23 @@ class FDCArchive(ZipArchive):
 
     def _rows(self, name: str) -> Iterator[dict[str, str]]:
         if self._has(name):
-            yield from csv.DictReader(self._text_lines(name, "utf-8-sig"))
+            reader = csv.DictReader(self._text_lines(name, "utf-8-sig"))
+            yield from self._csv(name, self._with_columns(name, reader), reader)
+
+    def _with_columns(self, name: str, reader: csv.DictReader[str]) -> Iterator[dict[str, str]]:
+        """The rows, after checking the header names every column b12pain reads."""
+        wanted = COLUMNS.get(name, ())
+        header = reader.fieldnames or []
+        missing = [c for c in wanted if c not in header]
+        if missing:
+            raise archive_problem(
+                self.path,
+                self._names[self._fold(name)],
+                f"missing column(s) {', '.join(missing)}; a FoodData Central {name} has a header "
+                f"row naming {', '.join(wanted)}",
+            )
+        for row in reader:
+            yield {k: v if isinstance(v, str) else "" for k, v in row.items() if k is not None}
 
     def data_types(self) -> tuple[str, ...]:
         """The FDC data types in food.csv (e.g. `branded_food`, `foundation_food`)."""
@@ -88,6 +121,11 @@ class FDCArchive(ZipArchive):
             if not fdc_id or not description:
                 self.skipped.skip("food.csv", "missing fdc_id or description", str(row)[:120])
                 continue
+            if len(description) > MAX_TEXT_FIELD:
+                self.skipped.skip(
+                    "food.csv", f"text longer than {MAX_TEXT_FIELD} characters", fdc_id
+                )
+                continue
             group = categories.get(row.get("food_category_id") or "", "")
             brand = ""
             if fdc_id in branded:
@@ -98,8 +136,9 @@ class FDCArchive(ZipArchive):
         """Every nutrient amount (per 100 g)."""
         numbers = self._numbers()
         skip = self.skipped.skip
-        for row in self._rows("food_nutrient.csv"):
-            amount = parse_float(row.get("amount", ""))
+        member = self._names["food_nutrient.csv"]
+        for line, row in enumerate(self._rows("food_nutrient.csv"), start=2):
+            amount = finite_amount(self.path, member, line, "amount", row.get("amount", ""))
             number = numbers.get(row.get("nutrient_id", ""))
             if amount is None or number is None:
                 reason = "unknown nutrient" if number is None else "missing or unreadable amount"

@@ -28,8 +28,10 @@ def open_archive(path: Path, progress: ProgressCallback | None = None) -> Datase
     try:
         with zipfile.ZipFile(path) as archive:
             is_sr28, is_fdc = looks_like_sr28(archive), looks_like_fdc(archive)
-    except zipfile.BadZipFile:
-        raise InputError.single("path", str(path), "not a zip file") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise InputError.single("path", str(path), "not a zip file (or a damaged one)") from None
+    except OSError as exc:
+        raise InputError.single("path", str(path), f"cannot be read ({exc.strerror})") from None
     if is_sr28:
         return SR28Archive(path, progress)
     if is_fdc:
@@ -45,7 +47,11 @@ def open_archive(path: Path, progress: ProgressCallback | None = None) -> Datase
 def import_dataset(conn: sqlite3.Connection, dataset: Dataset) -> ImportReport:
     """Replace `dataset`'s source rows in one transaction and rebuild the search indexes."""
     started = time.perf_counter()
-    data_types = dataset.data_types()
+    try:
+        data_types = dataset.data_types()
+    except BaseException:
+        dataset.close()
+        raise
     marks = ",".join("?" * len(data_types))
     scope = f"source = ? AND data_type IN ({marks})"
     params = (dataset.source, *data_types)
@@ -65,10 +71,14 @@ def import_dataset(conn: sqlite3.Connection, dataset: Dataset) -> ImportReport:
             " food_group, common_names) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             _food_rows(dataset, food_ids),
         )
+        if not food_ids:
+            raise _would_empty(dataset, dataset.foods_file, "no foods")
         values = conn.executemany(
             "INSERT OR REPLACE INTO food_nutrient(food_id, number, per_100g) VALUES (?, ?, ?)",
             _known(dataset.nutrient_values(), food_ids, dataset, "nutrient value"),
         ).rowcount
+        if values <= 0:
+            raise _would_empty(dataset, dataset.values_file, "no nutrient values")
         portions = conn.executemany(
             "INSERT INTO portion(food_id, seq, amount, unit, grams) VALUES (?, ?, ?, ?, ?)",
             _known(dataset.portions(), food_ids, dataset, "portion"),
@@ -101,6 +111,16 @@ def import_dataset(conn: sqlite3.Connection, dataset: Dataset) -> ImportReport:
         foods_with_b12=with_b12,
         skipped=dataset.skipped.report(),
         seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _would_empty(dataset: Dataset, member: str, what: str) -> InputError:
+    """Refuse an archive that would replace the earlier import with nothing."""
+    return InputError.single(
+        "path",
+        str(dataset.path),
+        f"{member} holds {what} b12pain can use, so importing it would empty the food "
+        f"database; nothing was changed (any earlier {dataset.source} import is kept)",
     )
 
 

@@ -12,17 +12,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from b12pain.foods._dataset import (
+    MAX_TEXT_FIELD,
     FoodRow,
     NutrientDefinition,
     NutrientValue,
     PortionRow,
     ProgressCallback,
     ZipArchive,
+    archive_problem,
+    finite_amount,
     parse_float,
 )
 
 DATA_TYPE = "sr28"
 REQUIRED = ("FOOD_DES.txt", "FD_GROUP.txt", "NUTR_DEF.txt", "NUT_DATA.txt", "WEIGHT.txt")
+#: The fields b12pain reads from each file (USDA SR28 documentation, chapter 2): a first line with
+#: fewer is refused (the file is not in SR layout); later short lines are skipped and reported.
+FIELDS = {
+    "FOOD_DES.txt": ("NDB_No", "FdGrp_Cd", "Long_Desc", "Shrt_Desc", "ComName"),
+    "FD_GROUP.txt": ("FdGrp_Cd", "FdGrp_Desc"),
+    "NUTR_DEF.txt": ("Nutr_No", "Units", "Tagname", "NutrDesc"),
+    "NUT_DATA.txt": ("NDB_No", "Nutr_No", "Nutr_Val"),
+    "WEIGHT.txt": ("NDB_No", "Seq", "Amount", "Msre_Desc", "Gm_Wgt"),
+}
 
 
 def looks_like_sr28(archive: zipfile.ZipFile) -> bool:
@@ -35,6 +47,8 @@ class SR28Archive(ZipArchive):
     """An SR28 ASCII zip opened for import."""
 
     source = "sr28"
+    foods_file = "FOOD_DES.txt"
+    values_file = "NUT_DATA.txt"
 
     def __init__(self, path: Path, progress: ProgressCallback | None = None) -> None:
         super().__init__(path, progress, str.upper, REQUIRED, "an SR28 ASCII archive")
@@ -44,8 +58,21 @@ class SR28Archive(ZipArchive):
         return (DATA_TYPE,)
 
     def _rows(self, name: str) -> Iterator[list[str]]:
-        lines = self._text_lines(name, "latin-1")
-        yield from csv.reader(lines, delimiter="^", quotechar="~")
+        reader = csv.reader(self._text_lines(name, "latin-1"), delimiter="^", quotechar="~")
+        yield from self._csv(name, self._laid_out(name, reader), reader)
+
+    def _laid_out(self, name: str, reader: Iterator[list[str]]) -> Iterator[list[str]]:
+        """The rows, after checking that the first one has the fields b12pain reads."""
+        fields = FIELDS[name]
+        for number, row in enumerate(reader):
+            if number == 0 and len(row) < len(fields):
+                raise archive_problem(
+                    self.path,
+                    self._names[self._fold(name)],
+                    f"line 1 has {len(row)} field(s); an SR28 {name} line has at least "
+                    f"{len(fields)}: {'^'.join(fields)} (caret-separated, ~text~)",
+                )
+            yield row
 
     def _groups(self) -> dict[str, str]:
         return {row[0]: row[1] for row in self._rows("FD_GROUP.txt") if len(row) >= 2}
@@ -67,6 +94,11 @@ class SR28Archive(ZipArchive):
                     "FOOD_DES.txt", "missing NDB number or description", "^".join(row)
                 )
                 continue
+            if max(len(row[2]), len(row[4])) > MAX_TEXT_FIELD:
+                self.skipped.skip(
+                    "FOOD_DES.txt", f"text longer than {MAX_TEXT_FIELD} characters", row[0]
+                )
+                continue
             ndb = row[0]
             group = groups.get(row[1], "")
             if not group:
@@ -76,11 +108,17 @@ class SR28Archive(ZipArchive):
     def nutrient_values(self) -> Iterator[NutrientValue]:
         """Every nutrient value (per 100 g) of every food."""
         skip = self.skipped.skip
-        for row in self._rows("NUT_DATA.txt"):
-            try:
-                yield row[0], row[1], float(row[2])
-            except (IndexError, ValueError):
+        member = self._names["NUT_DATA.TXT"]
+        for line, row in enumerate(self._rows("NUT_DATA.txt"), start=1):
+            value = (
+                finite_amount(self.path, member, line, "Nutr_Val", row[2])
+                if len(row) >= 3
+                else None
+            )
+            if value is None:
                 skip("NUT_DATA.txt", "missing or unreadable value", "^".join(row[:3]))
+                continue
+            yield row[0], row[1], value
 
     def portions(self) -> Iterator[PortionRow]:
         """Every household measure (WEIGHT.txt)."""
