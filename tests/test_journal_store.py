@@ -486,8 +486,7 @@ def test_public_api_is_pinned() -> None:
         "BODY_REGIONS", "KINDS", "SCHEMA", "Comment", "DoseEvent", "Entry", "FoodEntry",
         "Journal", "LabEntry", "PainEntry", "PlanEntry", "ProfileEntry", "backup", "due_today",
         "export_document", "export_file", "import_file", "make_record", "parse_record",
-        "plan_from_regimen", "read_series", "save_assessment", "save_instrument_result",
-        "save_profile",
+        "read_series", "save_assessment", "save_instrument_result", "save_profile",
     ]  # fmt: skip
     assert b12pain.insights.__all__ == [
         "Dashboard", "DoseReading", "FactorEffect", "FactorReading", "FoodReading",

@@ -16,13 +16,24 @@ def wants_json(argv: list[str] | None = None) -> bool:
     return "--json" in (sys.argv if argv is None else argv)
 
 
+#: At most this many problems are printed for people (a 100,000-entry import with one mistake
+#: repeated should not scroll for minutes); `--json` keeps every one for tools.
+MAX_PRINTED_PROBLEMS = 50
+
+
 def report_problems(problems: list[Problem], as_json: bool) -> None:
-    """Print problems as CONTRACT.md says: lines on stderr, or `{"errors": [...]}` on stdout."""
+    """Print problems as CONTRACT.md says: lines on stderr (the first `MAX_PRINTED_PROBLEMS`,
+    then how many more), or `{"errors": [...]}` on stdout (all of them)."""
     if as_json:
         print(json.dumps({"errors": [p.as_dict() for p in problems]}, default=str, indent=2))
-    else:
-        for problem in problems:
-            print(f"error: {problem}", file=sys.stderr)
+        return
+    from b12pain.textsafe import plain_for_terminal
+
+    for problem in problems[:MAX_PRINTED_PROBLEMS]:
+        print(f"error: {plain_for_terminal(problem)}", file=sys.stderr)
+    hidden = len(problems) - MAX_PRINTED_PROBLEMS
+    if hidden > 0:
+        print(f"error: … and {hidden:,} more problems (--json lists every one)", file=sys.stderr)
 
 
 def usage_problem(exc: Any) -> Problem:

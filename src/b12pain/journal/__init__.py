@@ -1,14 +1,15 @@
 """The personal journal: durable storage of everything a person tracks (SQLite or PostgreSQL).
 
 `Journal.open()` creates or migrates the store; `make_record(kind, ...)` validates a record;
-`journal.add(record)` writes it in one transaction; `export_file` / `import_file` move a whole
-journal as JSON; `read_series(journal)` feeds the pure `insights` functions.
+`journal.add(record, owner=...)` writes it in one transaction (every row has an owner); `export_file` / `import_file` move a whole
+journal as JSON; `read_series(journal)` feeds the pure `insights` functions. The journal stores
+and reads; rules (which dose fits a regimen, when a dose is due) live in `clinical`, `insights`
+and the use cases of `b12pain.service`.
 """
 
 from __future__ import annotations
 
 from b12pain.journal.assessments import save_assessment, save_instrument_result, save_profile
-from b12pain.journal.plans import plan_from_regimen
 from b12pain.journal.records import (
     BODY_REGIONS,
     KINDS,
@@ -45,7 +46,6 @@ __all__ = [
     "import_file",
     "make_record",
     "parse_record",
-    "plan_from_regimen",
     "read_series",
     "save_assessment",
     "save_instrument_result",

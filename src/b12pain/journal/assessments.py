@@ -1,4 +1,5 @@
-"""Saving profiles, assessments and questionnaire results into the journal as records."""
+"""Saving profiles, assessments and questionnaire results into the journal as records, for one
+owner (the service layer's `profile` and `diary` use cases are the surfaces' way in)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,16 @@ from typing import Any
 
 from b12pain.journal.records import InstrumentEntry, ProfileEntry, SavedAssessment
 from b12pain.journal.store import Journal, make_record
+from b12pain.journal.tables import LOCAL_OWNER
 
 
 def save_profile(
-    journal: Journal, profile: Any, at: dt.datetime, note: str | None = None
+    journal: Journal,
+    profile: Any,
+    at: dt.datetime,
+    note: str | None = None,
+    *,
+    owner: str = LOCAL_OWNER,
 ) -> ProfileEntry:
     """Store a new profile version (a `Profile` or its CONTRACT.md mapping); history is kept."""
     data = (
@@ -20,13 +27,18 @@ def save_profile(
         else dict(profile)
     )
     record = make_record("profile", at=at, profile=data, note=note)
-    journal.add(record)
+    journal.add(record, owner=owner)
     assert isinstance(record, ProfileEntry)
     return record
 
 
 def save_assessment(
-    journal: Journal, assessment: Any, at: dt.datetime, note: str | None = None
+    journal: Journal,
+    assessment: Any,
+    at: dt.datetime,
+    note: str | None = None,
+    *,
+    owner: str = LOCAL_OWNER,
 ) -> SavedAssessment:
     """Store an `Assessment` (or its JSON mapping) with the knowledge version that produced it."""
     data: Mapping[str, Any] = (
@@ -39,13 +51,18 @@ def save_assessment(
         assessment=dict(data),
         note=note,
     )
-    journal.add(record)
+    journal.add(record, owner=owner)
     assert isinstance(record, SavedAssessment)
     return record
 
 
 def save_instrument_result(
-    journal: Journal, result: Any, at: dt.datetime, note: str | None = None
+    journal: Journal,
+    result: Any,
+    at: dt.datetime,
+    note: str | None = None,
+    *,
+    owner: str = LOCAL_OWNER,
 ) -> InstrumentEntry:
     """Store a scored questionnaire (`instruments.InstrumentResult`): answers, score, category."""
     record = make_record(
@@ -57,6 +74,6 @@ def save_instrument_result(
         category=result.category,
         note=note,
     )
-    journal.add(record)
+    journal.add(record, owner=owner)
     assert isinstance(record, InstrumentEntry)
     return record

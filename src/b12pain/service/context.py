@@ -7,9 +7,12 @@ is scoped to `owner` and a test can fix `now`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from b12pain.journal.store import Journal
 from b12pain.knowledge import KnowledgeBase
@@ -40,3 +43,33 @@ class Context:
 def local_context(store: Journal, kb: KnowledgeBase, now: dt.datetime) -> Context:
     """The context of the local single-person journal at `now` (today is `now`'s own day)."""
     return Context(store=store, kb=kb, owner=LOCAL_OWNER, now=now, today=now.date())
+
+
+@contextlib.contextmanager
+def local_session(
+    now: dt.datetime,
+    *,
+    data_dir: Path | None = None,
+    today: dt.date | None = None,
+    kb: KnowledgeBase | None = None,
+) -> Iterator[Context]:
+    """Open the local journal (`B12PAIN_DATABASE_URL`, else `data_dir` or the user data folder)
+    and yield its context for `now`; the store is closed afterwards. `today` defaults to `now`'s
+    day (a command's `--today` sets another)."""
+    from b12pain.knowledge import load
+
+    with Journal.open(data_dir=data_dir) as store:
+        yield Context(
+            store=store,
+            kb=kb if kb is not None else load(),
+            owner=LOCAL_OWNER,
+            now=now,
+            today=today or now.date(),
+        )
+
+
+def default_data_dir() -> Path:
+    """The user data folder (`B12PAIN_DATA_DIR`, else the platform's), where backups go too."""
+    from b12pain.paths import data_dir
+
+    return data_dir()

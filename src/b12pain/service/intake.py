@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from b12pain.journal.records import FoodEntry
@@ -49,6 +50,15 @@ def log_food(ctx: Context, food: FoodInput, foods: Any) -> FoodLogView:
     )
     assert isinstance(record, FoodEntry)
     return FoodLogView(record, measured)
+
+
+def open_food_database(data_dir: Path | None = None) -> Any:
+    """The food database (`foods.sqlite` in `data_dir`, else the default place); close it after
+    use (`with open_food_database(...) as foods:`)."""
+    from b12pain.foods import FoodDatabase
+    from b12pain.foods.database import FILE_NAME
+
+    return FoodDatabase.open(data_dir / FILE_NAME if data_dir else None)
 
 
 def intake_target(ctx: Context) -> Any | None:

@@ -205,13 +205,19 @@ def _day(value: dt.date | None, default: dt.date, field: str) -> dt.date:
 _FIELDS = {"regimen_id": "regimen", "amount_ug": "amount", "every_days": "every"}
 
 
-def _refuse(check: DoseCheck, given: dict[str, object], hint: str | None = None) -> None:
+def _refuse(
+    check: DoseCheck,
+    given: dict[str, object],
+    hint: str | None = None,
+    renames: dict[str, str] | None = None,
+) -> None:
     """Raise the dose check's problems with the input's own field names and values."""
     if check.inside:
         return
+    names = {**_FIELDS, **(renames or {})}
     problems = []
     for p in check.problems:
-        field = _FIELDS.get(p.field, p.field)
+        field = names.get(p.field, p.field)
         value = given.get(field, p.value)
         allowed = f"{p.allowed}; {hint}" if hint and field == "amount" else p.allowed
         problems.append(Problem(field, value, allowed))
@@ -280,7 +286,8 @@ def start_plan(ctx: Context, request: PlanFromRegimen) -> PlanEntry:
             )
     every_days = 1 if regimen.daily else None
     check = check_scheduled_dose(ctx.kb, regimen_id, amount, ROUTE_OF_FORM[form], every_days)
-    _refuse(check, {"regimen": regimen_id, "amount": amount, "form": form}, _HINT_OWN)
+    given = {"regimen": regimen_id, "amount": amount, "form": form}
+    _refuse(check, given, _HINT_OWN, {"route": "form"})  # the form says the route here
     schedule = build_schedule(regimen_id, starts_on, cat=cat)
     review = next((s.date for s in schedule if s.kind == "review"), None)
     steps = [{"date": s.date, "what": s.what, "kind": s.kind} for s in schedule]
@@ -392,7 +399,9 @@ def change_plan(ctx: Context, plan: str | None, changes: PlanChanges) -> SavedPl
             ROUTE_OF_FORM[form],
             old.every_days if every is None else every,
         )
-        _refuse(check, {"amount": amount, "form": form, "every": every}, _HINT_OWN)
+        _refuse(
+            check, {"amount": amount, "form": form, "every": every}, _HINT_OWN, {"route": "form"}
+        )
         fields = old.model_dump(exclude={"uid", "at", "comments", "stopped_on", "kind", "note"})
         fields.update(amount_ug=amount, form=form, every_days=every, starts_on=day)
         fields["stock_units"] = stock

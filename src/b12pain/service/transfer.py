@@ -4,6 +4,7 @@ dated backups, and deleting everything (backups too). Scoped to `ctx.owner`."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +45,16 @@ def export_journal(ctx: Context) -> ExportDocument:
 
 def export_to_file(ctx: Context, path: Path, data_folder: Path | None = None) -> int:
     """Write `ctx.owner`'s export to `path` (0600, atomic); refuses paths inside the data folder
-    (an export there could overwrite the journal). Returns how many entries were written."""
-    from b12pain.privacy import check_export_target
+    (an export there could overwrite the journal) and notes the copy, so `delete_everything`
+    can name it. Returns how many entries were written."""
+    from b12pain.privacy import check_export_target, note_copy
 
     if path.parent.is_dir():
         check_export_target(path, data_folder)
-    return export_file(ctx.store, path, owner=ctx.owner)
+    count = export_file(ctx.store, path, owner=ctx.owner)
+    if data_folder is not None:
+        note_copy(data_folder, path)
+    return count
 
 
 def import_document(ctx: Context, document: Any, progress: Progress | None = None) -> int:
@@ -69,8 +74,8 @@ def import_document(ctx: Context, document: Any, progress: Progress | None = Non
                 Problem(
                     f"entries[{i}].uid",
                     r.uid,
-                    "an entry with this id is already in the journal (imported before?); "
-                    "nothing was imported",
+                    "refused: an entry with this id is already in the journal (imported "
+                    "before?); nothing was imported",
                 )
                 for i, r in enumerate(records)
                 if r.uid in clashes
@@ -99,17 +104,34 @@ def import_journal(ctx: Context, path: Path, progress: Progress | None = None) -
     return import_document(ctx, read_document(path), progress)
 
 
-def backup_journal(ctx: Context, folder: Path) -> Path:
-    """A dated private copy of the journal in `folder` (0700), named by `ctx.now`."""
-    return backup(ctx.store, folder, ctx.now.replace(tzinfo=None), owner=ctx.owner)
+def backup_journal(ctx: Context, folder: Path, data_folder: Path | None = None) -> Path:
+    """A dated private copy of the journal in `folder` (0700), named by `ctx.now`; a copy outside
+    `data_folder` is noted so `delete_everything` can name it."""
+    from b12pain.privacy import note_copy
+
+    path = backup(ctx.store, folder, ctx.now.replace(tzinfo=None), owner=ctx.owner)
+    if data_folder is not None:
+        note_copy(data_folder, path)
+    return path
 
 
-def delete_everything(ctx: Context, backups: Path | None = None) -> int:
-    """Delete every entry and comment of `ctx.owner`; with `backups`, also the dated backups
-    b12pain wrote there. Returns how many entries went."""
+@dataclass(frozen=True)
+class Deleted:
+    """What `delete_everything` removed, and the copies it knows of but may not delete."""
+
+    entries: int
+    copies: tuple[Path, ...] = ()
+    out_of_reach: tuple[Path, ...] = ()
+
+
+def delete_everything(ctx: Context, data_folder: Path | None = None) -> Deleted:
+    """Delete every entry and comment of `ctx.owner`; with `data_folder` (the local store), also
+    the backups and half-written copies b12pain made there. Copies the person put elsewhere
+    (exports, `backup --to`) are named, not deleted."""
+    from b12pain.privacy import delete_copies
+
     count = ctx.store.delete_all(owner=ctx.owner)
-    if backups is not None and backups.is_dir():
-        for old in backups.glob("journal-*.*"):
-            if old.suffix in (".sqlite", ".json") and old.is_file():
-                old.unlink()
-    return count
+    if data_folder is None:
+        return Deleted(count)
+    copies = delete_copies(data_folder)
+    return Deleted(count, copies.deleted, copies.out_of_reach)
