@@ -227,7 +227,52 @@ def synth(
     Console().print(f"Written to {out} in {seconds} s (synthetic people only).")
 
 
+def circe_export(
+    out: Path = typer.Option(..., "--out", help="Folder for one <rule_id>.circe.json per rule."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Screening date YYYY-MM-DD (default today); Circe has no parameters."
+    ),
+    rules: str | None = typer.Option(
+        None, "--rules", help="Comma-separated rule ids (default: all)."
+    ),
+    concept_set: list[str] = typer.Option(
+        [], "--concept-set", help="Site concept set ID=PATH (ATLAS JSON or YAML); repeatable."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the written files as JSON."),
+) -> None:
+    """Export the screening rules as OHDSI Circe cohort definitions (JSON that ATLAS imports).
+
+    The index date is the as-of date; docs/cohort.md ("OHDSI") lists where Circe's framing
+    differs from `b12pain screen` (rule a is exported wider: one exposure, not covered days).
+
+    Example: b12pain circe-export --as-of 2026-06-30 --out atlas/
+    """
+    from b12pain.cohort.circe import cohort_definition
+    from b12pain.cohort.concepts import shipped_sets
+    from b12pain.cohort.output import write_text_file
+    from b12pain.cohort.rules import select_rules
+    from b12pain.cohort.screen import parse_concept_set_option
+    from b12pain.knowledge import load
+
+    day = _date(as_of, "--as-of")
+    kb = load()
+    sets = shipped_sets(kb)
+    sets.overrides.update(parse_concept_set_option(concept_set))
+    rule_ids = [r.strip() for r in rules.split(",") if r.strip()] if rules else None
+    written = []
+    for rule in select_rules(rule_ids):
+        path = out / f"{rule.id}.circe.json"
+        write_text_file(path, json.dumps(cohort_definition(rule, kb, sets, day), indent=1))
+        written.append(str(path))
+    if as_json:
+        print(json.dumps({"as_of": day.isoformat(), "files": written}, indent=2))
+        return
+    for path in written:
+        typer.echo(f"Circe cohort definition: {path}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add `screen` and `synth` to the app."""
+    """Add `screen`, `synth` and `circe-export` to the app."""
     app.command("screen")(screen)
     app.command("synth")(synth)
+    app.command("circe-export")(circe_export)

@@ -223,17 +223,21 @@ def _member(person_id: str, source_value: str | None) -> dict[str, Any]:
     return entity
 
 
+def write_text_file(path: Path, text: str) -> None:
+    """Write a text file atomically (temporary name, then renamed), mode 0600."""
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    _atomic(path, write)
+
+
 def write_groups(groups: dict[str, dict[str, Any]], folder: Path) -> list[Path]:
     """Write each Group as `<folder>/<rule_id>.Group.json`; return the paths."""
     written = []
     for rule_id, group in groups.items():
         path = folder / f"{rule_id}.Group.json"
-        text = json.dumps(group, indent=1)
-
-        def write(tmp: Path, text: str = text) -> None:
-            tmp.write_text(text, encoding="utf-8")
-
-        _atomic(path, write)
+        write_text_file(path, json.dumps(group, indent=1))
         written.append(path)
     return written
 
