@@ -88,3 +88,34 @@ def time_chart(
                    "view": {"stroke": None}},
     }
     return Markup(_render(json.dumps(spec, sort_keys=True, default=str)))
+
+
+def pain_and_b12_chart(pain: Sequence[Point], b12: Sequence[Point], b12_title: str) -> Markup:
+    """Pain (0-10, left axis) and B12 results (right axis) on one time axis."""
+    layers: list[dict[str, Any]] = []
+    x = {"field": "day", "type": "temporal", "title": None,
+         "axis": {"format": "%d %b", "labelColor": MUTED}}
+    if pain:
+        layers.append({
+            "data": {"values": [{"day": p.day, "value": p.value} for p in pain]},
+            "mark": {"type": "line", "point": True, "color": ACCENT},
+            "encoding": {"x": x, "y": {"field": "value", "type": "quantitative",
+                                       "title": "pain (0-10)", "scale": {"domain": [0, 10]},
+                                       "axis": {"titleColor": ACCENT}}},
+        })
+    if b12:
+        layers.append({
+            "data": {"values": [{"day": p.day, "value": p.value} for p in b12]},
+            "mark": {"type": "point", "filled": True, "size": 90, "shape": "diamond",
+                     "color": WARM},
+            "encoding": {"x": x, "y": {"field": "value", "type": "quantitative",
+                                       "title": b12_title, "axis": {"titleColor": WARM,
+                                                                    "orient": "right"}}},
+        })
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": WIDTH, "height": HEIGHT, "layer": layers,
+        "resolve": {"scale": {"y": "independent"}},
+        "config": {"font": "sans-serif", "axis": {"gridColor": "#e3e8e9"}, "view": {"stroke": None}},
+    }
+    return Markup(_render(json.dumps(spec, sort_keys=True, default=str)))

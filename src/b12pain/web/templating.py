@@ -103,11 +103,19 @@ def _as_options(ids: Any) -> list[tuple[str, str]]:
     return [(str(i), _side_words(str(i))) for i in ids]
 
 
+def _as_citation(value: Any) -> Any:
+    """A citation from its JSON form (a dict), so footnotes number it like any other."""
+    from b12pain.knowledge import Citation
+
+    return Citation.model_validate(value) if isinstance(value, dict) else value
+
+
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
 templates.env.filters.update(
     field_id=field_id, date=_date, number=_number, words=_words, side_words=_side_words,
     as_options=_as_options,
     field_label=_field_label,
+    as_citation=_as_citation,
 )
 templates.env.globals.update(NAVIGATION=NAVIGATION, describe=describe)
 templates.env.filters["zip"] = zip
