@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from b12pain.journal import Journal, make_record, plan_from_regimen, save_profile
+from b12pain.instruments.registry import score
+from b12pain.journal import (
+    Journal,
+    make_record,
+    save_instrument_result,
+    save_profile,
+)
+from b12pain.knowledge import load
+from b12pain.service.context import local_context
+from b12pain.service.plans import PlanFromRegimen, start_plan
 
 TODAY = dt.date(2026, 11, 30)
 ZONE = dt.timezone(dt.timedelta(hours=1))
@@ -63,18 +72,14 @@ def filled_journal(folder: Path) -> Journal:
             make_record("lab", at=at(5), test="active_b12", value=30, unit="pmol/L"),
             make_record("pain", at=at(6, 20), nrs=6, regions=["feet"], note="worse at night"),
             make_record("pain", at=at(7, 20), nrs=4),
-            make_record(
-                "instrument",
-                at=at(8),
-                instrument="dn4",
-                answers={"burning": True, "painful_cold": False, "electric_shocks": True},
-                score=2,
-                category="below cut-off",
-            ),
         ]
     )
-    plan = plan_from_regimen("oral_cyanocobalamin_dietary", dt.date(2026, 11, 10), at(10), 50)
-    journal.add(plan)
+    dn4 = score("dn4", {f"q{i}": i in (1, 3, 4, 6) for i in range(1, 11)})
+    save_instrument_result(journal, dn4, at(8))
+    plan = start_plan(
+        local_context(journal, load(), at(10)),
+        PlanFromRegimen("oral_cyanocobalamin_dietary", 50, starts_on=dt.date(2026, 11, 10)),
+    )
     journal.add_many(
         [
             make_record("dose", at=at(10, 8), plan_uid=plan.uid, form="oral", amount_ug=50),

@@ -12,6 +12,7 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
+from b12pain.instruments.registry import instrument
 from b12pain.interop.codes import LOINC, UCUM
 from b12pain.knowledge import load
 from b12pain.service import fhir
@@ -129,10 +130,13 @@ def test_questionnaire_response_has_stable_link_ids_and_no_item_text(
 ) -> None:
     (response,) = _of(bundle, "QuestionnaireResponse")
     assert response["questionnaire"].endswith("/dn4")
-    assert [i["linkId"] for i in response["item"]] == ["burning", "painful_cold", "electric_shocks"]
-    assert all("text" not in item for item in response["item"])
+    item_ids = [item.id for item in instrument("dn4").info.items]
+    assert [i["linkId"] for i in response["item"]] == item_ids  # the instrument's own item ids
+    assert all(set(item) == {"linkId", "answer"} for item in response["item"])  # no item text
+    assert response["item"][0]["answer"] == [{"valueBoolean": True}]
     (score,) = [o for o in _of(bundle, "Observation") if "derivedFrom" in o]
-    assert score["valueQuantity"]["value"] == 2
+    assert score["valueQuantity"]["value"] == 4
+    assert score["interpretation"][0]["text"] == "positive"
     assert score["derivedFrom"][0]["reference"].replace("-", "").endswith(response["id"])
 
 
