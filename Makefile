@@ -28,10 +28,12 @@ test: $(STAMP) lint typecheck
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check src/b12pain/clinical src/b12pain/knowledge src/b12pain/instruments
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict src/b12pain/knowledge src/b12pain/clinical src/b12pain/instruments
+	$(BIN)/mypy --strict src/b12pain/knowledge src/b12pain/clinical src/b12pain/instruments \
+	  src/b12pain/service src/b12pain/journal
 
 ## bench: run the benchmarks (results go in docs/benchmarks.md)
 bench: $(STAMP)

@@ -68,6 +68,13 @@ def local_session(
         )
 
 
+def open_store(data_dir: Path | None = None, url: str | None = None) -> Journal:
+    """Open (create or migrate) the journal store for a surface that keeps it open, such as the
+    web app: `url`, else `B12PAIN_DATABASE_URL`, else `journal.sqlite` in `data_dir` or the user
+    data folder. Close it with `.close()`."""
+    return Journal.open(url, data_dir=data_dir)
+
+
 def default_data_dir() -> Path:
     """The user data folder (`B12PAIN_DATA_DIR`, else the platform's), where backups go too."""
     from b12pain.paths import data_dir

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from b12pain.errors import InputError
-from b12pain.journal.records import KINDS, Comment, Entry, InstrumentEntry
+from b12pain.journal.records import BODY_REGIONS, KINDS, PAIN_TYPES, Comment, Entry, InstrumentEntry
 from b12pain.journal.store import make_record
 from b12pain.service.context import Context
 from b12pain.service.when import day_bounds, resolve_at
@@ -240,7 +240,9 @@ def counts(ctx: Context) -> dict[str, int]:
 
 
 __all__ = [
+    "BODY_REGIONS",
     "KINDS",
+    "PAIN_TYPES",
     "EntryChanges",
     "EntryView",
     "ExerciseInput",
