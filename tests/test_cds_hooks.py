@@ -135,6 +135,16 @@ def test_operation_outcome_in_prefetch_is_412(client: TestClient) -> None:
     assert "prefetch.b12" in response.json()["reason"]
 
 
+def test_a_paginated_prefetch_is_412(client: TestClient) -> None:
+    body = request(PATIENT, labs=[lab("b1", "p1", "2132-9", 300, "ng/L", "2026-01-05")])
+    body["prefetch"]["b12"]["link"] = [
+        {"relation": "next", "url": "https://ehr.example/fhir/Observation?page=2"}
+    ]
+    response = client.post(SERVICE, json=body)
+    assert response.status_code == 412
+    assert "one page of several" in response.json()["reason"]
+
+
 # --- cards ---------------------------------------------------------------------------------
 
 

@@ -132,3 +132,14 @@ def test_calls_without_a_valid_token_are_401(
         SERVICE_URL, json=request(PATIENT), headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code == 401 and "already used" in response.json()["reason"]
+
+
+def test_rs384_keys_work_too(tmp_path: Path) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(json.dumps({"keys": [{**public, "kid": "ehr-1", "alg": "RS384"}]}))
+    settings = Settings(data_dir=tmp_path, cds_trusted_issuers=(ISSUER,), cds_jwks_file=jwks)
+    client = TestClient(create_app(settings))
+    assert _call(client, _token(key, alg="RS384")) == 200
+    assert _call(client, _token(key, alg="RS256")) == 401  # only the two the specification names

@@ -184,3 +184,21 @@ def test_medicines_need_an_age(tmp_path: Path) -> None:
         {"resourceType": "Condition", "id": "c", "subject": {"reference": "Patient/p"},
          "code": {"coding": [{"system": "http://snomed.info/sct", "code": "23056005"}]}}])  # fmt: skip
     assert problem.startswith("Patient.birthDate")
+
+
+def test_a_medicine_started_after_today_is_refused(tmp_path: Path) -> None:
+    ctx = _empty(tmp_path)
+    later = {
+        "resourceType": "MedicationStatement",
+        "id": "m",
+        "status": "active",
+        "subject": {"reference": "Patient/p"},
+        "effectiveDateTime": "2027-03-01",
+        "medicationCodeableConcept": {
+            "coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "6809"}]
+        },
+    }
+    patient = {"resourceType": "Patient", "id": "p", "birthDate": "1970-01-01"}
+    (problem,) = _refused(ctx, [patient, later])
+    assert "since" in problem and "2027-03-01" in problem
+    assert ctx.store.entries() == []

@@ -332,6 +332,15 @@ def _prefetched(request: CdsRequest, kb: KnowledgeBase) -> Iterator[tuple[str, A
                 "b12pain makes no FHIR server calls of its own",
             )
         if value["resourceType"] == "Bundle":
+            links = value.get("link") or []
+            if isinstance(links, list) and any(
+                isinstance(link, dict) and link.get("relation") == "next" for link in links
+            ):
+                raise CdsError(
+                    412,
+                    f"prefetch.{key}: the EHR sent one page of several; b12pain makes no FHIR "
+                    "server calls to fetch the rest, so send the whole result",
+                )
             entries = value.get("entry") or []
             if not isinstance(entries, list):
                 raise CdsError(400, f"prefetch.{key}.entry: expected a list")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from b12pain.clinical.parse import parse_profile
+from b12pain.clinical.parse import check_dates, parse_profile
 from b12pain.clinical.profile import Profile
 from b12pain.interop import cds
 from b12pain.interop.export import ID_NAMESPACE, JournalContent
@@ -185,6 +185,7 @@ def _merged_profile(facts: FhirFacts, ctx: Context) -> dict[str, Any] | None:
     for key, imported in (("conditions", facts.conditions), ("symptoms", facts.symptoms)):
         data[key] = list(dict.fromkeys([*data.get(key, []), *imported]))
     merged: Profile = parse_profile(data)  # refuses anything the profile contract refuses
+    check_dates(merged, ctx.today)  # e.g. a medicine "since" a day after today
     result = merged.model_dump(mode="json", exclude_defaults=True)
     if current is not None and result == Profile.model_validate(current.profile).model_dump(
         mode="json", exclude_defaults=True
