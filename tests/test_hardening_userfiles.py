@@ -62,6 +62,8 @@ BAD_YAML = {
     "infinity": ("value: .inf\n", "finite"),
     "not a number": ("value: .nan\n", "finite"),
     "malformed": ("a: [\n", "not valid YAML"),
+    "NUL byte": ("\x00age: 1\n", "not a text file"),
+    "bell character": ("age: \x07\n", "not a text file"),
 }
 
 

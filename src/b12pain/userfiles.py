@@ -274,14 +274,23 @@ def parse_yaml(
     text itself, cut short, when not given.
     """
     shown_source = shorten(text) if source is None else source
-    loader = _StrictLoader(text)
-    loader.max_items = max_items
+    loader: _StrictLoader | None = None
     try:
+        loader = _StrictLoader(text)  # checks the characters: a NUL is refused here
+        loader.max_items = max_items
         return loader.get_single_data()
     except _StrictYamlError as exc:
         where = f" (line {exc.line})" if exc.line is not None else ""
         shown = f"{exc.value}{where}" if exc.value is not None else f"{shown_source}{where}"
         raise UserFileError.about(field, shown, str(exc)) from None
+    except yaml.reader.ReaderError as exc:
+        raise UserFileError.about(
+            field,
+            shown_source,
+            f"not a text file (character #x{exc.character:04x} is not allowed in YAML or JSON)"
+            if isinstance(exc.character, int)
+            else "not a text file (a character YAML does not allow)",
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -294,7 +303,8 @@ def parse_yaml(
             field, shown_source, f"nested deeper than {MAX_DEPTH} levels"
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 # -- JSON ----------------------------------------------------------------------------------
