@@ -44,7 +44,8 @@ def context_at(store: Journal, when: dt.datetime) -> Context:
 
 
 def open_store(folder: Path) -> Journal:
-    """A fresh SQLite journal in `folder`."""
+    """A fresh SQLite journal in `folder` (created if needed)."""
+    folder.mkdir(parents=True, exist_ok=True)
     return Journal.open(f"sqlite:///{folder / 'journal.sqlite'}")
 
 

@@ -686,6 +686,11 @@ def import_csv(ctx: Context, folder: Path) -> int:
     `InputError` naming the file, row and column of each problem; nothing is saved then.
     """
     from b12pain.reports.csvfiles import read_folder
+    from b12pain.service.plans import check_imported_plans
 
     records = read_folder(folder)
+    plans = [(i, r) for i, r in enumerate(records) if isinstance(r, PlanEntry)]
+    problems = check_imported_plans(ctx.kb, plans)  # the same dose check as `plan start`
+    if problems:
+        raise InputError(problems)
     return ctx.store.add_many(records, owner=ctx.owner)
