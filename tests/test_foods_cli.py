@@ -80,3 +80,35 @@ def test_import_fdc_json_report(
     code, out, _ = run(monkeypatch, capsys, "foods", "import", str(archive))
     assert code == 0 and "Imported 5 foods (4 with a vitamin B12 value)" in out
     assert "Skipped rows:" in out
+
+
+def test_search_table_keeps_ids_whole_at_80_columns(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run(monkeypatch, capsys, "foods", "search", "fortified cereal")
+    assert code == 0
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert "starter-cereal-fortified-25dv" in out  # whole, so it can be copied
+    header = next(line for line in out.splitlines() if line.strip().startswith("id"))
+    assert header.index("B12") < header.index("food")  # B12 before the description
+    code, out, _ = run(monkeypatch, capsys, "foods", "search", "nutritional yeast")
+    assert "starter-nutritional-yeast-fortified" in out and "55.30" in out
+
+
+def test_match_shows_food_grams_b12_and_alternatives(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(monkeypatch, capsys, "foods", "match", "1 glass milk")
+    assert code == 0
+    assert "1 glass milk → Milk, reduced fat, 2% milkfat  [starter-01079]" in out
+    assert "244 g" in out and "vitamin B12: 1.29 µg" in out and "policy: a glass" in out
+    assert "starter-01077" in out  # whole milk offered, with --food to pick it
+    code, out, _ = run(
+        monkeypatch, capsys, "foods", "match", "1 glass milk", "--food", "starter-01077"
+    )
+    assert code == 0 and "Milk, whole" in out
+    code, out, _ = run(monkeypatch, capsys, "foods", "match", "salmn", "--json")
+    assert code == 0 and json.loads(out)["match"]["did_you_mean"].startswith("Not sure")
+    code, _, err = run(monkeypatch, capsys, "foods", "match", "2 slices egg")
+    assert code == 2 and "no portion 'slice'" in err and "bug" not in err

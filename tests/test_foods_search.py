@@ -111,3 +111,21 @@ def test_any_text_is_a_safe_query(db: FoodDatabase, text: str) -> None:
     """FTS5 syntax in user input (quotes, *, NEAR, parentheses) never reaches the engine raw."""
     hits = db.search(text, limit=5)
     assert len(hits) <= 5
+
+
+def test_fortified_cereal_lists_fortified_cereals_richest_first(db: FoodDatabase) -> None:
+    hits = db.search("fortified cereal")
+    assert hits and all((h.b12_added_ug or 0) > 0 for h in hits)
+    assert all("cereal" in h.description.lower() for h in hits)
+    b12 = [h.b12_ug or 0 for h in hits]
+    assert b12 == sorted(b12, reverse=True)
+    assert "starter-cereal-fortified-25dv" in {h.food_id for h in hits}
+
+
+def test_nutritional_yeast_has_cited_b12(db: FoodDatabase) -> None:
+    yeast = db.search("nutritional yeast")[0]
+    assert yeast.food_id == "starter-nutritional-yeast-fortified"
+    assert yeast.b12_ug == pytest.approx(55.3) and yeast.b12_added_ug == yeast.b12_ug
+    food = db.get(yeast.food_id)
+    assert "NIH ODS Vitamin B12 fact sheet, Table 2" in (food.citation or "")
+    assert "8.3 to 24" in (food.citation or "")

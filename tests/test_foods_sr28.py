@@ -104,6 +104,17 @@ def test_sr28_ranking_puts_the_plain_food_first(
     assert "chocolate" not in top.description.lower()
 
 
+def test_sr28_fortified_cereal_finds_ready_to_eat_cereals_richest_first(
+    sr28_db: FoodDatabase,
+) -> None:
+    hits = sr28_db.search("fortified cereal", limit=20)
+    assert len(hits) == 20
+    assert all(h.description.startswith("Cereals ready-to-eat") for h in hits[:10])
+    assert all((h.b12_added_ug or 0) > 0 for h in hits)
+    b12 = [h.b12_ug or 0 for h in hits]
+    assert b12 == sorted(b12, reverse=True) and b12[0] >= 20
+
+
 def test_sr28_milk_chocolate_is_not_above_milk(sr28_db: FoodDatabase) -> None:
     hits = [h.description for h in sr28_db.search("milk", limit=100)]
     chocolate = next(i for i, d in enumerate(hits) if "milk chocolate" in d.lower())

@@ -131,17 +131,74 @@ def search(
     if not hits:
         typer.echo("No food matches. Try fewer or shorter words.")
         return
+    _print_hits(hits)
+    if any(h.matched_by == "similar spelling" for h in hits):
+        typer.echo("No exact match: these are spelled similarly.")
+
+
+def _print_hits(hits: list[Any]) -> None:
+    """Search results as a table readable at 80 columns: ids whole (never cut, so they can be
+    copied), B12 before the description, the food group only on wide terminals."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("id", "food", "group", "B12 µg/100 g", "added")
+    from b12pain.textsafe import for_terminal
+
+    console = Console()
+    table = Table(box=box.SIMPLE_HEAD, caption="B12 in µg per 100 g; added: by fortification")
+    table.add_column("id", no_wrap=True, min_width=max(len(h.food_id) for h in hits))
+    table.add_column("B12", justify="right", no_wrap=True)
+    table.add_column("added", justify="right", no_wrap=True)
+    table.add_column("food", ratio=1)
+    wide = console.width >= 120
+    if wide:
+        table.add_column("group", ratio=1)
     for hit in hits:
-        table.add_row(
-            hit.food_id, hit.description, hit.food_group, _num(hit.b12_ug), _num(hit.b12_added_ug)
-        )
-    Console().print(table)
-    if any(h.matched_by == "similar spelling" for h in hits):
-        typer.echo("No exact match: these are spelled similarly.")
+        cells = [
+            for_terminal(hit.food_id),
+            _num(hit.b12_ug),
+            _num(hit.b12_added_ug),
+            for_terminal(hit.description),
+        ]
+        table.add_row(*cells, *([for_terminal(hit.food_group)] if wide else []))
+    console.print(table)
+
+
+@foods_app.command("match")
+def match(
+    text: str = typer.Argument(
+        ..., help='What was eaten, as you would say it, e.g. "2 slices toast", "a glass of milk".'
+    ),
+    food_id: str = typer.Option(
+        None, "--food", help="Use this food instead (e.g. an id from the alternatives)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the match as JSON."),
+) -> None:
+    """What a food phrase means: the food, its weight and B12, how it was weighed, alternatives.
+
+    Example: b12pain foods match "half a tin of tuna"
+    """
+    from b12pain.foods import FoodDatabase, match_phrase
+    from b12pain.textsafe import plain_for_terminal as safe
+
+    with FoodDatabase.open() as db:
+        found = match_phrase(db, text, food_id=food_id)
+    if as_json:
+        _print_json({"match": found.model_dump(mode="json")})
+        return
+    typer.echo(f"{safe(found.text)} → {found.description}  [{found.food_id}]")
+    typer.echo(f"  {found.grams:g} g: {found.measure} ({found.measure_basis})")
+    typer.echo(f"  vitamin B12: {_ug(found.b12_ug)}")
+    if found.did_you_mean:
+        typer.echo(f"  {safe(found.did_you_mean)}")
+    for note in found.notes:
+        typer.echo(f"  note: {safe(note)}")
+    if found.alternatives:
+        typer.echo("  Other foods it may be (pick one with --food ID):")
+        for other in found.alternatives:
+            grams = "no such portion" if other.grams is None else f"{other.grams:g} g"
+            typer.echo(f"    {other.food_id}  {other.description}: {grams}, {_ug(other.b12_ug)}")
 
 
 @foods_app.command("show")
@@ -231,11 +288,11 @@ def intake(
     report = assess_intake(
         logged,
         age=chosen_age,
-        sex=person.sex if sex is None else sex,  # an empty --sex is refused, not ignored
+        sex=sex or person.sex,
         pregnant=person.pregnant if pregnant is None else pregnant,
         breastfeeding=person.breastfeeding if breastfeeding is None else breastfeeding,
-        region=person.region if region is None else region,
-        diet=person.diet if diet is None else diet,
+        region=region or person.region,
+        diet=diet or person.diet,
         medications=person.medications,
         days=len(meals.days),
     )

@@ -1,6 +1,7 @@
 """Food search: SQLite FTS5 over head word, description, common names and food group.
 
-Order of attempts: whole words (singular or plural); then the last word as a prefix (search as
+A query naming "fortified" ("fortified cereal") keeps only foods with B12 added by fortification
+and lists the richest in B12 first. Order of attempts: whole words (singular or plural); then the last word as a prefix (search as
 you type); then each unknown word corrected to the closest indexed word by trigrams (typos).
 Each attempt takes a pool of candidates in rowid order, which `schema.finish` made the order of
 plainness, so a common word costs the same as a rare one; the pool is then ranked in Python: a
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
@@ -25,6 +26,8 @@ _WORD = re.compile(r"[^\W_]+(?:[.%'][^\W_]+)*%?", re.UNICODE)
 #: Qualifiers that mark the plain, unprocessed form of a food.
 PLAIN_MARKERS = frozenset({"raw", "whole", "fresh", "plain", "fluid", "regular"})
 POOL = 200
+#: Query words asking for B12-fortified foods ("fortified cereal", "b12-fortified milk").
+FORTIFIED_WORDS = frozenset({"fortified", "b12", "b12-fortified"})
 #: How alike (difflib ratio) a typed word and an indexed word must be to correct one to the other.
 MIN_SIMILARITY = 0.7
 _BM25 = "bm25(food_fts, 10.0, 3.0, 2.0, 0.5)"
@@ -38,6 +41,7 @@ class Filters:
     min_b12_ug: float | None = None
     data_type: str | None = None
     source: str | None = None
+    fortified: bool = False  # only foods with B12 added by fortification (USDA nutrient 578)
 
     def sql(self) -> tuple[str, list[object]]:
         """A WHERE fragment over `f` (the food table) and its parameters."""
@@ -55,6 +59,8 @@ class Filters:
         if self.source:
             clauses.append("f.source = ?")
             params.append(self.source)
+        if self.fortified:
+            clauses.append("f.b12_added_ug > 0")
         return " AND ".join(clauses), params
 
 
@@ -82,6 +88,10 @@ def search(
     """The best `limit` foods for `text`, plain foods first; [] when nothing matches."""
     filters = filters or Filters()
     query_words = words(text)
+    fortified = len(query_words) > 1 and bool(FORTIFIED_WORDS & set(query_words))
+    if fortified:  # "fortified cereal": foods with B12 added, the richest first
+        query_words = [w for w in query_words if w not in FORTIFIED_WORDS | {"with", "in"}]
+        filters = replace(filters, fortified=True)
     if not query_words:
         return []
     exact = " AND ".join(_variants(w) for w in query_words)
@@ -91,12 +101,16 @@ def search(
         seen = {r[0] for r in rows}
         rows += [r for r in _fts(conn, typed, query_words, filters, True) if r[0] not in seen]
         rows.sort(key=_ranking([singular(w) for w in query_words], True))
+    if rows and fortified:
+        tier = _ranking([singular(w) for w in query_words], True)
+        rows.sort(key=lambda r: (tier(r)[0], -float(r[5] or 0)))
     if rows:
         return [_hit(r, "words") for r in rows[:limit]]
     corrected = _corrected(conn, query_words)
     if not corrected:
         return []
-    hits = search(conn, " ".join(corrected), limit, filters)
+    again = " ".join(corrected) + (" fortified" if fortified else "")
+    hits = search(conn, again, limit, filters)
     return [h.model_copy(update={"matched_by": "similar spelling"}) for h in hits]
 
 
