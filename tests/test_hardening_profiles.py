@@ -106,3 +106,26 @@ def test_the_commands_refuse_them_by_field(
     assert code == 2, (out, err)
     assert "bug in b12pain" not in err
     assert f"error: {field}: " in err and shown in err, err
+
+
+MEALS_REFUSED = [
+    ("person: {age: yes}\nmeals: {lunch: ['2 eggs']}\n", "person.age", "True"),
+    ("person: {age: 60, pregnant: 1}\nmeals: {lunch: ['2 eggs']}\n", "person.pregnant", "1"),
+    ("person: {age: 60}\ndays:\n  - date: 1066-10-14\n    meals: {lunch: ['2 eggs']}\n",
+     "days[0].date", "1066-10-14"),
+    ("person: {age: 60}\ndays:\n  - date: 2101-01-01\n    meals: {lunch: ['2 eggs']}\n",
+     "days[0].date", "2101-01-01"),
+    ("person: {age: 60, age: 61}\nmeals: {lunch: ['2 eggs']}\n", "MEALS", "age"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "field", "shown"), MEALS_REFUSED, ids=lambda v: str(v)[:30])
+def test_a_meals_file_is_read_as_strictly(
+    text: str, field: str, shown: str, data_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    path = tmp_path / "meals.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = cli(monkeypatch, capsys, "intake", str(path))
+    assert code == 2, (out, err)
+    assert "bug in b12pain" not in err
+    assert f"error: {field}: " in err and shown in err, err

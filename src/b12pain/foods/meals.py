@@ -20,10 +20,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from b12pain.days import EARLIEST_DAY, LATEST_DAY
 from b12pain.errors import InputError, Problem, problems_from_pydantic
 from b12pain.foods.database import FoodDatabase
 from b12pain.foods.model import MeasuredFood
-from b12pain.userfile import read_user_file
+from b12pain.userfiles import read_user_file, strict_type_problems
 
 _MODEL = ConfigDict(frozen=True, extra="forbid")
 
@@ -104,10 +105,23 @@ def read_meals(path: Path) -> MealsFile:
         raise InputError.single(
             "MEALS", str(path), "must hold a mapping with person and meals (see docs/foods.md)"
         )
+    problems = strict_type_problems(MealsFile, raw)  # `age: yes` is not a one-year-old
     try:
-        return MealsFile.model_validate(raw)
+        meals = MealsFile.model_validate(raw)
     except ValidationError as exc:
-        raise InputError(problems_from_pydantic(exc)) from None
+        raise InputError(problems + problems_from_pydantic(exc)) from None
+    problems += [
+        Problem(
+            f"days[{i}].date",
+            day.date.isoformat(),
+            f"a date between {EARLIEST_DAY} and {LATEST_DAY}",
+        )
+        for i, day in enumerate(meals.days)
+        if day.date is not None and not EARLIEST_DAY <= day.date <= LATEST_DAY
+    ]
+    if problems:
+        raise InputError(problems)
+    return meals
 
 
 def measure_meals(db: FoodDatabase, meals: MealsFile) -> list[LoggedFood]:
