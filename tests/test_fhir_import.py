@@ -202,3 +202,15 @@ def test_a_medicine_started_after_today_is_refused(tmp_path: Path) -> None:
     (problem,) = _refused(ctx, [patient, later])
     assert "since" in problem and "2027-03-01" in problem
     assert ctx.store.entries() == []
+
+
+def test_results_are_filed_like_labs_add_files_them(tmp_path: Path) -> None:
+    ctx = _empty(tmp_path)
+    today = _observation("today", "2132-9", 300, "ng/L", effectiveDateTime="2026-11-30")
+    past = _observation("past", "2132-9", 250, "ng/L", effectiveDateTime="2026-11-02")
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": today}, {"resource": past}]}  # fmt: skip
+    fhir.import_fhir(ctx, json.dumps(bundle))
+    filed = {lab.taken_on.isoformat(): lab.at for lab in ctx.store.entries(["lab"])}  # type: ignore[attr-defined]
+    assert filed["2026-11-30"] == NOW  # blood taken today: filed now
+    assert filed["2026-11-02"].hour == 12  # a past day: noon of that day

@@ -53,7 +53,7 @@ from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.timing import Timing, TimingRepeat
 
 from b12pain.clinical.catalogue import catalogue
-from b12pain.clinical.labs import lab_context, read_lab
+from b12pain.clinical.labs import LabContext, lab_context, read_lab
 from b12pain.clinical.profile import LabResult, Medication, Profile
 from b12pain.clinical.result import LabReading
 from b12pain.interop.codes import (
@@ -300,8 +300,9 @@ def _reading(
         reference_low=low,
         reference_high=high,
     )
-    person = profile or Profile(age=40)
-    return read_lab(lab, lab_context(person, today), catalogue())
+    # Without a profile the result is read as the quick reading reads it: for an adult.
+    context = lab_context(profile, today) if profile is not None else LabContext(today=today)
+    return read_lab(lab, context, catalogue())
 
 
 #: b12pain's reading of a result → HL7 v3 ObservationInterpretation (L, N, H, IND).

@@ -32,6 +32,7 @@ from b12pain.journal.store import make_record
 from b12pain.knowledge import KnowledgeBase
 from b12pain.service.context import Context
 from b12pain.service.errors import InputError, Problem
+from b12pain.service.labs import RESULT_TIME
 from b12pain.service.when import day_bounds
 
 #: Record kinds a FHIR export carries (the profile is read separately).
@@ -119,6 +120,13 @@ def _at(value: dt.datetime | dt.date | None, ctx: Context) -> dt.datetime:
     return ctx.now
 
 
+def _result_time(taken_on: dt.date | None, ctx: Context) -> dt.datetime:
+    """When a dated result is filed: as `service.labs.add_lab` files it (noon of a past day)."""
+    if taken_on is not None and taken_on < ctx.today:
+        return dt.datetime.combine(taken_on, RESULT_TIME, ctx.now.tzinfo)
+    return _at(taken_on, ctx) if taken_on is not None and taken_on > ctx.today else ctx.now
+
+
 def _records(facts: FhirFacts, ctx: Context) -> list[Entry]:
     problems: list[Problem] = []
     records: list[Entry] = []
@@ -136,7 +144,7 @@ def _records(facts: FhirFacts, ctx: Context) -> list[Entry]:
             problems.extend(Problem(f"{label} {p.field}", p.value, p.message) for p in exc.problems)
 
     for lab in facts.labs:
-        at = lab.at or _at(lab.taken_on, ctx)
+        at = lab.at or _result_time(lab.taken_on, ctx)
         if checked(lab.source, "effectiveDateTime", at):
             build(
                 lab.source, "lab", at=at, test=lab.test, value=lab.value, unit=lab.unit,
