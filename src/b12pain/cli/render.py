@@ -1,12 +1,13 @@
-"""Render an `Assessment` for the terminal: red flags first, then testing, labs, treatment, plan.
+"""Render an `Assessment` for the terminal: red flags first, then testing, labs, treatment, plan,
+and the numbered sources.
 
-The renderer only lays out what `clinical.assess` decided; it adds no clinical wording of its own
-beyond headings.
+The renderer only lays out what `clinical.assess` decided; the words come from
+`b12pain.presentation.assessment` (shared with the web and the PDF report).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich.console import Console, Group
@@ -17,6 +18,16 @@ from rich.text import Text
 
 from b12pain.clinical.result import Assessment
 from b12pain.knowledge import Citation
+from b12pain.presentation.assessment import (
+    LEVEL_WORDS,
+    Footnotes,
+    band_words,
+    deficiency_words,
+    footnotes_for,
+    red_flag_text,
+    testing_words,
+    urgency_words,
+)
 
 URGENCY_STYLE = {
     "emergency": "bold white on red",
@@ -40,63 +51,47 @@ def cite(citations: Iterable[Citation]) -> str:
     return escape("[" + "; ".join(parts) + "]") if parts else ""
 
 
-class Footnotes:
-    """Numbers each distinct citation once, so tables show `[1,3]` and the sources come last."""
+def print_sources(notes: Footnotes, console: Console) -> None:
+    """Print the numbered source list of every footnote shown (clinical-spec §J.13)."""
+    from b12pain.knowledge import load
 
-    def __init__(self) -> None:
-        self.numbers: dict[Citation, int] = {}
-
-    def mark(self, citations: Iterable[Citation]) -> str:
-        """The footnote marks for these citations, e.g. `[1,3]`."""
-        marks = []
-        for citation in citations:
-            number = self.numbers.setdefault(citation, len(self.numbers) + 1)
-            if number not in marks:
-                marks.append(number)
-        return escape("[" + ",".join(str(m) for m in marks) + "]") if marks else ""
-
-    def render(self, console: Console) -> None:
-        """Print the numbered source list."""
-        if not self.numbers:
-            return
-        from b12pain.knowledge import load
-
-        sources = load().sources
-        lines = []
-        for citation, number in self.numbers.items():
-            source = sources.get(citation.source)
-            title = source.title if source else citation.source
-            section = f" §{citation.section}" if citation.section else ""
-            lines.append(
-                escape(f"{number:>3}. {citation.source}{section} [{citation.level}] — {title}")
-            )
-        console.print(
-            Panel(
-                "\n".join(lines),
-                title="Sources (level: P primary, P* partly read, S secondary, policy b12pain's own)",
-                border_style="dim",
-            )
-        )
+    lines = [escape(f"{line.text()}") for line in notes.sources(load())]
+    if not lines:
+        return
+    levels = "; ".join(f"{level}: {words}" for level, words in LEVEL_WORDS.items())
+    console.print(
+        Panel("\n".join([f"[dim]Levels — {escape(levels)}[/dim]", *lines]), title="Sources")
+    )
 
 
 def render_assessment(assessment: Assessment, console: Console, clinician: bool = False) -> None:
-    """Print the whole assessment; `clinician=True` shows clinician wording instead of plain words."""
-    notes = Footnotes()
-    cite = notes.mark  # in this function, citations are footnote marks
+    """Print the whole assessment; `clinician=True` shows clinician wording instead of plain words.
+
+    Red flags first: people read each flag's plain summary, clinicians its action (§J.7). Every
+    bracketed number refers to the numbered source list printed at the end (§J.13).
+    """
+    notes = footnotes_for(assessment)
+
+    def cite(citations: Iterable[Citation]) -> str:
+        return escape(notes.mark(citations))
+
     for flag in assessment.red_flags:
         body = Text.from_markup(
-            f"[bold]{escape(flag.title)}[/bold]\n{escape(flag.action)}\n[dim]{cite(flag.citations)}[/dim]"
+            f"[bold]{escape(flag.title)}[/bold]\n{escape(red_flag_text(flag, clinician))}"
+            f"\n[dim]{cite(flag.citations)}[/dim]"
         )
         console.print(Panel(body, title=f"RED FLAG — {flag.urgency.upper()}", border_style="red"))
     style = URGENCY_STYLE.get(assessment.urgency, "")
-    console.print(Text(f"Overall urgency: {assessment.urgency}", style=style))
+    console.print(
+        Text(f"Overall urgency: {urgency_words(assessment.urgency, clinician)}", style=style)
+    )
 
     testing = assessment.testing
-    lines = [f"[bold]B12 test:[/bold] {testing.status.replace('_', ' ')}"]
+    lines = [f"[bold]B12 test:[/bold] {escape(testing_words(testing.status, clinician))}"]
     if testing.tests:
         lines.append("Tests: " + ", ".join(testing.tests))
     if testing.monitoring_suggested:
-        lines.append("Periodic B12 monitoring suggested.")
+        lines.append("Periodic B12 monitoring suggested (a routine check, no set interval).")
     lines += [f"• {escape(r)}" for r in testing.reasons]
     if testing.citations:
         lines.append(f"[dim]{cite(testing.citations)}[/dim]")
@@ -104,7 +99,7 @@ def render_assessment(assessment: Assessment, console: Console, clinician: bool 
 
     if assessment.labs:
         table = Table(title="Blood tests", show_lines=True)
-        for column in ("test", "result", "band", "next", "flags", "sources"):
+        for column in ("test", "result", "what it shows", "next", "flags", "sources"):
             table.add_column(column, overflow="fold")
         for lab in assessment.labs:
             shown = f"{lab.value:g} {lab.unit}"
@@ -113,19 +108,31 @@ def render_assessment(assessment: Assessment, console: Console, clinician: bool 
             table.add_row(
                 lab.test,
                 shown,
-                lab.band.replace("_", " "),
+                escape(band_words(lab.test, lab.band, clinician)),
                 ", ".join(lab.next_tests),
                 ", ".join(lab.flags),
                 cite(lab.citations),
             )
         console.print(table)
     console.print(
-        f"Deficiency: [bold]{assessment.deficiency}[/bold]"
+        escape(deficiency_words(assessment.deficiency, clinician))
         + ("   Neurological involvement suspected" if assessment.neurological_involvement else "")
     )
 
+    if assessment.before_treatment is not None:
+        before = assessment.before_treatment
+        text = before.clinician_summary if clinician else before.summary
+        console.print(
+            Panel(
+                Text.from_markup(
+                    f"{escape(text)}\nTests first: {', '.join(before.tests)}"
+                    f"\n[dim]{cite(before.citations)}[/dim]"
+                ),
+                title="Before any treatment",
+            )
+        )
     if assessment.treatment is not None:
-        _render_treatment(assessment, console, notes)
+        _render_treatment(assessment, console, cite)
 
     # In plain wording the testing findings are the Testing panel above; not repeated here.
     findings = [f for f in assessment.findings if clinician or not f.code.startswith("testing.")]
@@ -169,26 +176,36 @@ def render_assessment(assessment: Assessment, console: Console, clinician: bool 
             )
         console.print(Panel("\n".join(rows), title="Points to discuss with your clinician"))
 
+    print_sources(notes, console)
     console.print(
         Panel(escape(assessment.disclaimer), title="Not medical advice", border_style="dim")
     )
 
 
-def _render_treatment(assessment: Assessment, console: Console, notes: Footnotes) -> None:
+def _render_treatment(
+    assessment: Assessment, console: Console, cite: Callable[[Iterable[Citation]], str]
+) -> None:
     treatment = assessment.treatment
     assert treatment is not None
-    lines = [
-        f"[bold]{escape(treatment.regimen_id)}[/bold]: {escape(treatment.dose)} "
-        f"{ROUTE_WORDS.get(treatment.route, treatment.route)}, "
-        f"{escape(treatment.frequency)}",
-        f"Maintenance: {escape(treatment.maintenance)}"
-        + (" (lifelong)" if treatment.lifelong else ""),
-        f"Review after {treatment.review_after_days} days",
-    ]
+    if treatment.dose:
+        heading = (
+            f"[bold]{escape(treatment.regimen_id)}[/bold]: {escape(treatment.dose)} "
+            f"{ROUTE_WORDS.get(treatment.route, treatment.route)}, "
+            f"{escape(treatment.frequency)}"
+        )
+    else:  # the cited options, chosen by the clinician
+        heading = f"[bold]{escape(treatment.summary)}[/bold]"
+    lines = [heading]
+    if treatment.maintenance:
+        lines.append(
+            f"Maintenance: {escape(treatment.maintenance)}"
+            + (" (lifelong)" if treatment.lifelong else "")
+        )
+    lines.append(f"Review after {treatment.review_after_days} days")
     if treatment.alternatives:
         lines.append("Alternatives: " + ", ".join(treatment.alternatives))
     lines += [f"• {escape(n)}" for n in treatment.notes]
-    lines.append(f"[dim]{notes.mark(treatment.citations)}[/dim]")
+    lines.append(f"[dim]{cite(treatment.citations)}[/dim]")
     parts: list[Any] = [Text.from_markup("\n".join(lines))]
     if treatment.schedule:
         table = Table(show_header=True, box=None)
@@ -199,6 +216,8 @@ def _render_treatment(assessment: Assessment, console: Console, notes: Footnotes
         if len(treatment.schedule) > 12:
             table.add_row("…", f"{len(treatment.schedule) - 12} more (see --json)")
         parts.append(table)
+    elif assessment.before_treatment is not None:
+        parts.append(Text("No dated schedule until the blood samples have been taken."))
     console.print(Panel(Group(*parts), title="Treatment to discuss (a clinician decides)"))
     tiers = [t for t in treatment.consumer_tiers if t.applies]
     if tiers:
@@ -214,7 +233,7 @@ def _render_treatment(assessment: Assessment, console: Console, notes: Footnotes
                 escape(tier.tier),
                 tier.agreement.replace("_", " "),
                 escape(tier.explanation),
-                notes.mark(tier.citations),
+                cite(tier.citations),
             )
         console.print(table)
 

@@ -299,9 +299,7 @@ def _findings(
                 "testing.metformin_monitoring", "test.metformin_monitoring", "info", cat
             )
         )
-    if profile.b12_treatment is not None and "recent_injection" not in {
-        f for r in readings for f in r.flags
-    }:
+    if profile.b12_treatment is not None:  # T2g holds after a recent injection too (§J.12)
         out.append(
             words.from_test_rule("testing.no_retest_on_replacement", "test.t2g", "info", cat)
         )
