@@ -16,12 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 
 from b12pain.errors import InputError
 from b12pain.journal.records import PlanEntry
+
+if TYPE_CHECKING:
+    from ical.event import Event
 
 PRODID = "-//b12pain//supplement plan calendar//EN"
 #: A dose reminder lasts this long in the calendar, and its alarm fires this long before.
@@ -109,7 +113,7 @@ def plans_calendar(
 
 def _plan_events(
     plan: PlanEntry, tz: ZoneInfo, reminder_time: dt.time, stamp: dt.datetime
-) -> list[object]:
+) -> list[Event]:
     from ical.alarm import Alarm
     from ical.event import Event
     from ical.types import Recur
@@ -121,7 +125,7 @@ def _plan_events(
         stop = plan.stopped_on - dt.timedelta(days=1)
         last_day = min(last_day, stop) if last_day else stop
     open_ended = last_day is None
-    events: list[object] = []
+    events: list[Event] = []
 
     def timed(day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, reminder_time, tz)
@@ -132,7 +136,7 @@ def _plan_events(
         end = timed(last_day).astimezone(dt.UTC)
         return f"{rule};UNTIL={end:%Y%m%dT%H%M%SZ}"
 
-    def dose_event(uid: str, summary: str, day: dt.date, rule: str | None) -> object:
+    def dose_event(uid: str, summary: str, day: dt.date, rule: str | None) -> Event:
         return Event(
             uid=uid,
             dtstamp=stamp,

@@ -23,5 +23,9 @@ def render_pdf(document: Document) -> bytes:
         "main.typ": TEMPLATE.read_bytes(),
         "report.json": json.dumps(document.as_json(), ensure_ascii=False).encode("utf-8"),
     }
-    pdf: bytes = typst.compile(files, format="pdf", pdf_standards="ua-1", pdf_tags=True)
+    # The wheel takes a mapping of in-memory files (the entry point is `main.typ`); its type
+    # stub lists only paths and bytes.
+    pdf: bytes = typst.compile(  # type: ignore[call-overload]
+        files, format="pdf", pdf_standards="ua-1", pdf_tags=True
+    )
     return pdf

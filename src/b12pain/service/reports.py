@@ -65,21 +65,6 @@ LOW_ADHERENCE = 0.8
 STOCK_WARNING_DAYS = 21
 
 _B12_TESTS = ("total_b12", "active_b12", "mma", "homocysteine")
-_BAND_WORDS = {
-    "deficiency_confirmed": "deficiency range",
-    "indeterminate": "indeterminate (grey zone)",
-    "unlikely": "deficiency unlikely",
-    "not_interpretable": "not interpretable",
-    "raised": "raised",
-    "within_range": "within range",
-}
-_DEFICIENCY_WORDS = {
-    "confirmed": "B12 deficiency is confirmed by the results on record.",
-    "indeterminate": "B12 status is indeterminate: the results on record sit in the grey zone.",
-    "unlikely": "B12 deficiency is unlikely on the results on record.",
-    "unknown": "B12 status is unknown: no B12 result on record.",
-    "discordant": "B12 results disagree with each other (discordant); they need a clinician's reading.",
-}
 _RANGE = re.compile(
     r"^\s*(?:(?P<low>\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(?P<high>\d+(?:\.\d+)?)|[<≤]\s*(?P<below>\d+(?:\.\d+)?)"
     r"|[>≥]\s*(?P<above>\d+(?:\.\d+)?))"
@@ -282,11 +267,13 @@ def _red_flags(
         # Age, sex and the rest play no part in red flags (clinical.triage reads symptoms,
         # pain types and nitrous oxide); 0 only fills the required field.
         flags = red_flags(Profile(age=0, symptoms=symptoms)) if symptoms else ()
+    from b12pain.presentation.assessment import red_flag_text
+
     return tuple(
         RedFlagLine(
             title=f.title,
-            action=f.summary or f.action,
-            clinician_action=f.action,
+            action=red_flag_text(f),
+            clinician_action=red_flag_text(f, clinician=True),
             cites=numbering.numbers(f.citations),
         )
         for f in flags
@@ -313,7 +300,11 @@ def _reading_for(lab: LabEntry, assessment: Any, on: dt.date) -> Any:
 
 def _lab_line(lab: LabEntry, assessment: Any, on: dt.date, numbering: Numbering) -> LabLine:
     reading = _reading_for(lab, assessment, on)
-    band = _BAND_WORDS.get(reading.band, reading.band) if reading is not None else "not read"
+    band = "not read"
+    if reading is not None:
+        from b12pain.presentation.assessment import band_words
+
+        band = band_words(lab.test, reading.band, clinician=True)
     return LabLine(
         taken_on=lab.taken_on or lab.day,
         test=lab.test.replace("_", " "),
@@ -339,11 +330,14 @@ def _latest_labs(
 def _b12_status(assessment: Any, numbering: Numbering) -> str:
     if assessment is None:
         return "No profile saved, so no assessment: B12 status not assessed."
-    text = _DEFICIENCY_WORDS.get(assessment.deficiency, assessment.deficiency)
+    from b12pain.presentation.assessment import deficiency_words, testing_words
+
     testing = assessment.testing
+    text = f"{deficiency_words(assessment.deficiency, clinician=True)}. "
+    text += testing_words(testing.status, clinician=True)
     if testing.status == "recommended" and testing.tests:
-        tests = ", ".join(t.replace("_", " ") for t in testing.tests)
-        text += f" Testing recommended: {tests}."
+        text += ": " + ", ".join(t.replace("_", " ") for t in testing.tests)
+    text += "."
     if assessment.neurological_involvement:
         text += " Neurological involvement recorded."
     cites = numbering.numbers(testing.citations)
@@ -519,8 +513,8 @@ def _changes(
         if plan.stopped_on is not None and since <= plan.stopped_on <= end:
             lines.append(f"Stopped {_plan_name(plan)} on {plan.stopped_on}")
     for entry in _all(new, InstrumentEntry):
-        shown = number(entry.score, 1) if entry.score is not None else "done"
-        lines.append(f"Questionnaire {entry.instrument}: {shown} ({entry.day})")
+        score = number(entry.score, 1) if entry.score is not None else "done"
+        lines.append(f"Questionnaire {entry.instrument}: {score} ({entry.day})")
     before = {s for e in _all(entries, SymptomCheck) if e.day < since for s in e.symptoms}
     fresh = sorted({s for e in _all(new, SymptomCheck) for s in e.symptoms} - before)
     if fresh:
@@ -543,6 +537,8 @@ def _questions(
     end: dt.date,
 ) -> tuple[str, ...]:
     """Questions for the appointment, from what the report shows (the most pressing first)."""
+    from b12pain.presentation.assessment import band_words
+
     asked: list[str] = []
     if flags:
         asked.append("The red flags above: what needs to happen today?")
@@ -554,7 +550,8 @@ def _questions(
                 tests = ", ".join(t.replace("_", " ") for t in reading.next_tests)
                 asked.append(
                     f"The {reading.test.replace('_', ' ')} result is "
-                    f"{_BAND_WORDS.get(reading.band, reading.band)}: should {tests} be tested?"
+                    f"{band_words(reading.test, reading.band, clinician=True)}: "
+                    f"should {tests} be tested?"
                 )
         if assessment.testing.status == "recommended" and not latest:
             asked.append("Should my B12 be tested?")
