@@ -187,18 +187,36 @@ def match(
     if as_json:
         _print_json({"match": found.model_dump(mode="json")})
         return
-    typer.echo(f"{safe(found.text)} → {found.description}  [{found.food_id}]")
-    typer.echo(f"  {found.grams:g} g: {found.measure} ({found.measure_basis})")
-    typer.echo(f"  vitamin B12: {_ug(found.b12_ug)}")
+    say = _wrapped
+    say(f"{safe(found.text)} → {found.description}  [{found.food_id}]")
+    say(f"{found.grams:g} g: {found.measure}", "  ")
+    say(f"weighed by {found.measure_basis}", "  ")
+    say(f"vitamin B12: {_ug(found.b12_ug)}", "  ")
     if found.did_you_mean:
-        typer.echo(f"  {safe(found.did_you_mean)}")
+        say(safe(found.did_you_mean), "  ")
     for note in found.notes:
-        typer.echo(f"  note: {safe(note)}")
+        say(f"note: {safe(note)}", "  ")
     if found.alternatives:
-        typer.echo("  Other foods it may be (pick one with --food ID):")
+        say("Other foods it may be (pick one with --food ID):", "  ")
         for other in found.alternatives:
             grams = "no such portion" if other.grams is None else f"{other.grams:g} g"
-            typer.echo(f"    {other.food_id}  {other.description}: {grams}, {_ug(other.b12_ug)}")
+            say(f"{other.food_id}  {other.description}: {grams}, {_ug(other.b12_ug)}", "    ")
+
+
+def _wrapped(text: str, indent: str = "") -> None:
+    """Print `text` wrapped at 80 columns (ids are never split: they hold no spaces)."""
+    import textwrap
+
+    typer.echo(
+        textwrap.fill(
+            text,
+            width=80,
+            initial_indent=indent,
+            subsequent_indent=indent + "  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    )
 
 
 @foods_app.command("show")
@@ -288,11 +306,11 @@ def intake(
     report = assess_intake(
         logged,
         age=chosen_age,
-        sex=sex or person.sex,
+        sex=person.sex if sex is None else sex,  # an empty --sex is refused, not ignored
         pregnant=person.pregnant if pregnant is None else pregnant,
         breastfeeding=person.breastfeeding if breastfeeding is None else breastfeeding,
-        region=region or person.region,
-        diet=diet or person.diet,
+        region=person.region if region is None else region,
+        diet=person.diet if diet is None else diet,
         medications=person.medications,
         days=len(meals.days),
     )

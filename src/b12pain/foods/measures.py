@@ -237,7 +237,7 @@ def _weigh(
 ) -> Weighing:
     if unit in WEIGHT_UNITS:
         grams = quantity * WEIGHT_UNITS[unit]
-        return Weighing(round(grams, 2), f"{quantity:g} {unit}", "weight", False)
+        return Weighing(round(grams, 2), f"{quantity:g} {unit}", "the weight given", False)
     measure = measures().get(unit) if unit else None
     if unit and measure is None:
         raise InputError.single("amount", unit, "not a measure b12pain knows")
