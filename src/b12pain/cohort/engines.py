@@ -136,7 +136,10 @@ def local_spark_session(master: str = "local[2]", app_name: str = "b12pain-cohor
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.ansi.enabled", "true")
     )
-    if master.startswith("local"):
+    on_this_machine = master.startswith("local") or any(
+        f"://{host}" in master for host in ("127.0.0.1", "localhost")
+    )
+    if on_this_machine:  # the driver listens on loopback only (a cluster elsewhere must reach it)
         builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config(
             "spark.driver.host", "127.0.0.1"
         )
