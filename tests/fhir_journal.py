@@ -14,7 +14,12 @@ from b12pain.journal import (
 )
 from b12pain.knowledge import load
 from b12pain.service.context import local_context
-from b12pain.service.plans import PlanFromRegimen, start_plan
+from b12pain.service.plans import (
+    OwnSupplementInput,
+    PlanFromRegimen,
+    record_own_supplement,
+    start_plan,
+)
 
 TODAY = dt.date(2026, 11, 30)
 ZONE = dt.timezone(dt.timedelta(hours=1))
@@ -88,5 +93,11 @@ def filled_journal(folder: Path) -> Journal:
                 "dose", at=at(12, 8), form="injection", site="deltoid_left", amount_ug=1000
             ),
         ]
+    )
+    record_own_supplement(
+        local_context(journal, load(), at(13)),
+        OwnSupplementInput(
+            amount_ug=1000, name="B12 1000 µg tablets", starts_on=dt.date(2026, 11, 13)
+        ),
     )
     return journal

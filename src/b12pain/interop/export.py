@@ -13,8 +13,9 @@ the same ids. What goes out (docs/fhir.md):
 - QuestionnaireResponse per questionnaire (item link ids are the instrument's item ids; no item
   text, which may be licensed) and an Observation for its score, derived from it.
 - MedicationStatement per medicine in the profile; Condition per condition in the profile.
-- MedicationRequest (intent `plan`) per B12 plan with its timing; MedicationAdministration per
-  dose taken, late or skipped (route and injection site).
+- MedicationRequest (intent `plan`) per B12 plan from a cited regimen, with its timing; a
+  MedicationStatement per B12 supplement the person bought themselves; MedicationAdministration
+  per dose taken, late or skipped (route and injection site).
 """
 
 from __future__ import annotations
@@ -89,6 +90,9 @@ from b12pain.knowledge import KnowledgeBase
 ID_NAMESPACE = uuid.UUID("6f2b8a53-2b4e-5d0c-9a57-b12fa1000001")
 
 US_CORE_LAB = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-lab"
+
+#: The `LOCAL_REGIMEN` code of a supplement the person bought themselves (no cited regimen).
+OWN_SUPPLEMENT = "own_supplement"
 
 #: Plain words of each dose route, as FHIR `Dosage.route.text`.
 ROUTE_WORDS = {"oral": "oral", "sublingual": "sublingual", "injection": "intramuscular injection"}
@@ -422,33 +426,60 @@ def _route(form: str) -> CodeableConcept:
     return CodeableConcept(coding=[local_coding(LOCAL_ROUTE, form)], text=ROUTE_WORDS[form])
 
 
-def _plan(record: PlanEntry, subject: Reference, today: dt.date) -> MedicationRequest:
-    dose_dates = [item.date for item in record.schedule if item.kind == "dose"]
-    bounds = Period(start=record.starts_on, end=record.ends_on)
+def _plan_dosage(record: PlanEntry, last_day: dt.date | None) -> Dosage:
+    """The plan's dose, route and timing (every n days, or the dated schedule)."""
+    bounds = Period(start=record.starts_on, end=last_day)
     if record.every_days is not None:
         repeat = TimingRepeat(
             boundsPeriod=bounds, frequency=1, period=Decimal(record.every_days), periodUnit="d"
         )
         timing = Timing(repeat=repeat)
     else:
+        dose_dates = [item.date for item in record.schedule if item.kind == "dose"]
         timing = Timing(event=dose_dates, repeat=TimingRepeat(boundsPeriod=bounds))
+    return Dosage(
+        text=_plan_text(record),
+        timing=timing,
+        route=_route(record.form),
+        doseAndRate=[DosageDoseAndRate(doseQuantity=ucum_quantity(record.amount_ug, "ug"))],
+    )
+
+
+def _plan(
+    record: PlanEntry, subject: Reference, today: dt.date
+) -> MedicationRequest | MedicationStatement:
+    """A plan from a cited regimen is a MedicationRequest (intent `plan`); a supplement the
+    person bought themselves is a MedicationStatement (what they take)."""
+    stopped_on = getattr(record, "stopped_on", None)
+    last_day = stopped_on - dt.timedelta(days=1) if stopped_on is not None else record.ends_on
+    stopped = stopped_on is not None and stopped_on <= today
     finished = record.ends_on is not None and record.ends_on < today
+    dosage = _plan_dosage(record, last_day)
+    note = [Annotation(text=record.note)] if record.note else None
+    if record.regimen_id is None:
+        product = getattr(record, "product", None) or "vitamin B12"
+        return MedicationStatement(
+            id=record.uid,
+            status="stopped" if stopped else "completed" if finished else "active",
+            medicationCodeableConcept=CodeableConcept(
+                coding=[local_coding(LOCAL_REGIMEN, OWN_SUPPLEMENT, "the person's own supplement")],
+                text=product,
+            ),
+            subject=subject,
+            effectivePeriod=Period(start=record.starts_on, end=last_day),
+            dateAsserted=record.at,
+            dosage=[dosage],
+            note=note,
+        )
     return MedicationRequest(
         id=record.uid,
-        status="completed" if finished else "active",
+        status="stopped" if stopped else "completed" if finished else "active",
         intent="plan",
         medicationCodeableConcept=b12_concept(record.regimen_id),
         subject=subject,
         authoredOn=record.at,
-        dosageInstruction=[
-            Dosage(
-                text=_plan_text(record),
-                timing=timing,
-                route=_route(record.form),
-                doseAndRate=[DosageDoseAndRate(doseQuantity=ucum_quantity(record.amount_ug, "ug"))],
-            )
-        ],
-        note=[Annotation(text=record.note)] if record.note else None,
+        dosageInstruction=[dosage],
+        note=note,
     )
 
 

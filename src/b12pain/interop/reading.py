@@ -28,6 +28,7 @@ from b12pain.interop.codes import (
     LOCAL_CONDITION,
     LOCAL_INSTRUMENT,
     LOCAL_MEDICINE,
+    LOCAL_REGIMEN,
     LOCAL_SYMPTOM,
     LOINC,
     QUESTIONNAIRE_BASE,
@@ -358,6 +359,9 @@ class FhirReader:
         )
 
     def _read_MedicationStatement(self, statement: Any, label: str) -> None:
+        if _is_b12pain_plan(statement.medicationCodeableConcept):
+            self.facts.skipped["MedicationStatement"] += 1  # the person's own B12 supplement
+            return
         if statement.status in _NOT_HAPPENED or statement.status == "completed":
             return
         start = None
@@ -371,7 +375,7 @@ class FhirReader:
     def _read_MedicationRequest(self, request: Any, label: str) -> None:
         if request.status not in (None, "active", "on-hold"):
             return
-        if request.intent == "plan" and _is_b12_plan(request):
+        if _is_b12pain_plan(request.medicationCodeableConcept):
             self.facts.skipped["MedicationRequest"] += 1  # b12pain's own plan: not a medicine
             return
         start = request.authoredOn
@@ -484,12 +488,9 @@ def _concept_maps(kb: KnowledgeBase) -> tuple[dict[str, str], dict[str, str]]:
     return drugs, conditions
 
 
-def _is_b12_plan(request: Any) -> bool:
-    concept = request.medicationCodeableConcept
-    return any(
-        (c.system or "").startswith("https://b12pain.invalid/")
-        for c in (concept.coding if concept else None) or []
-    )
+def _is_b12pain_plan(concept: CodeableConcept | None) -> bool:
+    """True for b12pain's own B12 plans and supplements (coded in its regimen system)."""
+    return any(c.system == LOCAL_REGIMEN for c in (concept.coding if concept else None) or [])
 
 
 def _effective(obs: Any) -> dt.datetime | dt.date | None:
