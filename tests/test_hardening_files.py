@@ -84,22 +84,16 @@ def test_hostile_files_are_refused_by_every_command(
     assert [e["field"] for e in json.loads(out)["errors"]] == [field]
 
 
-WAITS_FOR_JOURNAL_CMDS = pytest.mark.xfail(
-    strict=True,
-    reason="log instrument must call questionnaire_cmds.answers_from_argument; journal_cmds is "
-    "being rewritten by the application-layer engineer (service layer), edited after it lands",
-)
-
-
-@WAITS_FOR_JOURNAL_CMDS
 def test_long_inline_json_answers_are_read_as_json_not_a_file_name(
     data_dir: Path, monkeypatch, capsys
 ) -> None:
     """318 characters of JSON once failed with "File name too long"."""
-    answers = {"wpi": ["left_shoulder", "right_shoulder", "left_hip", "right_hip", "neck"]}
-    answers |= {"sss_fatigue": 2, "sss_waking_unrefreshed": 2, "sss_cognitive": 1}
-    answers |= {"sss_headaches": True, "sss_lower_abdomen": False, "sss_depression": True}
-    answers |= {"symptoms_3_months": True, "other_disorder_explains": False}
+    answers = {
+        "painful_areas": ["jaw_left", "shoulder_girdle_left", "shoulder_girdle_right", "hip_left",
+                          "hip_right", "upper_leg_left", "lower_back", "neck"],
+        "fatigue": 2, "waking_unrefreshed": 2, "cognitive_symptoms": 1, "headaches": True,
+        "lower_abdominal_pain": False, "depression": True, "duration_months": 6,
+    }  # fmt: skip
     text = json.dumps(answers)
     assert len(text) > 300
     code, out, err = cli(monkeypatch, capsys, "log", "instrument", "acr2016", text, "--json")
@@ -119,7 +113,6 @@ def test_long_inline_json_answers_are_read_as_json_not_a_file_name(
     ],
     ids=["duplicate", "huge int", "NaN", "malformed", "deep"],
 )
-@WAITS_FOR_JOURNAL_CMDS
 def test_bad_inline_json_answers_are_refused(
     text: str, words: str, data_dir: Path, monkeypatch, capsys
 ) -> None:

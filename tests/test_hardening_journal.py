@@ -19,12 +19,6 @@ from b12pain.cli.main import app
 
 SCHEMA = "b12pain.journal/1"
 
-WAITS_FOR_CLI = pytest.mark.xfail(
-    strict=True,
-    reason="needs the CLI rewrite (application-layer engineer) to call privacy.delete_copies in "
-    "delete-all and to cap printed problems in cli/errors.py; wired after it lands",
-)
-
 
 def cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "argv", ["b12pain", *args])
@@ -146,7 +140,6 @@ def test_a_planted_partial_symlink_is_not_followed(
 # -- delete everything ---------------------------------------------------------------------
 
 
-@WAITS_FOR_CLI
 def test_delete_all_deletes_backups_too_and_says_what_it_cannot_reach(
     data_dir: Path, tmp_path: Path, monkeypatch, capsys
 ) -> None:
@@ -245,7 +238,6 @@ def test_a_named_pipe_is_refused_as_an_import(
     assert code == 2 and "named pipe" in err
 
 
-@WAITS_FOR_CLI
 def test_many_bad_entries_print_a_bounded_list_with_a_count(
     data_dir: Path, tmp_path: Path, monkeypatch, capsys
 ) -> None:

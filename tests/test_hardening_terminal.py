@@ -38,21 +38,6 @@ HOSTILE = {
     "C1 CSI": ("\x9b2Jc1", "c1"),
     "bidi override": ("abc\u202edcba", "dcba"),
 }
-WAITS_FOR_RENDERERS = pytest.mark.xfail(
-    strict=True,
-    reason="history and the `Saved …` line must pass user text through textsafe.for_terminal; "
-    "cli/journal_cmds.py is being rewritten by the application-layer engineer, edited after",
-)
-
-
-def cases(passing_today: tuple[str, ...] = ()) -> list[object]:
-    """Every hostile text; those not yet escaped by the renderers are expected to fail."""
-    return [
-        pytest.param(name, marks=() if name in passing_today else WAITS_FOR_RENDERERS, id=name)
-        for name in sorted(HOSTILE)
-    ]
-
-
 RAW_CONTROLS = ("\x1b", "\x07", "\r", "\x9b", "\u202e")
 
 
@@ -64,7 +49,7 @@ def assert_safe(code: int, out: str, err: str, shown: str) -> None:
     assert shown in out, out
 
 
-@pytest.mark.parametrize("name", cases(passing_today=("carriage return",)))
+@pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_a_hostile_note_never_breaks_or_drives_history(
     name: str, data_dir: Path, monkeypatch, capsys
 ) -> None:
@@ -79,7 +64,7 @@ def test_a_hostile_note_never_breaks_or_drives_history(
     assert code == 0 and json.loads(out)["entries"][0]["note"] == typed
 
 
-@pytest.mark.parametrize("name", cases())
+@pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_a_hostile_activity_is_echoed_safely(
     name: str, data_dir: Path, monkeypatch, capsys
 ) -> None:

@@ -37,11 +37,11 @@ def report_problems(problems: list[Problem], as_json: bool) -> None:
 
 
 def usage_problem(exc: Any) -> Problem:
-    """A command-line usage error (bad option value, unknown option) as a `Problem`."""
-    param = getattr(exc, "param", None)
-    names = getattr(param, "opts", None) or [getattr(param, "name", None) or "(command line)"]
-    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-    return Problem(str(names[0]), None, message)
+    """A command-line usage error as a `Problem`: the argument, the value typed and what is
+    allowed (`nrs: 'abc'; a whole number (Pain now, 0 (none) to 10 …)`)."""
+    from b12pain.cli.bad_arguments import usage_problem as named
+
+    return named(exc)
 
 
 def fail(problems: list[Problem], as_json: bool = False) -> Any:
@@ -68,12 +68,14 @@ def run_guarded(app: typer.Typer) -> int:
     except Exception as exc:  # usage errors and anything unforeseen: no traceback
         show = getattr(exc, "show", None)
         if callable(show) and hasattr(exc, "exit_code"):  # Typer's (click's) usage errors
-            if wants_json():
-                report_problems([usage_problem(exc)], as_json=True)
+            if wants_json() or getattr(exc, "param", None) is not None:
+                report_problems([usage_problem(exc)], as_json=wants_json())
             else:
-                show()
+                show()  # an unknown command: click's usage text helps more
             return int(exc.exit_code)
-        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        from b12pain.textsafe import plain_for_terminal
+
+        print(f"error: {type(exc).__name__}: {plain_for_terminal(exc)}", file=sys.stderr)
         print(
             "This is a bug in b12pain; please report it with the command you ran.", file=sys.stderr
         )
