@@ -206,7 +206,7 @@ def match_phrase(database: FoodDatabase, text: str, *, food_id: str | None = Non
         food = database.get(food_id)
         weighing = _weigh(phrase, food, set(food_words), None)
         return _result(phrase, food, weighing, "high", "chosen", (), None, notes)
-    candidates, name, confidence, how = _candidates(database, phrase, food_words)
+    candidates, eligible, name, confidence, how = _candidates(database, phrase, food_words)
     if not candidates:
         raise InputError.single(
             "food",
@@ -215,22 +215,7 @@ def match_phrase(database: FoodDatabase, text: str, *, food_id: str | None = Non
             "or find the food with `b12pain foods search` and give its id",
         )
     count = name.count if name else None
-    chosen: tuple[Food, Weighing] | None = None
-    first_error: InputError | None = None
-    for food in candidates:
-        try:
-            weighing = _weigh(phrase, food, set(food_words), count)
-        except InputError as exc:
-            first_error = first_error or exc
-            continue
-        if chosen is None or (chosen[1].policy and not weighing.policy and name is not None):
-            chosen = (food, weighing)
-        if not weighing.policy:
-            break
-    if chosen is None:
-        assert first_error is not None
-        raise first_error
-    food, weighing = chosen
+    food, weighing = _choose(phrase, candidates[:eligible], set(food_words), count)
     others = [c for c in candidates if c.food_id != food.food_id][:ALTERNATIVES]
     alternatives = tuple(_alternative(phrase, c, set(food_words), count) for c in others)
     did_you_mean = None
@@ -242,15 +227,38 @@ def match_phrase(database: FoodDatabase, text: str, *, food_id: str | None = Non
     return _result(phrase, food, weighing, confidence, how, alternatives, did_you_mean, notes)
 
 
+def _choose(
+    phrase: Phrase, eligible: list[Food], food_words: set[str], count: str | None
+) -> tuple[Food, Weighing]:
+    """The first eligible food the amount fits by its own portion (or a defined unit); else the
+    first it fits by a policy size; else the first food's error (it lists that food's portions)."""
+    fitted: list[tuple[Food, Weighing]] = []
+    first_error: InputError | None = None
+    for food in eligible:
+        try:
+            weighing = _weigh(phrase, food, food_words, count)
+        except InputError as exc:
+            first_error = first_error or exc
+            continue
+        if not weighing.policy:
+            return food, weighing
+        fitted.append((food, weighing))
+    if fitted:
+        return fitted[0]
+    assert first_error is not None
+    raise first_error
+
+
+#: How many search hits may be chosen for a phrase (the first whose own portions fit the amount).
+SEARCH_CHOICES = 3
+How = Literal["everyday name", "search", "similar spelling"]
+
+
 def _candidates(
     database: FoodDatabase, phrase: Phrase, food_words: tuple[str, ...]
-) -> tuple[
-    list[Food],
-    EverydayName | None,
-    Confidence,
-    Literal["everyday name", "search", "similar spelling"],
-]:
-    """Foods the phrase may mean, best first, the everyday name used, and how sure that is."""
+) -> tuple[list[Food], int, EverydayName | None, Confidence, How]:
+    """Foods the phrase may mean, best first; how many of them may be chosen (the rest are
+    alternatives only); the everyday name used; and how sure the match is."""
     found = longest_name(food_words)
     named: list[Food] = []
     if found is not None:
@@ -258,27 +266,26 @@ def _candidates(
         named = [f for f in (_resolve(database, ref) for ref in name.foods) if f is not None]
         leftover = [w for w in food_words[:start] + food_words[end:] if w not in _FILLER]
         if named and not leftover:
-            return _plus_search(database, named, phrase.food_text), name, "high", "everyday name"
+            foods = _plus_search(database, named, phrase.food_text)
+            return foods, len(named), name, "high", "everyday name"
     hits = database.search(phrase.food_text, limit=8)
     searched = [database.get(h.food_id) for h in hits]
+    wanted = {w for w in food_words if w not in _FILLER}
     if found is not None and named:
         # The name was found with other words ("smoked salmon"): a search hit holding every
         # word wins; otherwise the everyday food stands, flagged as unsure.
-        wanted = {w for w in food_words if w not in _FILLER}
-        for food in searched[:3]:
+        for food in searched[:SEARCH_CHOICES]:
             if wanted <= set(normalise(f"{food.description} {food.common_names}")):
                 rest = [f for f in searched if f.food_id != food.food_id]
-                return [food, *named, *rest], None, "medium", "search"
-        return _plus_search(database, named, phrase.food_text), found[0], "low", "everyday name"
+                return [food, *named, *rest], 1, None, "medium", "search"
+        foods = _plus_search(database, named, phrase.food_text)
+        return foods, len(named), found[0], "low", "everyday name"
     if not hits:
-        return [], None, "low", "search"
-    how: Literal["search", "similar spelling"] = (
-        "similar spelling" if hits[0].matched_by == "similar spelling" else "search"
-    )
-    wanted = {w for w in food_words if w not in _FILLER}
+        return [], 0, None, "low", "search"
+    how: How = "similar spelling" if hits[0].matched_by == "similar spelling" else "search"
     top = set(normalise(f"{searched[0].description} {searched[0].common_names}"))
     confidence: Confidence = "medium" if how == "search" and wanted <= top else "low"
-    return searched, None, confidence, how
+    return searched, SEARCH_CHOICES, None, confidence, how
 
 
 def _plus_search(database: FoodDatabase, named: list[Food], text: str) -> list[Food]:
