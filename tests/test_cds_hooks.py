@@ -325,3 +325,24 @@ def test_fhir_bundle_download(client: TestClient) -> None:
     bundle = response.json()
     assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
     assert client.get("/api/v1/fhir/bundle?from=2026-02-30").status_code == 422
+
+
+def test_a_damaged_feedback_line_is_skipped_not_a_500(client: TestClient, tmp_path: Path) -> None:
+    assert (
+        client.post(f"{SERVICE}/feedback", json=fixture("feedback-accepted.json")).status_code
+        == 200
+    )
+    with (tmp_path / "cds-feedback.jsonl").open("a", encoding="utf-8") as log:
+        log.write('{"received_at": "2026-1')
+    listed = client.get("/admin/cds-feedback")
+    assert listed.status_code == 200 and len(listed.json()["feedback"]) == 1
+
+
+def test_unreadable_client_keys_are_503_not_500(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path,
+        cds_trusted_issuers=("https://ehr.example/",),
+        cds_jwks_file=tmp_path / "missing.json",
+    )
+    response = TestClient(create_app(settings)).get("/cds-services")
+    assert response.status_code == 503 and "cds_jwks_file" in response.json()["reason"]

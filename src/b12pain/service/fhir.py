@@ -258,10 +258,12 @@ class FeedbackLog:
         if not self.path.exists():
             return []
         out = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
+        for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
                 data = json.loads(line)
                 out.append(FeedbackRecord(data["received_at"], data["service"], data["feedback"]))
+            except (json.JSONDecodeError, KeyError, TypeError):
+                continue  # a line cut short (disk full, a crash mid-write) is not a record
         return out
 
 

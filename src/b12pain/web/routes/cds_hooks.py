@@ -44,8 +44,11 @@ def _policy(request: Request, settings: Settings) -> TrustPolicy:
 
 
 def _check_token(request: Request, settings: Settings) -> JSONResponse | None:
-    """None when the call may proceed; a 401 answer otherwise."""
-    policy = _policy(request, settings)
+    """None when the call may proceed; a 401 answer otherwise (503 if the keys are unreadable)."""
+    try:
+        policy = _policy(request, settings)
+    except (OSError, ValueError) as exc:
+        return _reason(503, f"the CDS client keys (cds_jwks_file) cannot be read: {exc}")
     if not policy.enabled:
         return None
     audience = str(request.url.replace(query=""))
