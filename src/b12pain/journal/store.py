@@ -498,6 +498,12 @@ class Journal:
         """Every supplement plan of `owner`, oldest first."""
         return [r for r in self.entries(["plan"], owner=owner) if isinstance(r, PlanEntry)]
 
+    def owners(self) -> set[str]:
+        """Whose rows the store holds (at most two are looked for: one, or "several")."""
+        with self.engine.connect() as conn:
+            found = conn.execute(sa.select(t.EntryRow.owner).distinct().limit(2)).scalars()
+            return set(found)
+
     def counts(self, *, owner: str = LOCAL_OWNER) -> dict[str, int]:
         """How many entries of each kind `owner` has (kinds with none left out), plus comments."""
         with self.engine.connect() as conn:

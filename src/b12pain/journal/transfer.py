@@ -139,8 +139,9 @@ def import_file(
 def backup(
     journal: Journal, folder: Path, now: dt.datetime, *, owner: str = LOCAL_OWNER
 ) -> Path:
-    """A dated private copy in a 0700 `folder`: the SQLite file itself (online backup; a local
-    store has one owner), else `owner`'s JSON export (a server store holds many)."""
+    """A dated private copy in a 0700 `folder`: the SQLite file itself (online backup) when
+    `owner` is the store's only owner (the local journal), else `owner`'s JSON export (a store
+    shared by several owners is never copied whole for one of them)."""
     from b12pain.privacy import private_dir, private_temporary
 
     try:
@@ -148,7 +149,7 @@ def backup(
     except OSError as exc:
         raise InputError.single("--to", str(folder), f"cannot be created: {exc.strerror}") from None
     stamp = now.strftime("%Y%m%dT%H%M%S")
-    if journal.engine.dialect.name == "sqlite":
+    if journal.engine.dialect.name == "sqlite" and journal.owners() <= {owner}:
         import sqlite3
 
         target = folder / f"journal-{stamp}.sqlite"

@@ -269,7 +269,11 @@ def start_plan(ctx: Context, request: PlanFromRegimen) -> PlanEntry:
     starts_on = _day(request.starts_on, ctx.today, "start")
     cat = catalogue_of(ctx.kb)
     regimen_id = request.regimen.strip().lower()
-    schedulable = sorted(rid for rid, r in cat.regimens.items() if r.doses)
+    # A plan follows one route: regimens given "by any route" are started as their oral or IM
+    # counterpart (the dose check still accepts them in an import).
+    schedulable = sorted(
+        rid for rid, r in cat.regimens.items() if r.doses and r.route in ("oral", "im")
+    )
     if regimen_id not in schedulable:
         raise InputError.single("regimen", regimen_id, f"one of {', '.join(schedulable)}")
     regimen = cat.regimens[regimen_id]
