@@ -61,7 +61,7 @@ def test_questionnaire_subscores_are_plain_words(tmp_path: Path, monkeypatch, ca
 
 
 def test_foods_show_says_no_data_without_a_unit(data_dir: Path, monkeypatch, capsys) -> None:
-    code, out = cli(monkeypatch, capsys, "foods", "show", "starter-nutritional-yeast-fortified")
+    code, out = cli(monkeypatch, capsys, "foods", "show", "starter-oat-drink")  # no B12 value
     assert code == 0
     assert "no data µg" not in out and "vitamin B12 per 100 g: no data" in out
 
