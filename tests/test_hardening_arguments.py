@@ -93,3 +93,72 @@ def test_an_empty_choice_is_refused_not_ignored(
     assert err.startswith(f"error: {option.removeprefix('--')}:") or err.startswith(
         f"error: {option}:"
     ), err
+
+
+def _numeric_parameters() -> list[tuple[list[str], str]]:
+    """Every int or float argument and option of every command, as (command line, field)."""
+    import types
+    import typing
+
+    import typer.main
+
+    def numeric(param: object) -> bool:
+        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+        kinds = (
+            set(typing.get_args(annotation))
+            if isinstance(annotation, types.UnionType)
+            else {annotation}
+        )
+        kinds |= (
+            set(typing.get_args(annotation))
+            if typing.get_origin(annotation) is typing.Union
+            else set()
+        )
+        return bool(kinds & {int, float})
+
+    def walk(command: object, path: list[str]):
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            yield from walk(sub, [*path, name])
+        if not getattr(command, "commands", None):
+            yield path, command
+
+    cases = []
+    for path, command in walk(typer.main.get_command(app), []):
+        params = list(command.params)
+        for target in params:
+            if not numeric(target):
+                continue
+            args = list(path)
+            for param in params:
+                if param.param_type_name == "argument":
+                    args.append("abc" if param is target else "1")
+                elif param.required and param is not target:
+                    args += [param.opts[0], "1"]
+            if target.param_type_name == "option":
+                args += [target.opts[0], "abc"]
+                field = max((o for o in target.opts if o.startswith("-")), key=len)
+            else:
+                field = target.name
+            cases.append((args, field))
+    return cases
+
+
+NUMERIC = _numeric_parameters()
+
+
+def test_the_enumeration_finds_the_typed_arguments() -> None:
+    assert len(NUMERIC) >= 20  # a refactor that hides them from this test would show here
+
+
+@pytest.mark.parametrize(
+    ("args", "field"), NUMERIC, ids=lambda v: " ".join(v) if isinstance(v, list) else v
+)
+def test_every_numeric_argument_names_itself_the_value_and_what_is_allowed(
+    args: list[str], field: str, data_dir: Path, monkeypatch, capsys
+) -> None:
+    code, out, err = cli(monkeypatch, capsys, *args)
+    assert code == 2, (out, err)
+    assert "bug in b12pain" not in err and "Traceback" not in err
+    first = next(line for line in err.splitlines() if line.startswith("error: "))
+    assert first.startswith(f"error: {field}: 'abc'; "), first
+    assert "number" in first, first
