@@ -102,14 +102,23 @@ def _render_dashboard(board: Any, not_advice: str) -> None:
 
 
 def export(
-    path: Path = typer.Argument(..., help="The JSON file to write."),
+    path: Path | None = typer.Argument(None, help="The JSON file to write."),
+    csv_dir: Path | None = typer.Option(
+        None, "--csv", help="Instead: write one CSV file per diary kind into this folder."
+    ),
     as_json: bool = JSON,
     data_dir: Path | None = DATA_DIR,
 ) -> None:
-    """Export the whole journal as one JSON file (schema b12pain.journal/1).
+    """Export the whole journal as one JSON file (schema b12pain.journal/1), or as CSV files.
 
     Example: b12pain export my-journal.json
+    Example: b12pain export --csv my-journal-csv
     """
+    if csv_dir is not None or path is None:
+        from b12pain.cli.report_cmds import export_csv_folder, one_target
+
+        export_csv_folder(one_target(path, csv_dir, "export"), as_json, data_dir)
+        return
     from b12pain.service import transfer
     from b12pain.service.context import default_data_dir
 
@@ -132,14 +141,23 @@ def _data_folder(data_dir: Path | None, default: Any) -> Path | None:
 
 
 def import_(
-    path: Path = typer.Argument(..., help="A JSON file written by `b12pain export`."),
+    path: Path | None = typer.Argument(None, help="A JSON file written by `b12pain export`."),
+    csv_dir: Path | None = typer.Option(
+        None, "--csv", help="Instead: read the CSV files `export --csv` wrote in this folder."
+    ),
     as_json: bool = JSON,
     data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Import a journal export: every entry in one go, or nothing if any entry is invalid.
 
     Example: b12pain import my-journal.json
+    Example: b12pain import --csv my-journal-csv
     """
+    if csv_dir is not None or path is None:
+        from b12pain.cli.report_cmds import import_csv_folder, one_target
+
+        import_csv_folder(one_target(path, csv_dir, "import"), as_json, data_dir)
+        return
     from rich.console import Console
     from rich.progress import Progress
 

@@ -18,6 +18,7 @@ from b12pain.cli import (
     journal_cmds,
     knowledge_cmds,
     questionnaire_cmds,
+    report_cmds,
     serve_cmds,
 )
 from b12pain.cli.errors import run_guarded
@@ -62,6 +63,7 @@ for module in (
     cohort_cmds,
     serve_cmds,
     fhir_cmds,
+    report_cmds,
 ):
     module.register(app)
 
