@@ -62,6 +62,14 @@ def run_guarded(app: typer.Typer) -> int:
     except typer.Abort:
         print("\nStopped.", file=sys.stderr)
         return 130
+    except ImportError as exc:  # an optional package missing: name the extra to install
+        from b12pain.extras import missing_package_problem
+
+        problem = missing_package_problem(exc)
+        if problem is None:
+            return _unexpected(exc)
+        report_problems([problem], wants_json())
+        return 2
     except (KeyboardInterrupt, EOFError):
         print("\nStopped; nothing was saved.", file=sys.stderr)
         return 130
@@ -73,12 +81,15 @@ def run_guarded(app: typer.Typer) -> int:
             else:
                 show()  # an unknown command: click's usage text helps more
             return int(exc.exit_code)
-        from b12pain.textsafe import plain_for_terminal
-
-        print(f"error: {type(exc).__name__}: {plain_for_terminal(exc)}", file=sys.stderr)
-        print(
-            "This is a bug in b12pain; please report it with the command you ran.", file=sys.stderr
-        )
-        return 1
+        return _unexpected(exc)
     # With standalone_mode=False, a `typer.Exit(code)` raised in a command comes back as the result.
     return result if isinstance(result, int) else 0
+
+
+def _unexpected(exc: BaseException) -> int:
+    """Something b12pain did not foresee: one line, no traceback, and how to report it."""
+    from b12pain.textsafe import plain_for_terminal
+
+    print(f"error: {type(exc).__name__}: {plain_for_terminal(exc)}", file=sys.stderr)
+    print("This is a bug in b12pain; please report it with the command you ran.", file=sys.stderr)
+    return 1
