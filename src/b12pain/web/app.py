@@ -17,6 +17,7 @@ from b12pain import __version__
 from b12pain.knowledge import load
 from b12pain.web import errors, security
 from b12pain.web.routes import (
+    api,
     cds_hooks,
     diary,
     fhir_export,
@@ -47,6 +48,7 @@ ROUTERS = (
     learn,
     sources,
     settings_page,
+    api,
     fhir_export,
     cds_hooks,
 )

@@ -78,11 +78,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        problems = [
-            Problem(p.field.removeprefix("body.").removeprefix("query.").removeprefix("path."),
-                    _jsonable(p.value), p.message)
-            for p in problems_from_pydantic(exc)
-        ]
+        problems = []
+        for error, p in zip(exc.errors(), problems_from_pydantic(exc), strict=True):
+            if error.get("type") == "json_invalid":
+                problems.append(Problem("(body)", None, "not valid JSON"))
+                continue
+            field = p.field.removeprefix("body.").removeprefix("query.").removeprefix("path.")
+            problems.append(Problem(field, _jsonable(p.value), p.message))
         return problem_response(request, 422, problems, "Some details need changing")
 
     @app.exception_handler(StarletteHTTPException)

@@ -2,8 +2,8 @@
 progress, back and next, answers kept between visits; then the result with red flags first.
 
 The answers so far live in a cookie of this browser (ids and numbers only) until the last step
-saves them as the person's profile in their journal. The questions' choices and the profile they
-make come from the guided check's definitions (the same as `b12pain check` in the terminal).
+saves them as the person's profile in their journal. The questions, their order, the profile they
+make and the red flags raised so far come from `service.selfcheck` (shared with `b12pain check`).
 """
 
 from __future__ import annotations
@@ -17,10 +17,16 @@ from typing import Any, get_args
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from b12pain.cli.guided_check import options_from_knowledge, to_profile_dict
 from b12pain.clinical.profile import ALLOWED_UNITS, LabTest, NitrousOxide, Sex
 from b12pain.errors import InputError, Problem
 from b12pain.service import profile
+from b12pain.service.selfcheck import (
+    RED_FLAG_ANSWERS,
+    answers_to_profile,
+    options_from_knowledge,
+    red_flag_questions,
+    red_flags_so_far,
+)
 from b12pain.web.deps import ContextDep
 from b12pain.web.errors import problems_of
 from b12pain.web.footnotes import Footnotes
@@ -35,10 +41,6 @@ KEEP_SECONDS = 30 * 24 * 3600
 #: How long a medicine has been taken: the choices offered, as profile durations.
 DURATIONS = (("", "Not sure"), ("6m", "Less than a year"), ("18m", "1 to 2 years"),
              ("3y", "2 to 5 years"), ("6y", "More than 5 years"))
-
-
-#: The age given with the warning signs alone, before "About you" (red flags do not depend on it).
-STAND_IN_AGE = 40
 
 
 @dataclass(frozen=True)
@@ -84,15 +86,10 @@ def _options(ctx: Any) -> tuple[Any, dict[str, str]]:
 
 
 def _red_flags_so_far(ctx: Any, answers: dict[str, Any]) -> tuple[Any, ...]:
-    """Red flags from the warning signs answered so far (they come from symptoms and signs,
-    whatever else the profile says, so only they are assessed, with a stand-in age)."""
+    """Red flags the answers so far raise (shown at the top of every later step)."""
     offered = _options(ctx)[0].red_flags
-    flags = [f for f in answers.get("red_flag_answers", []) if f in offered]
-    if not flags:
-        return ()
-    stand_in = {"age": STAND_IN_AGE, "symptoms": flags}
-    assessment = profile.assess_profile(ctx.kb, profile.read_profile(stand_in), ctx.today)
-    return assessment.red_flags
+    picked = [f for f in answers.get(RED_FLAG_ANSWERS, []) if f in offered]
+    return red_flags_so_far(ctx.kb, {RED_FLAG_ANSWERS: picked}) if picked else ()
 
 
 def _step_page(request: Request, ctx: Any, index: int, answers: dict[str, Any],
@@ -113,6 +110,7 @@ def _step_page(request: Request, ctx: Any, index: int, answers: dict[str, Any],
         options=options,
         titles=titles,
         red_flags=_red_flags_so_far(ctx, answers),
+        red_flag_questions=red_flag_questions(ctx.kb),
         notes=Footnotes(ctx.kb),
         sexes=get_args(Sex),
         nitrous=get_args(NitrousOxide),
@@ -178,7 +176,7 @@ async def answer_step(request: Request, slug: str, ctx: ContextDep) -> Response:
     elif index + 1 < len(STEPS):
         target = f"/self-check/{SLUGS[index + 1]}"
     else:
-        data = to_profile_dict({k: v for k, v in answers.items() if not k.startswith("_")})
+        data = answers_to_profile({k: v for k, v in answers.items() if not k.startswith("_")})
         try:
             profile.save_profile(ctx, data, assess=True)
         except InputError as exc:
@@ -226,7 +224,7 @@ def _only(chosen: list[str], allowed: tuple[str, ...], field: str, form: FormRea
 def _read_step(slug: str, form: FormReader, options: Any) -> dict[str, Any]:
     """This step's answers in the profile's own field names."""
     if slug == "warning-signs":
-        return {"red_flag_answers": _only(form.many("red_flags"), options.red_flags, "red_flags", form)}
+        return {RED_FLAG_ANSWERS: _only(form.many("red_flags"), options.red_flags, "red_flags", form)}
     if slug == "about-you":
         age = form.integer("age", "your age in whole years, 0 to 120", required=True)
         if age is not None and not 0 <= age <= 120:
