@@ -168,7 +168,7 @@ def test_regimen_unknown_id(monkeypatch, capsys) -> None:
 
 def test_guided_check_builds_a_profile_and_assesses(tmp_path, monkeypatch, capsys) -> None:
     answers = [
-        "",  # red flags: none
+        *("", "", ""),  # red flags (back/bladder/legs, headache, anything else): none
         "58",  # age
         "1",  # female
         "n",
@@ -217,7 +217,7 @@ def test_guided_check_builds_a_profile_and_assesses(tmp_path, monkeypatch, capsy
 def test_guided_check_asks_again_for_a_test_date_it_cannot_use(monkeypatch, capsys) -> None:
     """A test date that is not a date, or lies after today, is asked again at once."""
     answers = [
-        *("", "58", "1", "n", "n", "1", "", "", "n", "", "", "", ""),  # no medicines … no NRS
+        *("", "", "", "58", "1", "n", "n", "1", "", "", "n", "", "", "", ""),  # no medicines … NRS
         *("y", "1", "150", "ng/L"),  # one total B12 result
         *("14/03/2026", "2026-11-25", "2026-11-20"),  # not ISO, after today, then fine
         "n",
@@ -254,7 +254,7 @@ def test_quick_lab_reading_dated_after_today_is_refused(monkeypatch, capsys) -> 
 
 
 def test_guided_check_can_go_back_and_reanswer(monkeypatch, capsys) -> None:
-    answers = ["", "40", "b", "", "41", "2", "1", "", "", "n", "", "", "", "", "n"]
+    answers = ["", "", "", "40", "b", "", "41", "2", "1", "", "", "n", "", "", "", "", "n"]
     code, out, _ = cli(monkeypatch, capsys, "check", "--json", stdin="\n".join(answers) + "\n")
     assert code == 0, out
     result = json.loads(out[out.index("{") :])

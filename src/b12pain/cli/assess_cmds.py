@@ -89,11 +89,13 @@ def check_command(
 ) -> None:
     """Guided self-check: answer questions in the terminal, then see the assessment.
 
-    Red-flag questions come first. Type `b` to go back one question; Ctrl-C leaves (nothing saved).
+    Red-flag questions come first, and a red flag is shown as soon as its question is answered
+    (then continue or stop). Type `b` to go back one question; Ctrl-C leaves (nothing saved).
 
     Example: b12pain check --save my-profile.yaml
     """
     from rich.console import Console
+    from rich.markup import escape
 
     from b12pain.cli.guided_check import GuidedCheck, options_from_knowledge, to_profile_dict
     from b12pain.knowledge import load
@@ -107,15 +109,26 @@ def check_command(
         "[bold]b12pain self-check[/bold] — about 3 minutes. Not medical advice: the result is "
         "something to discuss with a clinician.\n"
     )
-    options, titles = options_from_knowledge(load())
+    kb = load()
+    options, titles = options_from_knowledge(kb)
     check = GuidedCheck(
         ask=lambda prompt: console.input(f"{prompt}: "),
-        say=console.print,
+        say=lambda text: console.print(escape(text)),
         options=options,
         titles=titles,
         today=day,
+        kb=kb,
     )
     profile = to_profile_dict(check.run())
+    if check.stopped:  # after a red flag: nothing saved, no further questions (§J.13)
+        console.print(
+            "\nYou stopped the check. Please act on the red flag above now. Nothing was saved."
+        )
+        console.print(escape(_disclaimer()))
+        if as_json:
+            flags = [f.model_dump(mode="json") for f in check.shown]
+            typer.echo(json.dumps({"stopped": True, "red_flags": flags}, indent=2))
+        return
     if save is not None:
         import yaml
 

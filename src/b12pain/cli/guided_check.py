@@ -1,8 +1,11 @@
 """The guided self-check: questions in the terminal that build a CONTRACT.md profile.
 
-Questions come first about red-flag features (they decide urgency before anything else), then
-about the person, medicines, conditions, symptoms, pain and any blood tests. The answers are a
-plain profile dict, so the same `parse_profile` + `assess` path runs as for a file.
+The questions, their order and the red-flag check come from `service.selfcheck` (shared with
+the web self-check): red-flag questions first (they decide urgency before anything else), then
+the person, medicines, conditions, symptoms, pain and any blood tests. After every answer the red
+flags raised so far are worked out; a new one is shown at once, in plain words, and the person
+chooses to continue or stop (clinical-spec §J.13). The answers are a plain profile dict, so the
+same `parse_profile` + `assess` path runs as for a file.
 
 `ask` is injected (a function from prompt text to the typed answer) so the flow is testable
 without a terminal. Typing `b` goes back one question.
@@ -13,78 +16,43 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any
 
-from b12pain.clinical.profile import Diet, LabTest, PainType
+from b12pain.clinical.result import RedFlag
 from b12pain.days import check_day
 from b12pain.knowledge import KnowledgeBase
+from b12pain.presentation.assessment import red_flag_text
+from b12pain.service.selfcheck import (
+    RED_FLAG_ANSWERS,
+    Question,
+    QuestionOptions,
+    answers_to_profile,
+    options_from_knowledge,
+    red_flag_questions,
+    red_flags_so_far,
+)
+
+__all__ = ["GuidedCheck", "QuestionOptions", "options_from_knowledge", "to_profile_dict"]
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
-
-#: Pain types that are asked about as pain, not again as conditions.
-_PAIN_CONDITIONS = frozenset(get_args(PainType))
-
-
-@dataclass(frozen=True)
-class QuestionOptions:
-    """The choices offered at each question, in order (ids from knowledge and the profile model)."""
-
-    red_flags: tuple[str, ...]
-    nerve_symptoms: tuple[str, ...]
-    general_symptoms: tuple[str, ...]
-    medicines: tuple[str, ...]
-    conditions: tuple[str, ...]
-    diets: tuple[str, ...] = get_args(Diet)
-    pain_types: tuple[str, ...] = get_args(PainType)
-    lab_tests: tuple[str, ...] = get_args(LabTest)
-
-
-def options_from_knowledge(kb: KnowledgeBase) -> tuple[QuestionOptions, dict[str, str]]:
-    """The question choices and their readable titles, read from the knowledge base.
-
-    Red-flag features, the seed's nerve symptoms, the seed's and NG239's other symptoms, the
-    risk-factor medicines (not B12 itself) and conditions (pain types are asked separately).
-    """
-    symptoms = kb.of_kind("symptom")
-
-    def listed(*lists: str) -> tuple[str, ...]:
-        return tuple(e.id for e in symptoms if set(getattr(e, "lists", ())) & set(lists))
-
-    nerve = listed("seed_neuropathic")
-    medicines = kb.of_kind("medicine")
-    # A class id (e.g. `ppi`) is not offered when its members (omeprazole …) are listed.
-    classes_with_members = {
-        e.group
-        for e in medicines
-        if getattr(e, "group", None) and e.id != getattr(e, "group", None)
-    }
-    options = QuestionOptions(
-        red_flags=listed("red_flag"),
-        nerve_symptoms=nerve,
-        general_symptoms=tuple(s for s in listed("seed_general", "ng239") if s not in nerve),
-        medicines=tuple(
-            e.id
-            for e in medicines
-            if getattr(e, "group", None) != "b12" and e.id not in classes_with_members
-        ),
-        conditions=tuple(e.id for e in kb.of_kind("condition") if e.id not in _PAIN_CONDITIONS),
-    )
-    titles = {
-        e.id: str(getattr(e, "plain", "") or e.title)
-        for kind in ("symptom", "condition", "medicine")
-        for e in kb.of_kind(kind)
-    }
-    return options, titles
 
 
 class GoBack(Exception):
     """The person typed `b`: return to the previous question."""
 
 
+class StopCheck(Exception):
+    """The person chose to stop after a red flag was shown."""
+
+
 @dataclass
 class GuidedCheck:
-    """Asks the questions and collects a profile dict; `titles` maps ids to readable names."""
+    """Asks the questions and collects a profile dict; `titles` maps ids to readable names.
+
+    With `kb`, the red flags raised so far are checked after every step and shown at once; the
+    person may then stop (`stopped` is True and `run` returns the answers given so far).
+    """
 
     ask: Ask
     say: Say
@@ -93,15 +61,23 @@ class GuidedCheck:
     profile: dict[str, Any] = field(default_factory=dict)
     #: The assessment day: a test date after it is asked again.
     today: dt.date = field(default_factory=dt.date.today)
+    kb: KnowledgeBase | None = None
+    #: True when the person stopped after a red flag.
+    stopped: bool = False
+    #: Red flags already shown (each is shown once).
+    shown: list[RedFlag] = field(default_factory=list)
 
     def title(self, item_id: str) -> str:
         """A readable name for an id (from knowledge when known)."""
         return self.titles.get(item_id) or item_id.replace("_", " ")
 
     def run(self) -> dict[str, Any]:
-        """Ask every step in order, allowing one step back at a time; return the profile dict."""
+        """Ask every step in order, allowing one step back at a time; return the profile dict.
+
+        After each step, any new red flag is shown before the next question.
+        """
         steps: list[Callable[[], None]] = [
-            self._red_flags,
+            *(self._red_flag_step(q, first=i == 0) for i, q in enumerate(self._red_questions())),
             self._about_you,
             self._pregnancy,
             self._diet,
@@ -116,10 +92,58 @@ class GuidedCheck:
         while index < len(steps):
             try:
                 steps[index]()
+                self._show_new_red_flags()
                 index += 1
             except GoBack:
                 index = max(0, index - 1)
+            except StopCheck:
+                self.stopped = True
+                break
         return self.profile
+
+    def _red_questions(self) -> tuple[Question, ...]:
+        if self.kb is not None:
+            return red_flag_questions(self.kb)
+        return (
+            Question(
+                "red_flags.all",
+                "Do you have any of these now?",
+                "many",
+                self.options.red_flags,
+                True,
+            ),
+        )
+
+    def _red_flag_step(self, question: Question, first: bool) -> Callable[[], None]:
+        def step() -> None:
+            if first:
+                self.say("\nFirst, anything that needs urgent care: do you have any of these now?")
+            picked = self.choose_many(question.text, question.choices)
+            self.profile[question.id] = picked
+            groups = [k for k in self.profile if k.startswith("red_flags.")]
+            self.profile[RED_FLAG_ANSWERS] = [f for k in groups for f in self.profile[k]]
+
+        return step
+
+    def _show_new_red_flags(self) -> None:
+        """Show each red flag the answers raise for the first time; ask to continue or stop."""
+        if self.kb is None:
+            return
+        answers = {k: v for k, v in self.profile.items() if not k.startswith("red_flags.")}
+        new = [f for f in red_flags_so_far(self.kb, answers) if f not in self.shown]
+        if not new:
+            return
+        for flag in new:
+            self.shown.append(flag)
+            self.say(f"\nRED FLAG — {flag.urgency.upper()}: {flag.title}")
+            self.say(red_flag_text(flag))
+        while True:
+            reply = self.ask("Continue the check (c) or stop here (s)? [C/s]").strip().lower()
+            if reply in {"", "c", "continue"}:
+                return
+            if reply in {"s", "stop"}:
+                raise StopCheck
+            self.say("Please answer c to continue or s to stop.")
 
     # -- answer helpers -------------------------------------------------------------------------
     def _answer(self, prompt: str) -> str:
@@ -189,12 +213,6 @@ class GuidedCheck:
             self.say(f"Please type a number from {low:g} to {high:g}.")
 
     # -- steps ----------------------------------------------------------------------------------
-    def _red_flags(self) -> None:
-        self.say("\nFirst, anything that needs urgent care. Do you have any of these now?")
-        self.profile["red_flag_answers"] = self.choose_many(
-            "Pick all that apply:", self.options.red_flags
-        )
-
     def _about_you(self) -> None:
         age = None
         while age is None:
@@ -310,8 +328,4 @@ def _is_duration(text: str) -> bool:
 
 def to_profile_dict(answers: dict[str, Any]) -> dict[str, Any]:
     """The CONTRACT.md profile from the collected answers (red-flag answers become symptoms)."""
-    profile = {k: v for k, v in answers.items() if k != "red_flag_answers"}
-    profile["symptoms"] = list(answers.get("red_flag_answers", [])) + list(
-        answers.get("symptoms", [])
-    )
-    return profile
+    return answers_to_profile({k: v for k, v in answers.items() if not k.startswith("red_flags.")})

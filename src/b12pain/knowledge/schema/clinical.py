@@ -155,6 +155,8 @@ class Symptom(Entry):
     t1: bool = False
     neurological: bool = False
     strong_feature: bool = False
+    #: The self-check question that asks about it first (red-flag features; `service.selfcheck`).
+    self_check: Literal["spine", "head", "general"] | None = None
 
 
 @entry_kind("condition")
