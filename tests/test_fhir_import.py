@@ -225,3 +225,29 @@ def test_results_are_filed_like_labs_add_files_them(tmp_path: Path) -> None:
     filed = {lab.taken_on.isoformat(): lab.at for lab in ctx.store.entries(["lab"])}  # type: ignore[attr-defined]
     assert filed["2026-11-30"] == NOW  # blood taken today: filed now
     assert filed["2026-11-02"].hour == 12  # a past day: noon of that day
+
+
+def test_a_bulk_export_folder_is_read_file_by_file(tmp_path: Path) -> None:
+    folder = tmp_path / "bulk"
+    folder.mkdir()
+    patient = {"resourceType": "Patient", "id": "p", "gender": "female", "birthDate": "1970-01-01"}
+    (folder / "Patient.000.ndjson").write_text(json.dumps(patient) + "\n")
+    observations = [_observation(f"o{i}", "2284-8", 3.1 + i, "ug/L") for i in range(2)]
+    (folder / "Observation.000.ndjson").write_text("\n".join(json.dumps(o) for o in observations))
+    ctx = _empty(tmp_path)
+    assert fhir.import_fhir(ctx, folder).written == {"lab": 2, "profile": 1}
+    (folder / "Observation.001.ndjson").write_text(
+        json.dumps(_observation("o9", "2284-8", 2, "g/L"))
+    )
+    (problem,) = _refused_path(ctx, folder)
+    assert problem.startswith("Observation/o9 valueQuantity.code: 'g/L'")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (problem,) = _refused_path(ctx, empty)
+    assert "without .ndjson files" in problem
+
+
+def _refused_path(ctx: Context, path: Path) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        fhir.import_fhir(ctx, path)
+    return [str(p) for p in caught.value.problems]

@@ -74,7 +74,9 @@ def export(
 
 @fhir_app.command("import")
 def import_(
-    path: Path = typer.Argument(..., help="A FHIR Bundle (.json) or Bulk NDJSON (.ndjson) file."),
+    path: Path = typer.Argument(
+        ..., help="A FHIR Bundle (.json), a Bulk NDJSON file, or a Bulk export folder."
+    ),
     as_json: bool = JSON,
     data_dir: Path | None = DATA_DIR,
 ) -> None:

@@ -73,7 +73,7 @@ def read_fhir_text(path_or_text: str | Path) -> str:
         raise InputError.single("file", str(path), "no such file") from None
     except IsADirectoryError:
         raise InputError.single(
-            "file", str(path), "a folder; give one .json or .ndjson file"
+            "file", str(path), "a folder; give a .json or .ndjson file or a Bulk export folder"
         ) from None
     except UnicodeDecodeError:
         raise InputError.single("file", str(path), "not a UTF-8 text file") from None
@@ -81,14 +81,37 @@ def read_fhir_text(path_or_text: str | Path) -> str:
         raise InputError.single("file", str(path), f"cannot be read ({exc.strerror})") from None
 
 
-def import_fhir(ctx: Context, path_or_text: str | Path) -> ImportSummary:
-    """Import a FHIR Bundle or Bulk NDJSON into the owner's journal: all of it, or nothing."""
+def fhir_items(path_or_text: str | Path) -> list[tuple[str, Any]]:
+    """`(where, resource JSON)` from a Bundle or NDJSON file, the JSON text itself, or a Bulk
+    Data export folder (every `*.ndjson` in it); `InputError` naming the file if unreadable."""
+    if not isinstance(path_or_text, str) or path_or_text.lstrip()[:1] not in ("{", "["):
+        folder = Path(path_or_text)
+        if folder.is_dir():
+            files = sorted(folder.glob("*.ndjson"))
+            if not files:
+                raise InputError.single(
+                    "file", str(folder), "a folder without .ndjson files; give a Bundle or NDJSON"
+                )
+            return [
+                (f"{path.name} {where}", data)
+                for path in files
+                for where, data in _items_of(read_fhir_text(path), str(path))
+            ]
     text = read_fhir_text(path_or_text)
+    return _items_of(text, None if text is path_or_text else str(path_or_text))
+
+
+def _items_of(text: str, shown: str | None) -> list[tuple[str, Any]]:
     try:
-        items = list(resources_from_text(text))
+        return list(resources_from_text(text))
     except ValueError as exc:
-        shown = None if text is path_or_text else str(path_or_text)
         raise InputError.single("file", shown, str(exc)) from None
+
+
+def import_fhir(ctx: Context, path_or_text: str | Path) -> ImportSummary:
+    """Import a FHIR Bundle, Bulk NDJSON (a file or an export folder) into the owner's
+    journal: all of it, or nothing."""
+    items = fhir_items(path_or_text)
     facts = FhirReader(ctx.kb, strict=True).read_all(items)
     if facts.problems:
         raise InputError(facts.problems)
@@ -274,6 +297,8 @@ def feedback_log(data_dir: Path) -> FeedbackLog:
 
 def summary_lines(summary: ImportSummary) -> Iterable[str]:
     """Plain lines describing an import (for the CLI and the web page)."""
+    if not summary.written:
+        yield "nothing new to import: the journal already holds all of it"
     for kind, count in sorted(summary.written.items()):
         yield f"{count} {kind} record(s) imported"
     if summary.profile_updated:
