@@ -39,6 +39,13 @@ def test_vignette(path: Path) -> None:
         assert result.testing.monitoring_suggested is expect["monitoring_suggested"]
     if "tests_first" in expect:
         assert result.testing.tests[0] == expect["tests_first"]
+    if "tests_include" in expect:
+        assert set(expect["tests_include"]) <= set(result.testing.tests)
+    if "testing_citations_include" in expect:
+        cited = {c.source for c in result.testing.citations}
+        assert set(expect["testing_citations_include"]) <= cited
+    for test, sources in expect.get("lab_citations_include", {}).items():
+        assert set(sources) <= {c.source for c in _reading(result, test).citations}
     for test, band in expect.get("bands", {}).items():
         assert _reading(result, test).band == band
     for test, tests in expect.get("next_tests", {}).items():
