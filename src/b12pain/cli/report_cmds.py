@@ -8,7 +8,6 @@ Thin: parse arguments, call `b12pain.service.reports`, write the files privately
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,19 +111,6 @@ def _print_page_one(built: Report) -> None:
                 typer.echo("  " + " | ".join(shown(cell) for cell in row))
 
 
-def local_zone_name() -> str:
-    """The person's IANA time zone: `TZ` if it names one, else the system's, else UTC."""
-    name = os.environ.get("TZ", "").lstrip(":")
-    if (name and "/" in name) or name == "UTC":
-        return name
-    try:
-        target = os.path.realpath("/etc/localtime")
-    except OSError:
-        return "UTC"
-    marker = "/zoneinfo/"
-    return target.split(marker, 1)[1] if marker in target else "UTC"
-
-
 def plan_ics(
     path: Path = typer.Argument(..., help="The .ics file to write."),
     zone: str | None = typer.Option(
@@ -144,6 +130,7 @@ def plan_ics(
     """
     from b12pain.errors import InputError
     from b12pain.privacy import write_private
+    from b12pain.reports.calendar import local_zone_name
     from b12pain.service.reports import calendar
 
     try:

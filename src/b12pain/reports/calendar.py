@@ -41,6 +41,18 @@ _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _FORMS = {"injection": "injection", "oral": "tablet", "sublingual": "under the tongue"}
 
 
+def local_zone_name() -> str:
+    """This computer's IANA time zone: `TZ` if it names one, else /etc/localtime's, else UTC."""
+    import os
+
+    name = os.environ.get("TZ", "").lstrip(":")
+    if (name and "/" in name) or name == "UTC":
+        return name
+    target = os.path.realpath("/etc/localtime")
+    marker = "/zoneinfo/"
+    return target.split(marker, 1)[1] if marker in target else "UTC"
+
+
 def zone_of(name: str) -> ZoneInfo:
     """The IANA time zone `name` (e.g. `Europe/London`); `InputError` naming it otherwise."""
     try:

@@ -677,6 +677,20 @@ def export_csv(ctx: Context, folder: Path) -> list[Path]:
     return write_folder(ctx.store.entries(None, owner=ctx.owner), folder)
 
 
+def export_csv_zip(ctx: Context) -> bytes:
+    """The same CSV files as `export_csv`, in one zip archive (the web app's download)."""
+    import io
+    import zipfile
+
+    from b12pain.reports.csvfiles import csv_texts
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in csv_texts(ctx.store.entries(None, owner=ctx.owner)).items():
+            archive.writestr(name, "\ufeff" + text)
+    return buffer.getvalue()
+
+
 def import_csv(ctx: Context, folder: Path) -> int:
     """Read every CSV file b12pain wrote in `folder` into `ctx.owner`'s journal, all or nothing.
 

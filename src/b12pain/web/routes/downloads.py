@@ -7,11 +7,11 @@ Each route calls one use case in `b12pain.service.reports` and sends its bytes. 
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
+from b12pain.reports.calendar import local_zone_name
 from b12pain.service import reports
 from b12pain.web.deps import ContextDep
 
@@ -57,7 +57,7 @@ def calendar_feed(
     The web app serves one person on this computer only (loopback), so the feed needs no token
     here; a multi-user server mode must put it behind a secret URL token per person.
     """
-    text = reports.calendar(ctx, zone or _local_zone(), at)
+    text = reports.calendar(ctx, zone or local_zone_name(), at)
     return Response(
         text, media_type="text/calendar; charset=utf-8", headers=_attachment("b12pain-plan.ics")
     )
@@ -71,12 +71,3 @@ def csv_download(ctx: ContextDep) -> Response:
     data = reports.export_csv_zip(ctx)
     name = f"b12pain-journal-{ctx.today.isoformat()}-csv.zip"
     return Response(data, media_type="application/zip", headers=_attachment(name))
-
-
-def _local_zone() -> str:
-    """This computer's IANA zone name (TZ, else /etc/localtime), else UTC."""
-    name = os.environ.get("TZ", "").lstrip(":")
-    if (name and "/" in name) or name == "UTC":
-        return name
-    target = os.path.realpath("/etc/localtime")
-    return target.split("/zoneinfo/", 1)[1] if "/zoneinfo/" in target else "UTC"
