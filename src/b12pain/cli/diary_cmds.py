@@ -164,22 +164,46 @@ def log_symptoms(
 
 @log_app.command("food", context_settings=NUMBERS_MAY_BE_NEGATIVE)
 def log_food(
-    amount: str = typer.Argument(..., help='Amount and food, e.g. "2 eggs" or "150 g salmon".'),
-    food_id: str | None = typer.Option(None, "--food-id", help="A food id from `foods search`."),
+    amount: str = typer.Argument(
+        ..., help='What you ate, in your words: "2 slices toast", "1 glass milk", "150 g salmon".'
+    ),
+    food_id: str | None = typer.Option(
+        None, "--food-id", help="A food id (from the alternatives shown, or `foods search`)."
+    ),
     note: str | None = NOTE,
     at: str | None = AT,
     as_json: bool = JSON,
     data_dir: Path | None = DATA_DIR,
 ) -> None:
-    """Record something eaten; the food database weighs it and works out its B12.
+    """Record something eaten, in your own words; shows the food matched, its grams and B12,
+    and other foods it might be (pick one with --food-id).
 
-    Example: b12pain log food "2 eggs"
+    Example: b12pain log food "2 slices toast"
     """
     from b12pain.service import intake
 
     with intake.open_food_database(data_dir) as foods, session(data_dir) as ctx:
         logged = intake.log_food(ctx, intake.FoodInput(amount, food_id, note, at), foods)
-    confirm_saved(logged.saved, as_json)
+    match = logged.measured
+    if as_json:
+        print_json(
+            {"saved": logged.saved.model_dump(mode="json"), "match": match.model_dump(mode="json")}
+        )
+        return
+    confirm_saved(logged.saved, as_json=False)
+    b12 = "no B12 data" if match.b12_ug is None else f"{match.b12_ug:.2f} µg B12"
+    typer.echo(
+        f"  Matched: {shown(match.description)} [{shown(match.food_id)}], "
+        f"{round(match.grams, 1):g} g ({shown(match.measure)}: {shown(match.measure_basis)}), {b12}"
+    )
+    if match.did_you_mean:
+        typer.echo(f"  {shown(match.did_you_mean)}")
+    for note_text in match.notes:
+        typer.echo(f"  Note: {shown(note_text)}")
+    if match.alternatives:
+        typer.echo("  Not this? Pick another with --food-id:")
+        for alt in match.alternatives:
+            typer.echo(f"    {shown(alt.food_id)}  {shown(alt.description)}")
 
 
 @log_app.command("comment")

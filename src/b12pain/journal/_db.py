@@ -54,6 +54,16 @@ def make_engine(url: str, **options: Any) -> sa.Engine:
     if not url.startswith("sqlite"):
         try:
             return sa.create_engine(url, pool_pre_ping=True, **options)
+        except ModuleNotFoundError as exc:  # the driver is an extra: say which
+            from b12pain.errors import InputError
+            from b12pain.extras import extra_for
+
+            extra = extra_for(exc.name) or "postgres"
+            raise InputError.single(
+                DATABASE_URL_ENV,
+                _shown(url),
+                f"needs the database driver {exc.name}; install b12pain[{extra}]",
+            ) from None
         except (sa.exc.ArgumentError, ImportError, ValueError):
             from b12pain.errors import InputError
 

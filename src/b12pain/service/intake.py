@@ -26,16 +26,21 @@ class FoodInput:
 
 @dataclass(frozen=True)
 class FoodLogView:
-    """The stored entry and how the food database read the words (food, grams, B12)."""
+    """The stored entry and how the words were read (`foods.PhraseMatch`: food, grams, B12,
+    measure and its basis, alternatives, did-you-mean, notes)."""
 
     saved: FoodEntry
     measured: Any
 
 
 def log_food(ctx: Context, food: FoodInput, foods: Any) -> FoodLogView:
-    """Weigh the food with `foods` (an open `foods.FoodDatabase`) and store it for `ctx.owner`."""
+    """Read a food phrase in people's words ("2 slices toast", "a glass of milk") with `foods`
+    (an open `foods.FoodDatabase`: `match_phrase`), and store what it matched for `ctx.owner`.
+    The view carries the match (food, grams, B12, the measure and its basis, alternatives with
+    their ids, "did you mean"), so every surface shows what was understood. With `food_id` the
+    person picked the food and only the amount is read."""
     at = resolve_at(ctx.now, food.at)
-    measured = foods.measure(food.amount_text, food_id=food.food_id)
+    measured = foods.match_phrase(food.amount_text, food_id=food.food_id)
     record = save(
         ctx,
         "food",
