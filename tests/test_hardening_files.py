@@ -184,3 +184,22 @@ def test_fhir_import_of_a_named_pipe_does_not_hang(tmp_path: Path) -> None:
         worker.join(timeout=20)
     assert not hung, "reading a named pipe hung"
     assert "named pipe" in str(outcome[0])
+
+
+@pytest.mark.parametrize("kind", ["alias bomb", "named pipe", "duplicate key", "python tag"])
+def test_cohort_rule_and_concept_set_files_follow_the_same_rules(kind: str, tmp_path: Path) -> None:
+    from b12pain.cohort.concepts import read_site_set
+    from b12pain.cohort.rules import read_rule
+    from b12pain.errors import InputError
+
+    make, words = HOSTILE_FILES[kind]
+    for reader, field, name in (
+        (read_rule, "--rules", "rule.yaml"),
+        (lambda path: read_site_set("concept_set.site", path), "--concept-set", "set.yaml"),
+    ):
+        path = tmp_path / name
+        make(path)
+        with pytest.raises(InputError) as caught:
+            reader(path)
+        assert caught.value.problems[0].field == field
+        assert words in caught.value.problems[0].message

@@ -8,7 +8,6 @@ table gives for those codes plus their descendants in `concept_ancestor`.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,18 +78,10 @@ def shipped_sets(kb: KnowledgeBase) -> ConceptSets:
 
 def read_site_set(set_id: str, path: Path) -> SiteConceptSet:
     """Read a site concept set: ATLAS concept-set JSON, or JSON/YAML `{items: [ConceptItem…]}`."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        if path.suffix.lower() == ".json":
-            raw = json.loads(text)
-        else:
-            import yaml
+    from b12pain.userfiles import read_user_file
 
-            raw = yaml.safe_load(text)
-    except (OSError, ValueError) as exc:
-        raise InputError.single(
-            "--concept-set", str(path), f"cannot read concept set: {exc}"
-        ) from exc
+    # The one reading of user files: regular file, size, no aliases or tags, unique keys.
+    raw = read_user_file(path, "--concept-set")
     items_raw = raw.get("expression", raw).get("items") if isinstance(raw, dict) else None
     if not isinstance(items_raw, list) or not items_raw:
         raise InputError.single(

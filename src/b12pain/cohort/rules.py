@@ -14,7 +14,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from b12pain.errors import InputError, Problem, problems_from_pydantic
@@ -201,10 +200,10 @@ def read_rule(path: Path, kb: KnowledgeBase | None = None, strict: bool = True) 
     With `strict`, every knowledge id the rule names must exist; shipped rules are read
     leniently and a rule whose knowledge is missing is refused at screening time instead.
     """
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError.single(str(path), None, f"cannot read rule file: {exc}") from exc
+    from b12pain.userfiles import read_user_file
+
+    # The one reading of user files: regular file, size, no aliases or tags, unique keys.
+    raw = read_user_file(path, "--rules")
     try:
         rule = Rule.model_validate(raw)
     except ValidationError as exc:
