@@ -306,3 +306,23 @@ def test_food_database_is_private_whatever_the_umask(data_dir: Path) -> None:
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     for side in path.parent.glob("foods.sqlite-*"):
         assert stat.S_IMODE(side.stat().st_mode) == 0o600, side
+
+
+def test_control_characters_from_an_archive_are_shown_not_obeyed(
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A description holding an ESC sequence or Rich markup prints as text on every command."""
+    evil = "Testfish \x1b[2J [link=http://example.com]click[/link], invented"
+    food_csv = (FDC_FIXTURE / "food.csv").read_text(encoding="utf-8")
+    archive = fdc_zip(
+        tmp_path / "evil.zip", {"food.csv": food_csv.replace("Testfish, grilled, invented", evil)}
+    )
+    assert run(monkeypatch, capsys, "foods", "import", str(archive))[0] == 0
+    for args in (("show", "2000002"), ("search", "testfish"), ("match", "100 g testfish")):
+        code, out, err = run(monkeypatch, capsys, "foods", *args)
+        assert code == 0, err
+        assert "\x1b" not in out and "\\x1b[2J" in out
+        assert "[link=http://example.com]" in out  # shown as typed, not a live link

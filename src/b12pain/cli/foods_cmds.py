@@ -28,6 +28,13 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
+def _safe(text: str) -> str:
+    """Text from a food archive or a person, with control characters shown, not obeyed."""
+    from b12pain.textsafe import plain_for_terminal
+
+    return plain_for_terminal(text)
+
+
 def _num(value: float | None, digits: int = 2) -> str:
     return "no data" if value is None else f"{value:.{digits}f}"
 
@@ -86,7 +93,7 @@ def import_archive(
     if report.skipped:
         typer.echo("Skipped rows:")
         for skipped in report.skipped:
-            typer.echo(f"  {skipped.file}: {skipped.count:,} × {skipped.reason}")
+            typer.echo(_safe(f"  {skipped.file}: {skipped.count:,} × {skipped.reason}"))
     else:
         typer.echo("No rows were skipped.")
 
@@ -209,7 +216,7 @@ def _wrapped(text: str, indent: str = "") -> None:
 
     typer.echo(
         textwrap.fill(
-            text,
+            _safe(text),
             width=80,
             initial_indent=indent,
             subsequent_indent=indent + "  ",
@@ -248,10 +255,12 @@ def show(
     if as_json:
         _print_json({"food": food.model_dump(mode="json"), "per_portion": per_portion})
         return
-    typer.echo(f"{food.description}  [{food.food_id}]")
-    typer.echo(f"  group: {food.food_group or '—'}; source: {food.source} ({food.data_type})")
+    typer.echo(_safe(f"{food.description}  [{food.food_id}]"))
+    typer.echo(
+        _safe(f"  group: {food.food_group or '—'}; source: {food.source} ({food.data_type})")
+    )
     if food.citation:
-        typer.echo(f"  values: {food.citation}")
+        typer.echo(_safe(f"  values: {food.citation}"))
     typer.echo(
         f"  vitamin B12 per 100 g: {_ug(food.b12_ug)}"
         f" (added by fortification: {_ug(food.b12_added_ug)})"
@@ -261,12 +270,12 @@ def show(
     if shown:
         typer.echo("  per 100 g:")
         for n in shown:
-            typer.echo(f"    {n.name}: {n.per_100g:g} {n.unit}")
+            typer.echo(_safe(f"    {n.name}: {n.per_100g:g} {n.unit}"))
     if per_portion:
         typer.echo("  portions:")
         for p in per_portion:
             b12 = "no B12 data" if p["b12_ug"] is None else f"{p['b12_ug']:g} µg B12"
-            typer.echo(f"    {p['portion']}: {b12}")
+            typer.echo(_safe(f"    {p['portion']}: {b12}"))
 
 
 def intake(
@@ -359,7 +368,7 @@ def _render_intake(report: Any, logged: list[Any]) -> None:
     typer.echo("Foods:")
     for food in logged:
         b12 = "no B12 data" if food.b12_ug is None else f"{food.b12_ug:.2f} µg"
-        typer.echo(f"  {food.amount_text} → {food.description}, {food.grams:g} g: {b12}")
+        typer.echo(_safe(f"  {food.amount_text} → {food.description}, {food.grams:g} g: {b12}"))
     if report.suggestions:
         typer.echo("Foods that would close the gap (NIH ODS amounts):")
         for s in report.suggestions:
