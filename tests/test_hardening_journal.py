@@ -309,3 +309,60 @@ def test_import_document_names_ids_already_in_the_journal(service_context) -> No
         import_document(service_context, {"schema": SCHEMA, "entries": again})
     assert [(p.field, p.value) for p in caught.value.problems] == [("entries[1].uid", "c" * 32)]
     assert len(service_context.store.entries()) == 1  # the new one was not written either
+
+
+# -- killed in the middle --------------------------------------------------------------------
+
+
+def _exporter(url: str, target: str, signal_fd: int) -> None:
+    """Export the journal to `target` for ever, telling the parent B(egin) before each write."""
+    from b12pain.journal import Journal
+    from b12pain.journal.transfer import export_file
+
+    journal = Journal.open(url)
+    while True:
+        os.write(signal_fd, b"B")
+        export_file(journal, Path(target))
+
+
+def test_an_export_killed_mid_write_leaves_the_old_file_whole(tmp_path: Path) -> None:
+    """SIGKILL cannot be caught: the target is still either absent or a complete export."""
+    import datetime as dt
+    import multiprocessing
+    import random
+    import signal
+    import time
+
+    from b12pain.journal import Journal, make_record
+
+    url = f"sqlite:///{tmp_path / 'journal.sqlite'}"
+    at = dt.datetime(2026, 11, 1, 8, tzinfo=dt.UTC)
+    with Journal.open(url) as journal:
+        journal.add_many(
+            make_record("pain", at=at + dt.timedelta(minutes=i), nrs=i % 11, note="n" * 300)
+            for i in range(2_000)
+        )
+    target = tmp_path / "out" / "export.json"
+    target.parent.mkdir()
+    rng = random.Random(12)
+    fork = multiprocessing.get_context("fork")
+    for attempt in range(15):
+        read_fd, write_fd = os.pipe()
+        child = fork.Process(target=_exporter, args=(url, str(target), write_fd))
+        child.start()
+        os.close(write_fd)
+        assert os.read(read_fd, 1) == b"B"
+        if attempt == 0:  # let one export finish, so later kills always find an old file
+            assert os.read(read_fd, 1) == b"B"
+        time.sleep(rng.uniform(0, 0.3))  # somewhere in the middle of a write (or between two)
+        os.kill(child.pid, signal.SIGKILL)
+        child.join()
+        os.close(read_fd)
+        document = json.loads(target.read_text(encoding="utf-8"))  # whole: old or new
+        assert document["schema"] == SCHEMA and len(document["entries"]) == 2_000
+        assert mode(target) == 0o600
+    # A kill leaves at most a private temporary beside the target, never a half export in it.
+    for leftover in target.parent.iterdir():
+        if leftover != target:
+            assert leftover.name.startswith(".export.json.") and leftover.name.endswith(".partial")
+            assert mode(leftover) == 0o600
