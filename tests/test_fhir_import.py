@@ -251,3 +251,15 @@ def _refused_path(ctx: Context, path: Path) -> list[str]:
     with pytest.raises(InputError) as caught:
         fhir.import_fhir(ctx, path)
     return [str(p) for p in caught.value.problems]
+
+
+def test_duplicate_keys_are_refused_not_last_one_wins(tmp_path: Path) -> None:
+    text = (
+        '{"resourceType": "Observation", "id": "d", "status": "final",'
+        ' "code": {"coding": [{"system": "http://loinc.org", "code": "2132-9"}]},'
+        ' "valueQuantity": {"value": 150, "value": 1500, "unit": "ng/L", "code": "ng/L"}}'
+    )
+    ctx = _empty(tmp_path)
+    with pytest.raises(InputError, match="value"):
+        fhir.import_fhir(ctx, text)
+    assert ctx.store.entries() == []

@@ -157,11 +157,6 @@ def test_answers_from_argument_reads_long_json(tmp_path: Path) -> None:
     assert answers_from_argument(str(path)) == {"q1": True}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service/fhir.read_fhir_text must read through userfiles.read_user_text (interop "
-    "engineer's file, asked in REQUESTS.md)",
-)
 def test_fhir_import_of_a_named_pipe_does_not_hang(tmp_path: Path) -> None:
     from b12pain.service.fhir import read_fhir_text
 

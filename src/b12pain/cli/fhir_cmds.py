@@ -28,13 +28,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(fhir_app, name="fhir")
 
 
-def _context(data_dir: Path | None) -> Any:
-    from b12pain.journal import Journal
-    from b12pain.knowledge import load
-    from b12pain.service.context import local_context
+def _session(data_dir: Path | None) -> Any:
+    """The local journal's service context for now (closed when the block ends)."""
+    from b12pain.service.context import local_session
 
-    journal = Journal.open(data_dir=data_dir)
-    return local_context(journal, load(), dt.datetime.now().astimezone())
+    return local_session(dt.datetime.now().astimezone(), data_dir=data_dir)
 
 
 @fhir_app.command("export")
@@ -59,11 +57,8 @@ def export(
 
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
     target = check_export_target(path, data_dir or default_dir())
-    ctx = _context(data_dir)
-    try:
+    with _session(data_dir) as ctx:
         text = fhir.export_bundle(ctx, first, last)
-    finally:
-        ctx.store.close()
     write_private(target, text)
     count = len(json.loads(text)["entry"])
     if as_json:
@@ -89,11 +84,8 @@ def import_(
     """
     from b12pain.service import fhir
 
-    ctx = _context(data_dir)
-    try:
+    with _session(data_dir) as ctx:
         summary = fhir.import_fhir(ctx, path)
-    finally:
-        ctx.store.close()
     if as_json:
         typer.echo(
             json.dumps(

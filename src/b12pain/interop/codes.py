@@ -10,6 +10,7 @@ symptoms, some conditions, routes, injection sites) travel under b12pain's own c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from b12pain.clinical.profile import ALLOWED_UNITS
 from b12pain.clinical.vocabulary import resolve
@@ -137,13 +138,12 @@ class CodeTable:
 
 
 def code_table(kb: KnowledgeBase) -> CodeTable:
-    """The code table of a knowledge base (built once per knowledge base object)."""
-    cached = _TABLES.get(id(kb))
-    if cached is not None and cached[0] is kb:
-        return cached[1]
-    table = CodeTable(kb.of_kind("code", TerminologyCode))
-    _TABLES[id(kb)] = (kb, table)
+    """The code table of a knowledge base (built once per knowledge base, forgotten with it)."""
+    table = _TABLES.get(kb)
+    if table is None:
+        table = CodeTable(kb.of_kind("code", TerminologyCode))
+        _TABLES[kb] = table
     return table
 
 
-_TABLES: dict[int, tuple[KnowledgeBase, CodeTable]] = {}
+_TABLES: WeakKeyDictionary[KnowledgeBase, CodeTable] = WeakKeyDictionary()

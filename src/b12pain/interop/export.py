@@ -314,10 +314,8 @@ _INTERPRETATION = {
     ("b12", "deficiency_confirmed"): ("L", "Low"),
     ("b12", "indeterminate"): ("IND", "Indeterminate"),
     ("b12", "unlikely"): ("N", "Normal"),
-    ("marker", "deficiency_confirmed"): ("H", "High"),
-    ("marker", "raised"): ("H", "High"),
+    ("marker", "raised"): ("H", "High"),  # MMA, homocysteine (functional markers, §J.6)
     ("marker", "within_range"): ("N", "Normal"),
-    ("marker", "unlikely"): ("N", "Normal"),
 }
 
 

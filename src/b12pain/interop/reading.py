@@ -38,6 +38,7 @@ from b12pain.interop.codes import (
 from b12pain.interop.export import parse_reference_range
 from b12pain.knowledge import KnowledgeBase
 from b12pain.knowledge.schema.cohort import ConceptSet
+from b12pain.userfiles import parse_json
 
 #: Resource types whose content b12pain takes in.
 READ_TYPES = (
@@ -116,31 +117,36 @@ class FhirFacts:
     skipped: Counter[str] = field(default_factory=Counter)
 
 
-def resources_from_text(text: str) -> Iterator[tuple[str, Any]]:
+#: Most JSON values one FHIR document may hold (the file size bounds it first).
+MAX_FHIR_VALUES = 5_000_000
+
+
+def resources_from_text(text: str, field: str = "file") -> Iterator[tuple[str, Any]]:
     """`(where, resource JSON)` from a Bundle, one resource, or Bulk NDJSON (one per line).
 
-    `ValueError` with a reason when the text is neither.
+    Parsed strictly (`userfiles.parse_json`: unique keys, bounded numbers and depth), so a
+    duplicated key is refused, not silently "last one wins". `ValueError` when the text is
+    neither a JSON document nor NDJSON; `UserFileError` (an `InputError`) when it is unsafe.
     """
     stripped = text.strip()
     if not stripped:
         raise ValueError("the file is empty; expected a FHIR Bundle or NDJSON")
     try:
-        whole = json.loads(stripped)
+        json.loads(stripped)  # only to tell one document from NDJSON
+        one_document = True
     except json.JSONDecodeError:
-        whole = None
-        lines = stripped.splitlines()
-        if len(lines) < 2:
+        one_document = False
+        if len(stripped.splitlines()) < 2:
             raise ValueError("not JSON: expected a FHIR Bundle or NDJSON") from None
-    if whole is not None:
-        yield from _from_document(whole)
+    if one_document:
+        yield from _from_document(
+            parse_json(stripped, field, max_items=MAX_FHIR_VALUES, source=field)
+        )
         return
     for number, line in enumerate(stripped.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield f"line {number}", json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"line {number} is not JSON ({exc.msg})") from None
+        if line.strip():
+            where = f"line {number}"
+            yield where, parse_json(line, f"{field} {where}", max_items=MAX_FHIR_VALUES)
 
 
 def _from_document(whole: Any) -> Iterator[tuple[str, Any]]:

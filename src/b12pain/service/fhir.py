@@ -34,6 +34,7 @@ from b12pain.service.context import Context
 from b12pain.service.errors import InputError, Problem
 from b12pain.service.labs import RESULT_TIME
 from b12pain.service.when import day_bounds
+from b12pain.userfiles import read_user_text
 
 #: Record kinds a FHIR export carries (the profile is read separately).
 EXPORTED_KINDS = ("lab", "pain", "instrument", "plan", "dose")
@@ -61,24 +62,19 @@ class ImportSummary:
 
 
 def read_fhir_text(path_or_text: str | Path) -> str:
-    """The text of a FHIR file (a `Path`, or a string that is either a path or the JSON itself)."""
+    """The text of a FHIR file (a `Path`, or a string that is either a path or the JSON itself).
+
+    Read through `userfiles.read_user_text`: regular files only (a named pipe or a device is
+    refused, never waited on), at most 50 MB, UTF-8.
+    """
     if isinstance(path_or_text, str) and path_or_text.lstrip()[:1] in ("{", "["):
         return path_or_text
     path = Path(path_or_text)
-    try:
-        if path.stat().st_size > MAX_IMPORT_BYTES:
-            raise InputError.single("file", str(path), "larger than 50 MB; split the export")
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.single("file", str(path), "no such file") from None
-    except IsADirectoryError:
+    if path.is_dir():
         raise InputError.single(
             "file", str(path), "a folder; give a .json or .ndjson file or a Bulk export folder"
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError.single("file", str(path), "not a UTF-8 text file") from None
-    except OSError as exc:
-        raise InputError.single("file", str(path), f"cannot be read ({exc.strerror})") from None
+        )
+    return read_user_text(path, "file", max_bytes=MAX_IMPORT_BYTES)
 
 
 def fhir_items(path_or_text: str | Path) -> list[tuple[str, Any]]:
@@ -104,6 +100,8 @@ def fhir_items(path_or_text: str | Path) -> list[tuple[str, Any]]:
 def _items_of(text: str, shown: str | None) -> list[tuple[str, Any]]:
     try:
         return list(resources_from_text(text))
+    except InputError:
+        raise  # already names the file and what is wrong (userfiles)
     except ValueError as exc:
         raise InputError.single("file", shown, str(exc)) from None
 
