@@ -38,10 +38,11 @@ def sources(
     table = Table(title=f"b12pain sources (knowledge {kb.version})", show_lines=False)
     for column in ("id", "level", "organisation", "year", "title"):
         table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(
-            row["id"], row["level"], row["organisation"], str(row["year"] or ""), row["title"]
-        )
+    from b12pain.textsafe import for_terminal
+
+    for row in rows:  # titles may hold brackets ("[Internet]"): shown as text, not markup
+        cells = (row["id"], row["level"], row["organisation"], row["year"] or "", row["title"])
+        table.add_row(*(for_terminal(cell) for cell in cells))
     Console().print(table)
 
 

@@ -230,12 +230,15 @@ def list_instruments(as_json: bool) -> None:
     table = Table(title="Pain instruments", show_lines=False)
     for column in ("id", "name", "what it is for", "licence status"):
         table.add_column(column)
+    from b12pain.textsafe import for_terminal
+
     for row in rows:
-        table.add_row(row["instrument"], row["name"], row["purpose"], row["licence_status"])
+        cells = (row["instrument"], row["name"], row["purpose"], row["licence_status"])
+        table.add_row(*(for_terminal(cell) for cell in cells))
     console = Console()
     console.print(table)
     for row in left_out:
-        console.print(f"Left out: {row['instrument']}: {row['reason']}")
+        console.print(for_terminal(f"Left out: {row['instrument']}: {row['reason']}"))
 
 
 def register(app: typer.Typer) -> None:
