@@ -199,6 +199,22 @@ def test_red_flags_come_first_as_their_own_critical_cards(client: TestClient) ->
     assert ranks == sorted(ranks)
 
 
+def test_suspected_neurological_involvement_without_a_result_says_bloods_then_treat(
+    client: TestClient,
+) -> None:
+    body = request(
+        PATIENT,
+        medication_requests=[METFORMIN_2019],
+        conditions=[symptom(f"s{i}", "p1", s) for i, s in
+                    enumerate(("unsteady_gait", "reduced_vibration_sense", "tingling"))],
+    )  # fmt: skip
+    cards = _cards(client, body)
+    assert cards[0]["summary"].startswith("Red flag:")
+    bloods = [c for c in cards if "blood samples" in c["summary"].lower()]
+    assert len(bloods) == 1 and bloods[0]["indicator"] == "critical"
+    assert "**Blood tests:**" in bloods[0]["detail"]
+
+
 def test_card_detail_is_markdown_with_numbered_sources_and_disclaimer(client: TestClient) -> None:
     cards = _cards(client, request(PATIENT, medication_requests=[METFORMIN_2019]))
     for card in cards:

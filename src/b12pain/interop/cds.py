@@ -5,8 +5,9 @@ FHIR server calls: everything it reads comes in the request's `prefetch`, so a r
 a prefetch key the service asked for is answered `412 Precondition Failed` as the specification
 says for a service that cannot fetch what it needs. A malformed request is a `400` with a reason.
 
-Cards (CDS Hooks "Card attributes"): red flags first, each its own `critical` card; then one card
-per finding of the same `assess` the CLI and web run, the indicator from the finding's urgency
+Cards (CDS Hooks "Card attributes"): red flags first, each its own `critical` card; without a
+result, what comes before treatment (§J.4: blood samples first; with suspected neurological
+involvement, blood samples then treatment without waiting, `critical`); then one card per finding of the same `assess` the CLI and web run, the indicator from the finding's urgency
 (emergency/urgent → critical, routine → warning, none → info), the summary under 140
 characters, the reasoning and the numbered sources in the markdown `detail`, and `source` naming
 the first cited guideline with its URL.
@@ -516,6 +517,27 @@ def cards_for(
             links=links,
         )
         cards.append((-1, order, card))
+    before = assessment.before_treatment
+    if before is not None:
+        # §J.4: no result yet; blood samples first (and, with suspected neurological
+        # involvement, treatment without waiting for the result: urgent, so critical).
+        indicator: Indicator = "critical" if before.status == "bloods_then_treat" else "warning"
+        tests = ", ".join(_markdown_escape(t.replace("_", " ")) for t in before.tests)
+        card = Card(
+            uuid=card_id(f"before_treatment.{before.status}"),
+            summary=_clip(before.clinician_summary or before.summary),
+            detail=_detail(
+                before.clinician_summary,
+                before.summary,
+                before.citations,
+                kb,
+                f"**Blood tests:** {tests}" if tests else "",
+            ),
+            indicator=indicator,
+            source=source_of(before.citations, kb),
+            links=links,
+        )
+        cards.append((_INDICATOR_ORDER[indicator], -1, card))
     for order, finding in enumerate(assessment.findings):
         indicator = INDICATOR_OF_URGENCY[URGENCY_OF_SEVERITY[finding.severity]]
         extra = ""
