@@ -29,7 +29,8 @@ TABLES_0001 = {
     "saved_assessments",
 }
 TABLES_0002 = TABLES_0001 | {"food_entries", "comments"}
-TABLES_HEAD = TABLES_0002 | {"stock_counts"}  # 0003 and 0004 add columns only
+TABLES_0005 = TABLES_0002 | {"stock_counts"}  # 0003 and 0004 add columns only
+TABLES_HEAD = TABLES_0005 | {"entry_changes"}  # 0006 adds columns and indexes only
 
 
 def _tables(engine: sa.Engine) -> set[str]:

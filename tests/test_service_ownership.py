@@ -103,6 +103,7 @@ AS_BOB: dict[str, Callable[[Context, Alice], Any]] = {
     "diary.delete_entry": lambda b, a: diary.delete_entry(b, a.pain),
     "diary.add_comment": lambda b, a: diary.add_comment(b, a.pain, "bob was here"),
     "diary.counts": lambda b, a: diary.counts(b),
+    "diary.undo_last_change": lambda b, a: diary.undo_last_change(b),
     "labs.add_lab": lambda b, a: labs.add_lab(b, labs.LabInput("folate", 5, "ug/L")),
     "labs.list_labs": lambda b, a: labs.list_labs(b),
     "plans.start_plan": lambda b, a: plans.start_plan(
@@ -196,6 +197,15 @@ def test_another_owner_can_neither_read_nor_change_alices_rows(
         assert '"age": 58' not in shown
     after = json.dumps(transfer.export_journal(context(store, "alice")), sort_keys=True)
     assert after == alice.export, f"{use_case} changed alice's journal"
+
+
+def test_bob_cannot_undo_alices_change(store: Journal, alice: Alice) -> None:
+    me = context(store, "alice")
+    diary.edit_entry(me, alice.pain, diary.EntryChanges({"nrs": 2}))
+    with pytest.raises(NotFoundError):
+        diary.undo_last_change(context(store, "bob"))
+    assert diary.get_entry(me, alice.pain).nrs == 2  # type: ignore[attr-defined]
+    assert diary.undo_last_change(me).entry.nrs == 6  # type: ignore[attr-defined]
 
 
 def test_alices_rows_are_found_by_alice(store: Journal, alice: Alice) -> None:

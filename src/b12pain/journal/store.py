@@ -155,9 +155,7 @@ class Journal:
         with self._writing(), self._writer.begin() as conn:
             entry_id = self._entry_id(conn, uid, owner, kind="plan")
             row = conn.execute(
-                sa.select(plans.c.starts_on, plans.c.stopped_on).where(
-                    plans.c.entry_id == entry_id
-                )
+                sa.select(plans.c.starts_on, plans.c.stopped_on).where(plans.c.entry_id == entry_id)
             ).one()
             if row.stopped_on is not None:
                 raise ConflictError.single(
@@ -170,15 +168,16 @@ class Journal:
                     f"on or after the plan's first day ({row.starts_on})",
                 )
             conn.execute(
-                plans.update()
-                .where(plans.c.entry_id == entry_id)
-                .values(stopped_on=stopped_on)
+                plans.update().where(plans.c.entry_id == entry_id).values(stopped_on=stopped_on)
             )
             self._insert(conn, list(then_add), owner)
 
-    def replace(self, record: Entry, *, owner: str = LOCAL_OWNER) -> Entry:
+    def replace(
+        self, record: Entry, *, owner: str = LOCAL_OWNER, at: dt.datetime | None = None
+    ) -> Entry:
         """Put `record` in place of `owner`'s entry with the same uid (same kind), in one
-        transaction: its comments are kept as `record.comments` says. Returns the old record."""
+        transaction: its comments are kept as `record.comments` says. Returns the old record.
+        With `at` (when the change was made), the old record is kept so it can be undone."""
         old = self.get(record.uid, owner=owner)
         if old.kind != record.kind:  # type: ignore[attr-defined]
             raise InputError.single(
@@ -187,25 +186,67 @@ class Journal:
                 f"an entry keeps its kind ({old.kind})",  # type: ignore[attr-defined]
             )
         with self._writing(), self._writer.begin() as conn:
-            entry_id = self._entry_id(conn, record.uid, owner)
-            self._ensure_unreferenced(conn, entry_id, record)
-            version = conn.execute(  # an edited profile keeps its place in the history
-                sa.select(t.ProfileVersionRow.version).where(
-                    t.ProfileVersionRow.entry_id == entry_id
-                )
-            ).scalar()
-            conn.execute(sa.delete(t.EntryRow).where(t.EntryRow.id == entry_id))
-            self._insert(conn, [record], owner, profile_version=version)
+            self._rewrite(conn, record, owner)
+            if at is not None:
+                self._remember(conn, owner, at, "edit", old)
         return old
 
-    def delete(self, uid: str, *, owner: str = LOCAL_OWNER) -> Entry:
-        """Delete `owner`'s entry `uid` (with its comments); returns what was deleted."""
+    def _rewrite(self, conn: sa.Connection, record: Entry, owner: str) -> None:
+        """Replace the stored entry of `record.uid` by `record` (same id, same kind)."""
+        entry_id = self._entry_id(conn, record.uid, owner)
+        self._ensure_unreferenced(conn, entry_id, record)
+        version = conn.execute(  # an edited profile keeps its place in the history
+            sa.select(t.ProfileVersionRow.version).where(t.ProfileVersionRow.entry_id == entry_id)
+        ).scalar()
+        conn.execute(sa.delete(t.EntryRow).where(t.EntryRow.id == entry_id))
+        self._insert(conn, [record], owner, profile_version=version)
+
+    def delete(self, uid: str, *, owner: str = LOCAL_OWNER, at: dt.datetime | None = None) -> Entry:
+        """Delete `owner`'s entry `uid` (with its comments); returns what was deleted. With `at`,
+        the deleted record is kept so the deletion can be undone."""
         old = self.get(uid, owner=owner)
         with self._writing(), self._writer.begin() as conn:
             entry_id = self._entry_id(conn, uid, owner)
             self._ensure_unreferenced(conn, entry_id, old)
             conn.execute(sa.delete(t.EntryRow).where(t.EntryRow.id == entry_id))
+            if at is not None:
+                self._remember(conn, owner, at, "delete", old)
         return old
+
+    def undo_last_change(self, *, owner: str = LOCAL_OWNER) -> tuple[str, Entry] | None:
+        """Undo `owner`'s newest edit or delete (one transaction): the entry is back as it was.
+        Returns the action undone and the record restored, or None when there is nothing."""
+        changes = t.Base.metadata.tables["entry_changes"]
+        with self._writing(), self._writer.begin() as conn:
+            row = conn.execute(
+                sa.select(changes.c.id, changes.c.action, changes.c.before)
+                .where(changes.c.owner == owner)
+                .order_by(changes.c.id.desc())
+                .limit(1)
+            ).first()
+            if row is None:
+                return None
+            before = parse_record(dict(row.before))
+            if row.action == "delete":
+                self._insert(conn, [before], owner)
+            else:
+                self._rewrite(conn, before, owner)
+            conn.execute(changes.delete().where(changes.c.id == row.id))
+        return str(row.action), before
+
+    def _remember(
+        self, conn: sa.Connection, owner: str, at: dt.datetime, action: str, old: Entry
+    ) -> None:
+        conn.execute(
+            sa.insert(t.Base.metadata.tables["entry_changes"]),
+            {
+                "owner": owner,
+                "changed_at": to_utc(at)[0],
+                "action": action,
+                "entry_uid": old.uid,
+                "before": old.model_dump(mode="json"),
+            },
+        )
 
     def _ensure_unreferenced(self, conn: sa.Connection, entry_id: int, record: Entry) -> None:
         """A plan with doses or stock counts is stopped, not deleted or rewritten."""
@@ -275,6 +316,8 @@ class Journal:
             # Children first: doses and stock counts of these plans, comments, detail rows.
             comments = t.Base.metadata.tables["comments"]
             conn.execute(comments.delete().where(comments.c.owner == owner))
+            changes = t.Base.metadata.tables["entry_changes"]
+            conn.execute(changes.delete().where(changes.c.owner == owner))
             for table in reversed(t.Base.metadata.sorted_tables):
                 if "entry_id" in table.c and table is not comments:
                     conn.execute(table.delete().where(table.c.entry_id.in_(ids)))
@@ -286,9 +329,7 @@ class Journal:
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return int(count)
 
-    def _entry_id(
-        self, conn: sa.Connection, uid: str, owner: str, kind: str | None = None
-    ) -> int:
+    def _entry_id(self, conn: sa.Connection, uid: str, owner: str, kind: str | None = None) -> int:
         query = sa.select(t.EntryRow.id).where(t.EntryRow.uid == uid, t.EntryRow.owner == owner)
         if kind is not None:
             query = query.where(t.EntryRow.kind == kind)

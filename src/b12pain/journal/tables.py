@@ -273,6 +273,25 @@ class CommentRow(Base):
     text: Mapped[str] = mapped_column(sa.Text())
 
 
+class EntryChangeRow(Base):
+    """The entry as it was before an edit or a delete (migration 0007), so the last change of
+    an owner can be undone; the newest row of an owner is undone first."""
+
+    __tablename__ = "entry_changes"
+    __table_args__ = (
+        sa.CheckConstraint("action IN ('edit', 'delete')", name="action_known"),
+        sa.Index("ix_entry_changes_owner_id", "owner", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(sa.String(64))
+    changed_at: Mapped[dt.datetime] = mapped_column(sa.DateTime())
+    action: Mapped[str] = mapped_column(sa.String(10))
+    entry_uid: Mapped[str] = mapped_column(sa.String(32))
+    #: The whole record before the change, as in an export (`b12pain.journal/1`).
+    before: Mapped[dict[str, Any]] = mapped_column()
+
+
 #: Detail table of each record kind.
 DETAIL_TABLES: dict[str, type[Base]] = {
     "profile": ProfileVersionRow,

@@ -212,13 +212,33 @@ def edit_entry(ctx: Context, entry_id: str, changes: EntryChanges) -> EntryView:
     if isinstance(changes.fields.get("at"), str | dt.datetime):
         data["at"] = resolve_at(ctx.now, changes.fields["at"])
     record = make_record(data.pop("kind"), **data)
-    ctx.store.replace(record, owner=ctx.owner)
+    ctx.store.replace(record, owner=ctx.owner, at=ctx.now)
     return record
 
 
 def delete_entry(ctx: Context, entry_id: str) -> EntryView:
-    """Delete one of `ctx.owner`'s entries (and its comments); returns what was deleted."""
-    return ctx.store.delete(find_entry_id(ctx, entry_id), owner=ctx.owner)
+    """Delete one of `ctx.owner`'s entries (and its comments); returns what was deleted. The
+    deletion can be undone (`undo_last_change`)."""
+    return ctx.store.delete(find_entry_id(ctx, entry_id), owner=ctx.owner, at=ctx.now)
+
+
+@dataclass(frozen=True)
+class UndoneChange:
+    """What `undo_last_change` undid ("edit" or "delete") and the entry as it is again."""
+
+    action: str
+    entry: EntryView
+
+
+def undo_last_change(ctx: Context) -> UndoneChange:
+    """Undo `ctx.owner`'s newest edit or delete: the entry is back as it was before it.
+    `NotFoundError` when there is no change left to undo."""
+    from b12pain.errors import NotFoundError
+
+    undone = ctx.store.undo_last_change(owner=ctx.owner)
+    if undone is None:
+        raise NotFoundError.single("undo", None, "no edit or delete to undo")
+    return UndoneChange(*undone)
 
 
 def add_comment(
@@ -252,6 +272,7 @@ __all__ = [
     "ScoredInstrument",
     "SleepInput",
     "SymptomsInput",
+    "UndoneChange",
     "add_comment",
     "counts",
     "delete_entry",
@@ -266,4 +287,5 @@ __all__ = [
     "log_sleep",
     "log_stress",
     "log_symptoms",
+    "undo_last_change",
 ]
