@@ -1,6 +1,7 @@
 """Population screening at scale: generator, ingest, DuckDB (cold/warm), Spark, pandas baseline.
 
-Run: `.venv/bin/python benchmarks/bench_cohort.py --patients 1000000 [--spark] [--pandas]`
+Run: `.venv/bin/python benchmarks/bench_cohort.py --patients 1000000 [--spark] [--pandas]
+[--ingest] [--csv-cache] [--cluster]`
 Each measurement runs in its own child process so its peak RSS (ru_maxrss) is its own; results
 print as JSON lines and go into docs/benchmarks.md by hand. Data lands in
 `$B12PAIN_BENCH_DIR` (default /tmp/b12pain-bench) and is reused across runs.
@@ -66,8 +67,39 @@ def measure_generate(patients: int) -> dict[str, Any]:
     }
 
 
+#: The columns the rules read from each event table: the yardstick scans exactly these.
+YARDSTICK_COLUMNS = {
+    "drug_exposure": "person_id, drug_concept_id, drug_exposure_start_date, drug_exposure_end_date, days_supply",
+    "measurement": "person_id, measurement_concept_id, measurement_date, value_as_number, unit_concept_id, unit_source_value",
+    "condition_occurrence": "person_id, condition_concept_id, condition_start_date",
+    "observation": "person_id, observation_concept_id, observation_date",
+    "person": "person_id, year_of_birth, month_of_birth, day_of_birth",
+    "observation_period": "person_id, observation_period_start_date, observation_period_end_date",
+}
+
+
+def yardstick(omop: Path) -> float:
+    """The baseline run in the same process as the screen: one DuckDB pass reading every
+    column the rules read (an aggregate per table, nothing else). A screen cannot be cheaper
+    than reading its input, so `screen / yardstick` says how far above that floor it is, and
+    the ratio moves much less than the seconds when the shared machine is busy."""
+    import duckdb
+
+    con = duckdb.connect()
+    start = time.perf_counter()
+    for table, columns in YARDSTICK_COLUMNS.items():
+        single = omop / f"{table}.parquet"
+        source = single if single.exists() else omop / table / "*.parquet"
+        sums = ", ".join(f"count({c.strip()})" for c in columns.split(","))
+        con.execute(f"SELECT {sums} FROM read_parquet('{source}')").fetchall()
+    seconds = time.perf_counter() - start
+    con.close()
+    return seconds
+
+
 def measure_duckdb(patients: int, repeats: int = 3) -> dict[str, Any]:
-    """All rules with DuckDB: the first (cold) run, then the best and median of warm runs."""
+    """All rules with DuckDB: the first (cold) run, then the best and median of warm runs, each
+    warm run next to a yardstick pass (`yardstick`) in the same process."""
     import statistics
 
     from b12pain.cohort.screen import screen
@@ -78,11 +110,13 @@ def measure_duckdb(patients: int, repeats: int = 3) -> dict[str, Any]:
     start = time.perf_counter()
     cold = screen(root / "omop", "omop", AS_OF, site_sets=sets)
     cold_s = time.perf_counter() - start
-    warm = []
+    warm, floor, ratios = [], [], []
     for _ in range(repeats):
+        floor.append(yardstick(root / "omop"))
         start = time.perf_counter()
         again = screen(root / "omop", "omop", AS_OF, site_sets=sets)
         warm.append(time.perf_counter() - start)
+        ratios.append(warm[-1] / floor[-1])
         assert again.flags.num_rows == cold.flags.num_rows
     per_rule = {s.rule_id: s.flagged for s in cold.summary}
     return {
@@ -90,9 +124,96 @@ def measure_duckdb(patients: int, repeats: int = 3) -> dict[str, Any]:
         "cold_s": cold_s,
         "warm_best_s": min(warm),
         "warm_median_s": statistics.median(warm),
+        "yardstick_best_s": min(floor),
+        "ratio_to_yardstick_median": statistics.median(ratios),
         "flags": cold.flags.num_rows,
         "per_rule": per_rule,
         "peak_mib": _peak_mib(),
+        "load_avg_1m": load_before,
+        "load_avg_1m_after": os.getloadavg()[0],
+    }
+
+
+def measure_csv_cache(patients: int) -> dict[str, Any]:
+    """A screen of an OMOP CSV folder: without the cache, first with it (converting into the
+    cache), then again (reusing it), in one process."""
+    import duckdb
+
+    from b12pain.cohort.csvcache import CsvCache
+    from b12pain.cohort.screen import screen
+
+    root = bench_dir() / f"{patients}"
+    csv_dir = root / "csv_omop"
+    if not csv_dir.exists():
+        csv_dir.mkdir()
+        con = duckdb.connect()
+        for table in (*YARDSTICK_COLUMNS, "death"):
+            single = root / "omop" / f"{table}.parquet"
+            source = single if single.exists() else root / "omop" / table / "*.parquet"
+            con.execute(f"COPY (SELECT * FROM '{source}') TO '{csv_dir / table}.csv' (HEADER)")
+        con.close()
+    sets = _site_sets(root)
+    cache = CsvCache(root / "cache")
+    for old in cache.folder.glob("*.parquet") if cache.folder.exists() else []:
+        old.unlink()
+    load_before = os.getloadavg()[0]
+    times = {}
+    for label, use in (("no_cache", None), ("cache_first", cache), ("cache_second", cache)):
+        start = time.perf_counter()
+        result = screen(csv_dir, "omop", AS_OF, site_sets=sets, cache=use)
+        times[label] = time.perf_counter() - start
+    parquet = screen(root / "omop", "omop", AS_OF, site_sets=sets)
+    return {
+        "patients": patients,
+        "csv_gb": sum(p.stat().st_size for p in csv_dir.glob("*.csv")) / 1e9,
+        "same_flags_as_parquet": parquet.flags.num_rows == result.flags.num_rows,
+        **{f"{k}_s": v for k, v in times.items()},
+        "flags": result.flags.num_rows,
+        "load_avg_1m": load_before,
+    }
+
+
+def measure_cluster(patients: int) -> dict[str, Any]:
+    """All rules on a Spark standalone cluster started here (one master, two workers of one
+    core and 2 GiB each, loopback), checked row for row against DuckDB."""
+    from b12pain.cohort.engines import SparkEngine, local_spark_session
+    from b12pain.cohort.screen import screen
+    from b12pain.cohort.standalone import standalone_cluster
+
+    root = bench_dir() / f"{patients}"
+    sets = _site_sets(root)
+    load_before = os.getloadavg()[0]
+    start = time.perf_counter()
+    with standalone_cluster(workers=2, cores=1, memory="2g") as cluster:
+        spark = local_spark_session(cluster.master_url, "b12pain-bench")
+        spark.sparkContext.setLogLevel("ERROR")
+        startup = time.perf_counter() - start
+        start = time.perf_counter()
+        result = screen(
+            root / "omop", "omop", AS_OF, engine=SparkEngine(spark=spark), site_sets=sets
+        )
+        run_s = time.perf_counter() - start
+        spark.stop()
+    reference = screen(root / "omop", "omop", AS_OF, site_sets=sets)
+    keys = [
+        "person_id",
+        "rule_id",
+        "reason_text",
+        "cumulative_days",
+        "last_test_date",
+        "matched_codes",
+    ]
+
+    def ordered(table: Any) -> Any:
+        return table.select(keys).sort_by([("rule_id", "ascending"), ("person_id", "ascending")])
+
+    return {
+        "patients": patients,
+        "cluster_and_session_start_s": startup,
+        "run_s": run_s,
+        "flags": result.flags.num_rows,
+        "identical_to_duckdb": ordered(result.flags).equals(ordered(reference.flags)),
+        "driver_peak_mib": _peak_mib(),
         "load_avg_1m": load_before,
     }
 
@@ -220,7 +341,7 @@ def measure_ingest(patients: int) -> dict[str, Any]:
     csv_bytes = sum(p.stat().st_size for p in csv_dir.glob("*.csv"))
     start = time.perf_counter()
     for path in csv_dir.glob("*.csv"):
-        omop._csv_to_parquet(path, root / "ingest" / f"{path.stem}.parquet")
+        omop._csv_to_parquet(path, root / "ingest" / f"{path.stem}.parquet", path.stem)
     csv_s = time.perf_counter() - start
     fhir_dir = root / "fhir"
     if not fhir_dir.exists():
@@ -246,6 +367,8 @@ MEASURES = {
     "pandas_evidence": lambda patients: measure_pandas(patients, evidence=True),
     "pandas_equal": check_pandas_equal,
     "ingest": measure_ingest,
+    "csv_cache": measure_csv_cache,
+    "cluster": measure_cluster,
 }
 
 
@@ -268,6 +391,8 @@ def main() -> None:
     parser.add_argument("--spark", action="store_true")
     parser.add_argument("--pandas", action="store_true")
     parser.add_argument("--ingest", action="store_true")
+    parser.add_argument("--csv-cache", action="store_true")
+    parser.add_argument("--cluster", action="store_true")
     parser.add_argument("--child")
     args = parser.parse_args()
     if args.child:
@@ -280,6 +405,10 @@ def main() -> None:
         plan.append("spark")
     if args.ingest:
         plan.append("ingest")
+    if args.csv_cache:
+        plan.append("csv_cache")
+    if args.cluster:
+        plan.append("cluster")
     for measure in plan:
         print(json.dumps(child(measure, args.patients), default=str), flush=True)
 

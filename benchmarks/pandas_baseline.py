@@ -82,11 +82,24 @@ def _union_days(frame: pd.DataFrame) -> pd.Series:
     return days.groupby(level="person_id").sum()
 
 
-#: The engine's flag columns that differ from row to row (the others are the same on every row).
+#: The engine's flag columns that differ from row to row (the others are the same on every
+#: row), less those written for people rather than computed (the reason text, the source
+#: identifier, code names, the comparator of censored results, none of which the synthetic
+#: data exercises): the baseline works these out like the engine does.
 EVIDENCE_COLUMNS = [
     c
     for c in FLAG_COLUMNS
-    if c not in ("rule_version", "as_of_date", "reason_text", "run_id", "engine")
+    if c
+    not in (
+        "rule_version",
+        "as_of_date",
+        "reason_text",
+        "run_id",
+        "engine",
+        "person_source_value",
+        "last_test_comparator",
+        "matched_code_names",
+    )
 ]
 
 
@@ -211,7 +224,9 @@ def screen_pandas(omop: Path, as_of: dt.date, evidence: bool = False) -> pd.Data
     treatment = drugs[drugs.drug_concept_id.isin(_ids("concept_set.b12_treatment"))]
     follow = pd.Timedelta(days=_param("cohort.treatment_followup_days"))
     joined = low[["person_id", "date"]].merge(treatment[["person_id", "s", "e"]], on="person_id")
-    treated = set(joined.person_id[(joined.e >= joined.date) & (joined.s <= joined.date + follow)])
+    # Treatment is seen only up to the as-of date (docs/cohort.md, policies).
+    seen_until = (joined.date + follow).clip(upper=pd.Timestamp(as_of))
+    treated = set(joined.person_id[(joined.e >= joined.date) & (joined.s <= seen_until)])
     untreated_low = set(low.person_id) - treated
 
     observations["date"] = pd.to_datetime(observations.observation_date)
