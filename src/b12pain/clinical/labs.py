@@ -20,6 +20,7 @@ from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.findings import evidence_of
 from b12pain.clinical.profile import LabResult, Profile
 from b12pain.clinical.result import Band, Evidence, LabReading, trusted
+from b12pain.clinical.triage import nitrous_oxide_exposed
 from b12pain.clinical.units import classification_value, display_equivalent, to_unit
 from b12pain.knowledge import Citation
 from b12pain.knowledge.schema.clinical import LabLimit, Threshold
@@ -68,8 +69,6 @@ class LabContext(NamedTuple):
 
 def lab_context(profile: Profile, today: dt.date, cat: Catalogue | None = None) -> LabContext:
     """The lab-reading context of a profile (nitrous oxide: exposure as `triage` defines it)."""
-    from b12pain.clinical.triage import nitrous_oxide_exposed
-
     cat = cat or catalogue()
     treatment = profile.b12_treatment
     injection = treatment.last_dose if treatment is not None and treatment.route == "im" else None

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.profile import Profile
 from b12pain.clinical.result import Testing, TestingStatus
+from b12pain.clinical.triage import nitrous_oxide_exposed
 from b12pain.clinical.vocabulary import medicine_group
 from b12pain.knowledge.schema.clinical import RiskFactor
 
@@ -105,8 +106,6 @@ def _risk_factors(
 def first_tests(profile: Profile, cat: Catalogue | None = None) -> tuple[str, ...]:
     """Which tests first (§A.2, §J.5): homocysteine or MMA after nitrous oxide exposure (T2c),
     active B12 in pregnancy (T2b), otherwise total B12 (T2a); folate alongside (T2h)."""
-    from b12pain.clinical.triage import nitrous_oxide_exposed
-
     if nitrous_oxide_exposed(profile, cat):
         return ("homocysteine", "mma", "folate")
     if profile.pregnant:
@@ -115,8 +114,6 @@ def first_tests(profile: Profile, cat: Catalogue | None = None) -> tuple[str, ..
 
 
 def _first_test_rules(profile: Profile, cat: Catalogue) -> tuple[str, ...]:
-    from b12pain.clinical.triage import nitrous_oxide_exposed
-
     if nitrous_oxide_exposed(profile, cat):
         return ("test.t2c", "test.t2h")
     if profile.pregnant:
