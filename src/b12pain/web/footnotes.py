@@ -1,53 +1,46 @@
-"""Numbered footnotes for cited text on a page: each source gets a number at its first citation.
+"""Numbered footnotes on a page, numbered by `presentation.assessment.Footnotes` (the one
+numbering every surface shares): each distinct citation gets a number the first time it is shown,
+and the numbered source list follows at the end of the page.
 
-Pages call `notes.cite(citations)` beside a statement (it returns the numbers to show) and list
-`notes.items` at the end (the numbered source list, with the sections cited).
+This adapter only lets templates cite what they hold: knowledge citations, the `source#section`
+references of knowledge entries (level taken from the bibliography), and citations in JSON form.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
-from b12pain.knowledge import KnowledgeBase, Source
-
-
-@dataclass
-class Footnote:
-    """One numbered source and the sections of it this page cites."""
-
-    number: int
-    source: Source
-    sections: list[str] = field(default_factory=list)
+from b12pain.knowledge import Citation, KnowledgeBase
+from b12pain.presentation.assessment import Footnotes as SharedFootnotes
+from b12pain.presentation.assessment import NumberedSource
 
 
 class Footnotes:
-    """The footnotes of one page, numbered in order of first citation."""
+    """The footnotes of one page."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
-        self._by_source: dict[str, Footnote] = {}
+        self._notes = SharedFootnotes()
+
+    def _citation(self, value: Any) -> Citation | None:
+        if isinstance(value, Citation):
+            return value
+        data = value if isinstance(value, dict) else {
+            "source": getattr(value, "source", ""), "section": getattr(value, "section", ""),
+            "level": getattr(value, "level", None)}
+        source = self._kb.sources.get(data.get("source", ""))
+        if source is None:
+            return None
+        return Citation(source=source.id, section=data.get("section") or "",
+                        level=data.get("level") or source.level)
 
     def cite(self, citations: Iterable[Any]) -> list[int]:
-        """Numbers for these citations (objects with `source` and `section`), in order, no repeats."""
-        numbers: list[int] = []
-        for citation in citations:
-            note = self._by_source.get(citation.source)
-            if note is None:
-                source = self._kb.sources.get(citation.source)
-                if source is None:
-                    continue
-                note = Footnote(len(self._by_source) + 1, source)
-                self._by_source[citation.source] = note
-            section = getattr(citation, "section", "")
-            if section and section not in note.sections:
-                note.sections.append(section)
-            if note.number not in numbers:
-                numbers.append(note.number)
-        return numbers
+        """Footnote numbers for these citations (new ones numbered), in order, no repeats."""
+        found = [c for c in (self._citation(v) for v in citations) if c is not None]
+        return self._notes.numbers_for(found)
 
     @property
-    def items(self) -> list[Footnote]:
+    def items(self) -> tuple[NumberedSource, ...]:
         """The numbered source list, in number order."""
-        return list(self._by_source.values())
+        return self._notes.sources(self._kb)

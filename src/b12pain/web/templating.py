@@ -15,6 +15,14 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from b12pain.presentation.assessment import (
+    LEVEL_WORDS,
+    band_words,
+    deficiency_words,
+    red_flag_text,
+    testing_words,
+    urgency_words,
+)
 from b12pain.presentation.entries import describe
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -90,12 +98,18 @@ def _words(value: str | None) -> str:
     return "" if value is None else value.replace("_", " ").replace(".", " ")
 
 
+def _sentence(value: str | None) -> str:
+    """First letter upper case, the rest as written (Jinja's `capitalize` lowers "NICE")."""
+    text = "" if value is None else str(value)
+    return text[:1].upper() + text[1:]
+
+
 def _side_words(value: str) -> str:
     """A body region or site id in words, side last (`upper_arm_left` → `Upper arm (left)`)."""
     for side in ("left", "right"):
         if value.endswith("_" + side):
-            return f"{_words(value.removesuffix('_' + side)).capitalize()} ({side})"
-    return _words(value).capitalize()
+            return f"{_sentence(_words(value.removesuffix('_' + side)))} ({side})"
+    return _sentence(_words(value))
 
 
 def _as_options(ids: Any) -> list[tuple[str, str]]:
@@ -103,21 +117,23 @@ def _as_options(ids: Any) -> list[tuple[str, str]]:
     return [(str(i), _side_words(str(i))) for i in ids]
 
 
-def _as_citation(value: Any) -> Any:
-    """A citation from its JSON form (a dict), so footnotes number it like any other."""
-    from b12pain.knowledge import Citation
-
-    return Citation.model_validate(value) if isinstance(value, dict) else value
-
-
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
 templates.env.filters.update(
     field_id=field_id, date=_date, number=_number, words=_words, side_words=_side_words,
     as_options=_as_options,
+    sentence=_sentence,
     field_label=_field_label,
-    as_citation=_as_citation,
 )
-templates.env.globals.update(NAVIGATION=NAVIGATION, describe=describe)
+templates.env.globals.update(
+    NAVIGATION=NAVIGATION,
+    describe=describe,
+    band_words=band_words,
+    deficiency_words=deficiency_words,
+    red_flag_text=red_flag_text,
+    testing_words=testing_words,
+    urgency_words=urgency_words,
+    level_words=LEVEL_WORDS,
+)
 templates.env.filters["zip"] = zip
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True

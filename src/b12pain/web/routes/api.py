@@ -258,6 +258,11 @@ def list_entries(ctx: ContextDep, kind: list[str] | None = Query(None), start: d
     return _json(diary.list_entries(ctx, kind, start, end))  # type: ignore[no-any-return]
 
 
+@router.post("/entries/undo", responses=_PROBLEMS, summary="Undo the last edit or delete")
+def undo_last_change(ctx: ContextDep) -> dict[str, Any]:
+    return _json(diary.undo_last_change(ctx))  # type: ignore[no-any-return]
+
+
 @router.get("/entries/{entry_id}", responses=_PROBLEMS)
 def get_entry(entry_id: str, ctx: ContextDep) -> dict[str, Any]:
     return _json(diary.get_entry(ctx, entry_id))  # type: ignore[no-any-return]

@@ -3,10 +3,7 @@ entries a day; notes and comments on any entry; edit, and delete with undo."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -28,48 +25,6 @@ DIARY_KINDS = ("pain", "sleep", "exercise", "stress", "mood", "symptoms")
 SHOWN_DAYS = 14
 
 NRS_ALLOWED = "a whole number from 0 (no pain) to 10 (worst imaginable)"
-
-
-# Undo -----------------------------------------------------------------------------------------
-# Until the service offers `diary.undo_last_change`, the entry as it was before the last change
-# is kept in this browser (a cookie of the local app) and restored through the service.
-
-UNDO_COOKIE = "b12pain_undo"
-
-
-def keep_undo(response: Response, change: str, before: Any) -> None:
-    """Remember the entry as it was before `change` ("deleted" or "edited")."""
-    data = {"change": change, "entry": before.model_dump(mode="json")}
-    encoded = base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
-    if len(encoded) < 3800:  # a cookie holds about 4 KB; longer entries cannot be undone here
-        response.set_cookie(UNDO_COOKIE, encoded, max_age=3600, httponly=True, samesite="strict")
-
-
-def read_undo(request: Request) -> dict[str, Any] | None:
-    """The remembered change, if any."""
-    raw = request.cookies.get(UNDO_COOKIE)
-    if not raw:
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(raw.encode()).decode())
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) and isinstance(data.get("entry"), dict) else None
-
-
-def _restore(ctx: Any, undo: dict[str, Any] | None) -> None:
-    if undo is None:
-        raise InputError.single("undo", None, "nothing to undo (the last change was over an hour ago, or undone)")
-    entry = dict(undo["entry"])
-    comments = entry.pop("comments", [])
-    kind = entry.pop("kind")
-    if undo.get("change") == "deleted":
-        diary.save(ctx, kind, **entry)
-        for comment in comments:
-            diary.add_comment(ctx, entry["uid"], comment["text"], comment.get("author", "me"), comment["at"])
-    else:
-        uid = entry.pop("uid")
-        diary.edit_entry(ctx, uid, diary.EntryChanges(entry))
 
 
 def read_pain(form: FormReader) -> diary.PainInput:
@@ -150,16 +105,10 @@ def diary_page(request: Request, ctx: ContextDep) -> HTMLResponse:
 
 
 @router.post("/diary/undo")
-def undo(request: Request, ctx: ContextDep) -> Response:
+def undo(ctx: ContextDep) -> Response:
     """Undo the last change: a deleted entry comes back, an edited one returns to how it was."""
-    undo_fn = getattr(diary, "undo_last_change", None)
-    if undo_fn is not None:
-        undo_fn(ctx)
-    else:
-        _restore(ctx, read_undo(request))
-    response = RedirectResponse("/diary?undone=1", status_code=303)
-    response.delete_cookie(UNDO_COOKIE)
-    return response
+    diary.undo_last_change(ctx)
+    return RedirectResponse("/diary?undone=1", status_code=303)
 
 
 @router.post("/diary/{kind}", response_class=HTMLResponse)
@@ -237,18 +186,14 @@ async def edit_entry(request: Request, entry_id: str, ctx: ContextDep) -> Respon
         values["regions"] = raw.getlist("regions")
         values["descriptors"] = raw.getlist("descriptors")
         return _edit_page(request, entry, values, 422, problems_of(exc))
-    response = RedirectResponse(f"/diary?saved={entry.uid}&edited=1", status_code=303)
-    keep_undo(response, "edited", entry)
-    return response
+    return RedirectResponse(f"/diary?saved={entry.uid}&edited=1", status_code=303)
 
 
 @router.post("/diary/{entry_id}/delete")
 def delete_entry(entry_id: str, ctx: ContextDep) -> Response:
     """Delete one entry; the diary then offers to undo it."""
     deleted = diary.delete_entry(ctx, entry_id)
-    response = RedirectResponse(f"/diary?deleted={deleted.uid}", status_code=303)
-    keep_undo(response, "deleted", deleted)
-    return response
+    return RedirectResponse(f"/diary?deleted={deleted.uid}", status_code=303)
 
 
 @router.post("/diary/{entry_id}/comment", response_class=HTMLResponse)

@@ -87,8 +87,10 @@ async def log_food(request: Request, ctx: ContextDep, settings: SettingsDep) -> 
             intake.log_food(ctx, intake.FoodInput(amount_text=str(amount), food_id=food_id,
                                                   note=form.text("note")), foods)
     except InputError as exc:
-        problems = [type(p)("amount" if p.field in ("amount_text", "text") else p.field,
-                            p.value, p.message) for p in problems_of(exc)]
+        # The form has one field for the words; whatever the food database could not read in
+        # them (the food, the amount, the unit) is shown on it.
+        problems = [p if p.field == "note" else type(p)("amount", p.value, p.message)
+                    for p in problems_of(exc)]
         return _page(request, ctx, settings, 422, errors=problems, values=values_of(raw),
                      query=form.text("q"))
     return RedirectResponse("/food?saved=1", status_code=303)
