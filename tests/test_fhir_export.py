@@ -14,6 +14,8 @@ from fhir.resources.R4B.bundle import Bundle
 
 from b12pain.instruments.registry import instrument
 from b12pain.interop.codes import LOINC, UCUM
+from b12pain.interop.export import JournalContent, export_bundle
+from b12pain.journal import make_record
 from b12pain.knowledge import load
 from b12pain.service import fhir
 from b12pain.service.context import local_context
@@ -186,3 +188,25 @@ def test_fhirjs_catches_a_code_outside_its_value_set(bundle: dict[str, Any]) -> 
     lab = dict(_labs(bundle)[0], status="done")  # not an observation-status code
     errors = fhirjs_errors(lab)
     assert [e["location"] for e in errors] == ["Observation.status"]
+
+
+@pytest.mark.parametrize(
+    ("test", "value", "unit", "code"),
+    [
+        ("total_b12", 120, "ng/L", "L"),
+        ("total_b12", 1000, "ng/L", "N"),
+        ("folate", 2.0, "ug/L", "L"),
+        ("mma", 0.9, "umol/L", "H"),
+        ("homocysteine", 9, "umol/L", "N"),
+    ],
+)
+def test_interpretation_codes_follow_the_reading(
+    test: str, value: float, unit: str, code: str
+) -> None:
+    now = at(30)
+    record = make_record("lab", at=now, test=test, value=value, unit=unit, taken_on=now.date())
+    bundle = export_bundle(JournalContent([record], None), load(), now.date(), now)
+    (obs,) = [e.resource for e in bundle.entry if e.resource.get_resource_type() == "Observation"]
+    (interpretation,) = obs.interpretation
+    assert interpretation.coding[0].code == code
+    assert "deficiency confirmed" not in interpretation.text.lower()

@@ -85,6 +85,7 @@ from b12pain.journal.records import (
     ProfileEntry,
 )
 from b12pain.knowledge import KnowledgeBase
+from b12pain.presentation.assessment import band_words
 
 #: Namespace of b12pain's name-based resource ids (uuid5).
 ID_NAMESPACE = uuid.UUID("6f2b8a53-2b4e-5d0c-9a57-b12fa1000001")
@@ -309,32 +310,34 @@ def _reading(
     return read_lab(lab, context, catalogue())
 
 
-#: b12pain's reading of a result → HL7 v3 ObservationInterpretation (L, N, H, IND).
-_INTERPRETATION = {
-    ("b12", "deficiency_confirmed"): ("L", "Low"),
-    ("b12", "indeterminate"): ("IND", "Indeterminate"),
-    ("b12", "unlikely"): ("N", "Normal"),
-    ("marker", "raised"): ("H", "High"),  # MMA, homocysteine (functional markers, §J.6)
-    ("marker", "within_range"): ("N", "Normal"),
+#: b12pain's reading of a result → HL7 v3 ObservationInterpretation (L, N, H, IND). Total and
+#: active B12 and folate are low when deficient; MMA and homocysteine are raised (§J.6).
+_INTERPRETATION: dict[str, tuple[str, str]] = {
+    "deficiency_confirmed": ("L", "Low"),
+    "indeterminate": ("IND", "Indeterminate"),
+    "unlikely": ("N", "Normal"),
+    "raised": ("H", "High"),
+    "within_range": ("N", "Normal"),
+}
+#: Haemoglobin and MCV are read against the lab's own printed range (flags of the reading).
+_LAB_RANGE_FLAGS: dict[str, tuple[str, str]] = {
+    "below_lab_range": ("L", "Low"),
+    "above_lab_range": ("H", "High"),
+    "within_lab_range": ("N", "Normal"),
 }
 
 
 def interpretation_of(reading: LabReading) -> CodeableConcept | None:
-    """The v3 interpretation code of b12pain's reading, or None (not interpretable)."""
-    if "below_lab_range" in reading.flags:
-        pair: tuple[str, str] | None = ("L", "Low")
-    elif "above_lab_range" in reading.flags:
-        pair = ("H", "High")
-    elif "within_lab_range" in reading.flags:
-        pair = ("N", "Normal")
-    else:
-        group = "b12" if reading.test in ("total_b12", "active_b12") else "marker"
-        pair = _INTERPRETATION.get((group, str(reading.band)))
+    """The v3 interpretation code of b12pain's reading, or None (not interpretable), with the
+    clinician words for the band as text (never the bare band name, §J.7)."""
+    pair = next((_LAB_RANGE_FLAGS[f] for f in reading.flags if f in _LAB_RANGE_FLAGS), None)
+    if pair is None:
+        pair = _INTERPRETATION.get(str(reading.band))
     if pair is None:
         return None
     return CodeableConcept(
         coding=[Coding(system=INTERPRETATION, code=pair[0], display=pair[1])],
-        text=reading.band.replace("_", " "),
+        text=band_words(reading.test, reading.band, clinician=True),
     )
 
 
