@@ -177,7 +177,8 @@ def test_guided_check_builds_a_profile_and_assesses(tmp_path, monkeypatch, capsy
         "1",  # metformin
         "5y",  # for 5 years
         "2",  # type 2 diabetes
-        "n",  # no nitrous oxide
+        "n",  # no recreational nitrous oxide
+        "n",  # no recent medical nitrous oxide
         "1,3",  # tingling, burning
         "1",  # fatigue
         "1",  # diabetic neuropathy
@@ -217,7 +218,7 @@ def test_guided_check_builds_a_profile_and_assesses(tmp_path, monkeypatch, capsy
 def test_guided_check_asks_again_for_a_test_date_it_cannot_use(monkeypatch, capsys) -> None:
     """A test date that is not a date, or lies after today, is asked again at once."""
     answers = [
-        *("", "", "", "58", "1", "n", "n", "1", "", "", "n", "", "", "", ""),  # no medicines … NRS
+        *("", "", "", "58", "1", "n", "n", "1", "", "", "n", "n", "", "", "", ""),  # … no NRS
         *("y", "1", "150", "ng/L"),  # one total B12 result
         *("14/03/2026", "2026-11-25", "2026-11-20"),  # not ISO, after today, then fine
         "n",
@@ -254,7 +255,7 @@ def test_quick_lab_reading_dated_after_today_is_refused(monkeypatch, capsys) -> 
 
 
 def test_guided_check_can_go_back_and_reanswer(monkeypatch, capsys) -> None:
-    answers = ["", "", "", "40", "b", "", "41", "2", "1", "", "", "n", "", "", "", "", "n"]
+    answers = ["", "", "", "40", "b", "", "41", "2", "1", "", "", "n", "n", "", "", "", "", "n"]
     code, out, _ = cli(monkeypatch, capsys, "check", "--json", stdin="\n".join(answers) + "\n")
     assert code == 0, out
     result = json.loads(out[out.index("{") :])

@@ -254,7 +254,7 @@ def test_check_refuses_a_save_path_before_asking_anything(
 
 
 def test_check_json_prints_only_json_on_stdout(data_dir: Path, monkeypatch, capsys) -> None:
-    answers = ["", "", "", "40", "2", "1", "", "", "n", "", "", "", "", "n"]
+    answers = ["", "", "", "40", "2", "1", "", "", "n", "n", "", "", "", "", "n"]
     code, out, err = cli(monkeypatch, capsys, "check", "--json", stdin="\n".join(answers) + "\n")
     assert code == 0, err
     assert json.loads(out)["schema"] == "b12pain.assessment/1"

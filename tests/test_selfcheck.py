@@ -90,7 +90,7 @@ def test_cauda_equina_answer_is_shown_at_once_and_the_person_can_stop() -> None:
 
 
 def test_the_person_can_continue_after_a_red_flag_and_it_is_shown_once() -> None:
-    answers = ["1", "c", "", "", "50", "1", "n", "n", "1", "", "", "n", "", "", "", "", "n"]
+    answers = ["1", "c", "", "", "50", "1", "n", "n", "1", "", "", "n", "n", "", "", "", "", "n"]
     check, _prompts, said = scripted(answers)
     profile = check.run()
     assert not check.stopped
@@ -104,7 +104,7 @@ def test_suspected_neurological_flag_shows_once_its_questions_are_answered() -> 
     options, _ = options_from_knowledge(KB)
     vegan = str(options.diets.index("vegan") + 1)
     nerve = str(options.nerve_symptoms.index("poor_balance") + 1)
-    answers = ["", "", "", "45", "1", "n", "n", vegan, "", "", "n", nerve, "", "s"]
+    answers = ["", "", "", "45", "1", "n", "n", vegan, "", "", "n", "n", nerve, "", "s"]
     check, prompts, said = scripted(answers)
     check.run()
     assert check.stopped
@@ -141,3 +141,15 @@ def test_continue_or_stop_asks_again_on_other_answers(reply: str) -> None:
 
 def test_red_flag_questions_are_cached_per_knowledge_base() -> None:
     assert red_flag_questions(KB) is red_flag_questions(KB)
+
+
+def test_recent_medical_nitrous_oxide_is_asked_and_recorded() -> None:
+    """§J.5: `medical_recent` is reachable from the guided check; with nerve symptoms it raises
+    the nitrous-oxide red flag."""
+    options, _ = options_from_knowledge(KB)
+    tingling = str(options.nerve_symptoms.index("tingling") + 1)
+    answers = ["", "", "", "30", "2", "1", "", "", "n", "y", tingling, "", "s"]
+    check, _prompts, said = scripted(answers)
+    profile = check.run()
+    assert profile["nitrous_oxide"] == "medical_recent"
+    assert check.stopped and any("Nitrous oxide" in line for line in said)

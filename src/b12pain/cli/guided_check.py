@@ -258,7 +258,13 @@ class GuidedCheck:
 
     def _nitrous_oxide(self) -> None:
         used = self.yes_no("Have you used nitrous oxide ('laughing gas', 'nos') recreationally?")
-        self.profile["nitrous_oxide"] = "recreational" if used else "none"
+        medical = not used and self.yes_no(
+            "In the last few weeks, have you had nitrous oxide ('gas and air') for a procedure "
+            "or in labour?"
+        )
+        self.profile["nitrous_oxide"] = (
+            "recreational" if used else "medical_recent" if medical else "none"
+        )
 
     def _symptoms(self) -> None:
         nerve = self.choose_many("Nerve symptoms — any of these?", self.options.nerve_symptoms)
