@@ -13,13 +13,16 @@ import os
 import stat
 import sys
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from b12pain.cli.errors import run_guarded
 from b12pain.cli.main import app
+from b12pain.errors import InputError
 from b12pain.foods import FoodDatabase
 from test_foods_fdc import FIXTURE as FDC_FIXTURE
 
@@ -326,3 +329,48 @@ def test_control_characters_from_an_archive_are_shown_not_obeyed(
         assert code == 0, err
         assert "\x1b" not in out and "\\x1b[2J" in out
         assert "[link=http://example.com]" in out  # shown as typed, not a live link
+
+
+@pytest.fixture(scope="module")
+def fuzz_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FoodDatabase]:
+    folder = tmp_path_factory.mktemp("fuzz")
+    with FoodDatabase.open(folder / "foods.sqlite") as db:
+        db.import_archive(sr28_zip(folder / "good.zip"))
+        yield db
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    member=st.sampled_from(sorted(SR28_FILES)),
+    content=st.text(alphabet=st.characters(max_codepoint=0xFF), max_size=300),
+)
+def test_any_member_content_imports_or_is_refused_cleanly(
+    fuzz_db: FoodDatabase, member: str, content: str
+) -> None:
+    """Whatever one member holds, an import succeeds or raises InputError: never anything else,
+    and a refused import leaves the database as it was."""
+    before = fuzz_db.counts()
+    archive = sr28_zip(fuzz_db.path.parent / "fuzzed.zip", {member: content})
+    try:
+        fuzz_db.import_archive(archive)
+    except InputError as exc:
+        assert exc.problems and exc.problems[0].field == "path"
+        assert fuzz_db.counts() == before
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    member=st.sampled_from(["food.csv", "food_nutrient.csv", "nutrient.csv", "food_portion.csv"]),
+    content=st.binary(max_size=300),
+)
+def test_any_fdc_member_bytes_import_or_are_refused_cleanly(
+    fuzz_db: FoodDatabase, member: str, content: bytes
+) -> None:
+    """Any bytes in an FDC CSV (header or not, UTF-8 or not): success or InputError only."""
+    before = fuzz_db.counts()
+    archive = fdc_zip(fuzz_db.path.parent / "fuzzed.zip", {member: content})
+    try:
+        fuzz_db.import_archive(archive)
+    except InputError as exc:
+        assert exc.problems and exc.problems[0].field == "path"
+        assert fuzz_db.counts() == before
