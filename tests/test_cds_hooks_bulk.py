@@ -1,4 +1,5 @@
-"""CDS Hooks cards for the shared FHIR Bulk sample equal the CLI assessment of the same data.
+"""CDS Hooks cards equal the CLI assessment of the same data: the shared FHIR Bulk sample and a
+set of crafted test patients.
 
 Each Patient of ../shared/data/fhir-bulk-10-patients becomes one `patient-view` call: its active
 MedicationRequests and its Conditions as the EHR would prefetch them, plus B12 results written
@@ -26,7 +27,7 @@ from b12pain.interop.cds import cards_for, parse_request, profile_from_facts, re
 from b12pain.knowledge import load
 from b12pain.web.app import create_app
 from b12pain.web.settings import Settings
-from cds_requests import lab, request
+from cds_requests import lab, request, symptom
 
 METFORMIN_PRODUCT = "860975"
 #: B12 results the test gives some patients, by position (value, unit, LOINC), to vary the cards.
@@ -76,8 +77,8 @@ def _cli_assessment(profile_data: dict[str, Any], today: dt.date, folder: Path,
     return Assessment.model_validate(json.loads(capsys.readouterr().out))
 
 
-def test_cards_equal_the_cli_assessment_for_every_sample_patient(
-    calls: list[dict[str, Any]],
+def _assert_cards_equal_cli(
+    bodies: list[dict[str, Any]],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -85,8 +86,7 @@ def test_cards_equal_the_cli_assessment_for_every_sample_patient(
     kb = load()
     client = TestClient(create_app(Settings(data_dir=tmp_path)))
     today = dt.date.today()  # the app reads the clock; the CLI is given the same day
-    assert len(calls) >= 10
-    for body in calls:
+    for body in bodies:
         response = client.post("/cds-services/b12pain-patient-view", json=body)
         assert response.status_code == 200, response.text
         cards = response.json()["cards"]
@@ -101,6 +101,55 @@ def test_cards_equal_the_cli_assessment_for_every_sample_patient(
         assert cards == expected, body["context"]["patientId"]
         critical = [c for c in cards if c["summary"].startswith("Red flag:")]
         assert len(critical) == len(assessment.red_flags)
+
+
+def test_cards_equal_the_cli_assessment_for_every_sample_patient(
+    calls: list[dict[str, Any]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert len(calls) >= 10
+    _assert_cards_equal_cli(calls, tmp_path, capsys, monkeypatch)
+
+
+def _crafted() -> list[dict[str, Any]]:
+    """Test patients that need no shared data: each path of the cards once."""
+    today = dt.date.today()
+    day = (today - dt.timedelta(days=7)).isoformat()
+
+    def patient(pid: str, sex: str, years: int) -> dict[str, Any]:
+        born = f"{today.year - years}-01-15"
+        return {"resourceType": "Patient", "id": pid, "gender": sex, "birthDate": born}
+
+    metformin = {
+        "resourceType": "MedicationRequest", "id": "m", "status": "active", "intent": "order",
+        "subject": {"reference": "Patient/a"}, "authoredOn": "2018-03-01",
+        "medicationCodeableConcept": {"coding": [
+            {"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "6809"}]},
+    }  # fmt: skip
+    sciatica = {"resourceType": "Condition", "id": "c", "subject": {"reference": "Patient/e"},
+                "code": {"coding": [{"system": "http://snomed.info/sct", "code": "23056005"}]}}  # fmt: skip
+    return [
+        request(patient("a", "male", 66), medication_requests=[metformin]),
+        request(patient("b", "female", 52), labs=[lab("l", "b", "2132-9", 210, "ng/L", day)],
+                conditions=[symptom("s", "b", "tingling"), symptom("t", "b", "burning")]),
+        request(patient("c", "female", 70), labs=[lab("l", "c", "2132-9", 120, "ng/L", day),
+                                                  lab("m", "c", "13964-2", 0.7, "umol/L", day)]),
+        request(patient("d", "male", 45), conditions=[symptom("s", "d", "saddle_numbness"),
+                                                      symptom("t", "d", "urinary_retention")]),
+        request(patient("e", "female", 38), conditions=[sciatica],
+                labs=[lab("l", "e", "14685-2", 300, "pmol/L", day)]),
+        request(patient("f", "male", 61), medication_requests=[metformin],
+                conditions=[symptom("s", "f", "unsteady_gait"),
+                            symptom("t", "f", "reduced_vibration_sense")]),
+    ]  # fmt: skip
+
+
+def test_cards_equal_the_cli_assessment_for_crafted_patients(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _assert_cards_equal_cli(_crafted(), tmp_path, capsys, monkeypatch)
 
 
 def test_the_profiles_read_what_the_sample_holds(calls: list[dict[str, Any]]) -> None:
