@@ -160,6 +160,14 @@ def test_an_export_onto_a_folder_or_into_a_missing_folder_is_refused(tmp_path: P
         check_export_target(tmp_path / "nope" / "x.json", tmp_path / "data", "file")
 
 
+def test_an_export_onto_a_pipe_or_device_is_refused(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for target in (pipe, Path("/dev/null")):
+        with pytest.raises(InputError, match="not a device or pipe"):
+            check_export_target(target, tmp_path / "data", "file")
+
+
 def test_an_export_elsewhere_is_allowed(tmp_path: Path) -> None:
     assert (
         check_export_target(tmp_path / "out.json", tmp_path / "data", "file")
@@ -240,3 +248,12 @@ def test_delete_copies_keeps_files_the_person_put_in_backups(tmp_path: Path) -> 
     mine.write_text("mine", encoding="utf-8")
     assert delete_copies(tmp_path).deleted == ()
     assert mine.exists()
+
+
+def test_a_folder_the_person_chose_keeps_its_mode(tmp_path: Path) -> None:
+    chosen = tmp_path / "Backups"
+    chosen.mkdir()
+    chosen.chmod(0o755)
+    private_dir(chosen, tighten_existing=False)
+    assert mode(chosen) == 0o755
+    assert mode(private_dir(chosen / "new", tighten_existing=False)) == 0o700

@@ -61,15 +61,17 @@ __all__ = [
 ]
 
 
-def private_dir(path: Path) -> Path:
-    """Create `path` (and missing parents) and make it 0700; returns it.
+def private_dir(path: Path, tighten_existing: bool = True) -> Path:
+    """Create `path` (and missing parents) as 0700; returns it.
 
-    Only folders b12pain owns are passed here (the data folder, its backups); parents that
-    already exist keep their mode.
+    An existing folder is made 0700 too when `tighten_existing` (the data folder and its
+    `backups` are b12pain's own); a folder the person chose for a copy (`backup --to
+    ~/Backups`) keeps its mode, since the files b12pain puts there are 0600 anyway.
     """
     path = Path(path)
+    existed = path.is_dir()
     path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
-    if stat.S_IMODE(path.stat().st_mode) != PRIVATE_DIR_MODE:
+    if (tighten_existing or not existed) and stat.S_IMODE(path.stat().st_mode) != PRIVATE_DIR_MODE:
         path.chmod(PRIVATE_DIR_MODE)
     return path
 
@@ -178,7 +180,7 @@ def check_export_target(target: Path, data_folder: Path | None, field: str = "fi
 
     Refused: the journal or any other file inside the data folder (an export there would
     replace people's data, and `delete-all` could not tell it from its own files), an existing
-    folder, and a path whose folder does not exist.
+    folder, device or pipe (the rename would replace it), and a path whose folder does not exist.
     """
     target = Path(target)
     shown = str(target)
@@ -195,6 +197,10 @@ def check_export_target(target: Path, data_folder: Path | None, field: str = "fi
         )
     if target.is_dir():
         raise InputError([Problem(field, shown, "a file name, not a folder")])
+    with contextlib.suppress(OSError):
+        existing = target.lstat().st_mode
+        if not (stat.S_ISREG(existing) or stat.S_ISLNK(existing)):  # /dev/full, a pipe …
+            raise InputError([Problem(field, shown, "a regular file name, not a device or pipe")])
     if not target.parent.is_dir():
         raise InputError([Problem(field, shown, "a file in a folder that exists")])
     return target

@@ -136,16 +136,14 @@ def import_file(
     return journal.add_many(parse_document(read_document(path), progress), owner=owner)
 
 
-def backup(
-    journal: Journal, folder: Path, now: dt.datetime, *, owner: str = LOCAL_OWNER
-) -> Path:
+def backup(journal: Journal, folder: Path, now: dt.datetime, *, owner: str = LOCAL_OWNER) -> Path:
     """A dated private copy in a 0700 `folder`: the SQLite file itself (online backup) when
     `owner` is the store's only owner (the local journal), else `owner`'s JSON export (a store
     shared by several owners is never copied whole for one of them)."""
     from b12pain.privacy import private_dir, private_temporary
 
     try:
-        private_dir(folder)
+        private_dir(folder, tighten_existing=False)  # new: 0700; a chosen --to keeps its mode
     except OSError as exc:
         raise InputError.single("--to", str(folder), f"cannot be created: {exc.strerror}") from None
     stamp = now.strftime("%Y%m%dT%H%M%S")
