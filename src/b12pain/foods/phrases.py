@@ -50,7 +50,7 @@ _SECOND_FOOD = re.compile(
 
 @dataclass(frozen=True)
 class Phrase:
-    """The parts of a food phrase; `quantity_given` is False for "a cup of tea"-less "tea"."""
+    """The parts of a food phrase; `quantity_given` is False when none was typed ("tea")."""
 
     text: str
     quantity: float
