@@ -129,6 +129,9 @@ AS_BOB: dict[str, Callable[[Context, Alice], Any]] = {
     ),
     "intake.log_food": _food,
     "intake.intake_target": lambda b, a: intake.intake_target(b),
+    "intake.intake_summary": lambda b, a: intake.intake_summary(
+        b, NOW.date() - dt.timedelta(days=6), NOW.date()
+    ),
     "insights.insights": lambda b, a: insights.insights(b),
     "transfer.export_journal": lambda b, a: transfer.export_journal(b),
     "transfer.export_to_file": lambda b, a: (

@@ -82,3 +82,25 @@ def intake_target(ctx: Context) -> Any | None:
         bool(data.get("breastfeeding")),
         kb=ctx.kb,
     )
+
+
+def intake_summary(ctx: Context, start: dt.date, end: dt.date) -> Any | None:
+    """B12 eaten by `ctx.owner` on the days `start`..`end` (inclusive), compared with the cited
+    reference for their own life stage (`clinical.intake.IntakeSummary`); None without a profile
+    age or without foods logged in those days."""
+    from b12pain.clinical.intake import summarise_intake
+    from b12pain.service.when import day_bounds
+
+    target = intake_target(ctx)
+    if target is None:
+        return None
+    lower, upper = day_bounds(start, end, ctx.now.tzinfo)
+    eaten = [
+        record
+        for record in ctx.store.entries(["food"], lower, upper, owner=ctx.owner)
+        if isinstance(record, FoodEntry) and start <= record.day <= end
+    ]
+    if not eaten:
+        return None
+    days = (end - start).days + 1
+    return summarise_intake(eaten, target, days)
