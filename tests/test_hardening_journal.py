@@ -110,6 +110,20 @@ def test_an_export_into_the_data_folder_is_refused_and_the_journal_survives(
     assert code == 0 and len(json.loads(out)["entries"]) == 1
 
 
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_an_export_onto_a_journal_kept_outside_the_data_folder_is_refused(
+    suffix: str, data_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    journal = tmp_path / "elsewhere" / "journal.sqlite"
+    journal.parent.mkdir()
+    monkeypatch.setenv("B12PAIN_DATABASE_URL", f"sqlite:///{journal}")
+    cli(monkeypatch, capsys, "log", "pain", "5")
+    code, _, err = cli(monkeypatch, capsys, "export", str(journal) + suffix)
+    assert code == 2 and err.startswith("error: file: "), err
+    code, out, _ = cli(monkeypatch, capsys, "history", "--json")
+    assert code == 0 and len(json.loads(out)["entries"]) == 1
+
+
 def test_an_export_onto_a_folder_is_refused_and_leaves_nothing(
     data_dir: Path, tmp_path: Path, monkeypatch, capsys
 ) -> None:

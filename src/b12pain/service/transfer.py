@@ -51,10 +51,25 @@ def export_to_file(ctx: Context, path: Path, data_folder: Path | None = None) ->
 
     if path.parent.is_dir():
         check_export_target(path, data_folder)
+        if path.resolve() in _journal_files(ctx):  # a journal kept outside the data folder
+            raise InputError.single(
+                "file", str(path), "a new file name, not the journal itself or its side files"
+            )
     count = export_file(ctx.store, path, owner=ctx.owner)
     if data_folder is not None:
         note_copy(data_folder, path)
     return count
+
+
+def _journal_files(ctx: Context) -> set[Path]:
+    """The SQLite journal file of `ctx.store` and its side files (empty on PostgreSQL)."""
+    from b12pain.privacy import SQLITE_SIDE_SUFFIXES
+
+    database = ctx.store.engine.url.database
+    if ctx.store.engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return set()
+    journal = Path(database).resolve()
+    return {journal, *(journal.with_name(journal.name + s) for s in SQLITE_SIDE_SUFFIXES)}
 
 
 def import_document(ctx: Context, document: Any, progress: Progress | None = None) -> int:
