@@ -129,3 +129,8 @@ def test_nutritional_yeast_has_cited_b12(db: FoodDatabase) -> None:
     food = db.get(yeast.food_id)
     assert "NIH ODS Vitamin B12 fact sheet, Table 2" in (food.citation or "")
     assert "8.3 to 24" in (food.citation or "")
+
+
+def test_fortified_needs_the_word_and_another(db: FoodDatabase) -> None:
+    assert db.search("cereal fortified with vitamin b12") == db.search("fortified cereal")
+    assert db.search("fortified")[0].description.lower().count("fortified") >= 1  # a plain word

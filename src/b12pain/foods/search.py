@@ -1,6 +1,6 @@
 """Food search: SQLite FTS5 over head word, description, common names and food group.
 
-A query naming "fortified" ("fortified cereal") keeps only foods with B12 added by fortification
+A query with the word "fortified" ("fortified cereal") keeps only foods with B12 added by fortification
 and lists the richest in B12 first. Order of attempts: whole words (singular or plural); then the last word as a prefix (search as
 you type); then each unknown word corrected to the closest indexed word by trigrams (typos).
 Each attempt takes a pool of candidates in rowid order, which `schema.finish` made the order of
@@ -26,8 +26,10 @@ _WORD = re.compile(r"[^\W_]+(?:[.%'][^\W_]+)*%?", re.UNICODE)
 #: Qualifiers that mark the plain, unprocessed form of a food.
 PLAIN_MARKERS = frozenset({"raw", "whole", "fresh", "plain", "fluid", "regular"})
 POOL = 200
-#: Query words asking for B12-fortified foods ("fortified cereal", "b12-fortified milk").
-FORTIFIED_WORDS = frozenset({"fortified", "b12", "b12-fortified"})
+#: A query word asking for B12-fortified foods ("fortified cereal"), and the words around it
+#: that then say nothing more ("cereal fortified with vitamin B12").
+FORTIFIED = "fortified"
+FORTIFIED_FILLER = frozenset({"fortified", "with", "in", "b12", "vitamin"})
 #: How alike (difflib ratio) a typed word and an indexed word must be to correct one to the other.
 MIN_SIMILARITY = 0.7
 _BM25 = "bm25(food_fts, 10.0, 3.0, 2.0, 0.5)"
@@ -88,9 +90,10 @@ def search(
     """The best `limit` foods for `text`, plain foods first; [] when nothing matches."""
     filters = filters or Filters()
     query_words = words(text)
-    fortified = len(query_words) > 1 and bool(FORTIFIED_WORDS & set(query_words))
+    rest = [w for w in query_words if w not in FORTIFIED_FILLER]
+    fortified = FORTIFIED in query_words and bool(rest)
     if fortified:  # "fortified cereal": foods with B12 added, the richest first
-        query_words = [w for w in query_words if w not in FORTIFIED_WORDS | {"with", "in"}]
+        query_words = rest
         filters = replace(filters, fortified=True)
     if not query_words:
         return []
