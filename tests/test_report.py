@@ -72,12 +72,12 @@ def test_page_one_shows_the_key_facts_in_reading_order(year, year_pdf: Path) -> 
             "Red flags",
             "Current B12 status",
             report.b12_status.split(":")[0].split(".")[0],
-            "total b12",
+            "total B12",
             "610 ng/L",
             "2026-11-06",
             total.band,
             "180-900",  # the lab's own range
-            "mma",
+            "MMA",
             "0.45 umol/L",
             "2025-12-31",
             mma.band,
@@ -95,13 +95,13 @@ def test_page_one_shows_the_key_facts_in_reading_order(year, year_pdf: Path) -> 
             "Pain trend",
             "Before starting treatment (2026-03-31)",
             "What changed since the last report",
-            "New total b12 results: 190 ng/L (2025-12-31)",
+            "New total B12 results: 190 ng/L (2025-12-31)",
             "Started hydroxocobalamin (regimen R3) on 2026-03-31",
             "Questions to discuss",
             "Treatment review due 2026-06-29",
         ],
     )
-    assert total.band == "deficiency unlikely" and mma.test == "mma"
+    assert total.band == "deficiency unlikely" and mma.test == "MMA"
 
 
 def test_page_one_fits_one_page_for_a_dense_year(year_pdf: Path) -> None:
@@ -219,7 +219,7 @@ def test_date_range_filters_every_section(year) -> None:
     pain_line = next(line for line in report.diary if line.kind == "Pain")
     assert pain_line.entries == 2 * ((end - start).days + 1)
     assert all(start <= note.on <= end for note in report.notes)
-    assert report.changes[0] == "New total b12 result: 360 ng/L (2026-04-30)"
+    assert report.changes[0] == "New total B12 result: 360 ng/L (2026-04-30)"
     html = render_report(report, html=True).html or ""
     assert "610 ng/L" not in html.split("Laboratory results")[1].split("Charts")[0]
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from b12pain.reports.model import LabLine, Report
 
-Tone = Literal["normal", "alert", "muted"]
+Tone = Literal["normal", "alert", "muted", "plain"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Bullets:
-    """A bulleted list."""
+    """A bulleted list (`plain`: no bullets, e.g. the numbered sources)."""
 
     items: tuple[str, ...]
     tone: Tone = "normal"
@@ -287,7 +287,7 @@ def following_pages(report: Report, chart_svg: str | None) -> tuple[Block, ...]:
         blocks.append(Paragraph("No medicines recorded in the profile."))
     blocks.append(Heading("Sources"))
     if report.sources:
-        blocks.append(Bullets(tuple(f"[{s.number}] {s.text}" for s in report.sources)))
+        blocks.append(Bullets(tuple(f"[{s.number}] {s.text}" for s in report.sources), "plain"))
     else:
         blocks.append(Paragraph("No statement in this report needed a source."))
     blocks.append(Heading("About this report"))

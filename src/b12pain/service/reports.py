@@ -65,6 +65,31 @@ LOW_ADHERENCE = 0.8
 STOCK_WARNING_DAYS = 21
 
 _B12_TESTS = ("total_b12", "active_b12", "mma", "homocysteine")
+#: How the report names lab tests (display words; the ids stay in CSV and JSON).
+TEST_LABELS = {
+    "total_b12": "total B12",
+    "active_b12": "active B12",
+    "mma": "MMA",
+    "homocysteine": "homocysteine",
+    "folate": "folate",
+    "haemoglobin": "haemoglobin",
+    "mcv": "MCV",
+    "fbc": "full blood count",
+}
+
+
+def test_label(test: str) -> str:
+    """`total_b12` → `total B12`."""
+    return TEST_LABELS.get(test, test.replace("_", " "))
+
+
+def lab_range_text(text: str | None, unit: str) -> str | None:
+    """The lab's range as printed, with the result's unit added when it has none (`180-900 ng/L`)."""
+    if not text:
+        return None
+    return text if any(c.isalpha() for c in text) else f"{text} {unit}"
+
+
 _RANGE = re.compile(
     r"^\s*(?:(?P<low>\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(?P<high>\d+(?:\.\d+)?)|[<≤]\s*(?P<below>\d+(?:\.\d+)?)"
     r"|[>≥]\s*(?P<above>\d+(?:\.\d+)?))"
@@ -307,11 +332,11 @@ def _lab_line(lab: LabEntry, assessment: Any, on: dt.date, numbering: Numbering)
         band = band_words(lab.test, reading.band, clinician=True)
     return LabLine(
         taken_on=lab.taken_on or lab.day,
-        test=lab.test.replace("_", " "),
+        test=test_label(lab.test),
         value=lab.value,
         unit=lab.unit,
         band=band,
-        lab_range=lab.reference_range,
+        lab_range=lab_range_text(lab.reference_range, lab.unit),
         lab=lab.lab,
         cites=numbering.numbers(reading.citations) if reading is not None else (),
     )
@@ -336,7 +361,7 @@ def _b12_status(assessment: Any, numbering: Numbering) -> str:
     text = f"{deficiency_words(assessment.deficiency, clinician=True)}. "
     text += testing_words(testing.status, clinician=True)
     if testing.status == "recommended" and testing.tests:
-        text += ": " + ", ".join(t.replace("_", " ") for t in testing.tests)
+        text += ": " + ", ".join(test_label(t) for t in testing.tests)
     text += "."
     if assessment.neurological_involvement:
         text += " Neurological involvement recorded."
@@ -502,7 +527,7 @@ def _changes(
     lines: list[str] = []
     results: dict[str, list[str]] = {}
     for lab in _all(new, LabEntry):
-        results.setdefault(lab.test.replace("_", " "), []).append(
+        results.setdefault(test_label(lab.test), []).append(
             f"{number(lab.value, 3)} {lab.unit} ({(lab.taken_on or lab.day).isoformat()})"
         )
     for test, shown in results.items():
@@ -512,9 +537,12 @@ def _changes(
             lines.append(f"Started {_plan_name(plan)} on {plan.starts_on}")
         if plan.stopped_on is not None and since <= plan.stopped_on <= end:
             lines.append(f"Stopped {_plan_name(plan)} on {plan.stopped_on}")
+    scores: dict[str, list[str]] = {}
     for entry in _all(new, InstrumentEntry):
         score = number(entry.score, 1) if entry.score is not None else "done"
-        lines.append(f"Questionnaire {entry.instrument}: {score} ({entry.day})")
+        scores.setdefault(entry.instrument, []).append(f"{score} ({entry.day})")
+    for instrument, shown in scores.items():
+        lines.append(f"Questionnaire {instrument.upper()}: {', '.join(shown)}")
     before = {s for e in _all(entries, SymptomCheck) if e.day < since for s in e.symptoms}
     fresh = sorted({s for e in _all(new, SymptomCheck) for s in e.symptoms} - before)
     if fresh:
@@ -547,9 +575,9 @@ def _questions(
             asked.append("The B12 results disagree with each other: how should they be read?")
         for reading in assessment.labs:
             if reading.next_tests:
-                tests = ", ".join(t.replace("_", " ") for t in reading.next_tests)
+                tests = ", ".join(test_label(t) for t in reading.next_tests)
                 asked.append(
-                    f"The {reading.test.replace('_', ' ')} result is "
+                    f"The {test_label(reading.test)} result is "
                     f"{band_words(reading.test, reading.band, clinician=True)}: "
                     f"should {tests} be tested?"
                 )
@@ -583,15 +611,20 @@ def _charts(
     from b12pain.insights.series import LabReading
 
     pain = daily_pain(PainReading(e.day, e.nrs) for e in _all(entries, PainEntry))
+    # One B12 level on one axis: total B12 if any, else active B12 (markers are in the table)
+    measured = {lab.test for lab in labs if start <= (lab.taken_on or lab.day) <= end}
+    charted = next((t for t in ("total_b12", "active_b12") if t in measured), None)
     shown = [
         LabReading(lab.taken_on or lab.day, lab.test, lab.value, lab.unit)
         for lab in labs
-        if lab.test in _B12_TESTS and start <= (lab.taken_on or lab.day) <= end
+        if lab.test == charted and start <= (lab.taken_on or lab.day) <= end
     ]
     lab_rows = []
     for reading in shown:
         point = lab_points((reading,))[0]
-        lab_rows.append((point.day, reading.test, point.reference_value, point.reference_unit))
+        lab_rows.append(
+            (point.day, test_label(reading.test), point.reference_value, point.reference_unit)
+        )
     return ChartData(
         pain=tuple(pain.items()),
         labs=tuple(lab_rows),
