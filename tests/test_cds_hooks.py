@@ -362,3 +362,20 @@ def test_unreadable_client_keys_are_503_not_500(tmp_path: Path) -> None:
     )
     response = TestClient(create_app(settings)).get("/cds-services")
     assert response.status_code == 503 and "cds_jwks_file" in response.json()["reason"]
+
+
+def test_a_patient_viewing_their_own_record_gets_plain_words_first(client: TestClient) -> None:
+    body = request(
+        PATIENT,
+        conditions=[symptom("s1", "p1", "saddle_numbness"),
+                    symptom("s2", "p1", "urinary_retention")],
+    )  # fmt: skip
+    clinician = _cards(client, body)
+    body["context"]["userId"] = "Patient/p1"
+    person = _cards(client, body)
+    assert len(person) == len(clinician)
+    assert person[0]["indicator"] == "critical" and person[0]["summary"].startswith("Red flag:")
+    assert person[0]["summary"] != clinician[0]["summary"]
+    assert "get medical help now" in person[0]["summary"]
+    assert person[0]["detail"].startswith("**In plain words:**") and "A&E" in person[0]["detail"]
+    assert clinician[0]["detail"].startswith("**For the clinician:**")

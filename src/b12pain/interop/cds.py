@@ -37,6 +37,7 @@ from b12pain.errors import Problem
 from b12pain.interop.codes import LOINC, code_table
 from b12pain.interop.reading import FhirFacts, FhirReader, parse_resource
 from b12pain.knowledge import Citation, KnowledgeBase
+from b12pain.presentation.assessment import urgency_words
 
 SERVICE_ID = "b12pain-patient-view"
 HOOK = "patient-view"
@@ -476,11 +477,17 @@ def _sources_markdown(citations: tuple[Citation, ...], kb: KnowledgeBase) -> str
 
 
 def _detail(
-    clinician: str, plain: str, citations: tuple[Citation, ...], kb: KnowledgeBase, extra: str
+    clinician: str,
+    plain: str,
+    citations: tuple[Citation, ...],
+    kb: KnowledgeBase,
+    extra: str,
+    for_person: bool = False,
 ) -> str:
-    parts = [f"**For the clinician:** {_markdown_escape(clinician)}"]
-    if plain and plain != clinician:
-        parts.append(f"**In the patient's words:** {_markdown_escape(plain)}")
+    clinician_part = f"**For the clinician:** {_markdown_escape(clinician)}"
+    plain_part = f"**In plain words:** {_markdown_escape(plain)}" if plain != clinician else ""
+    ordered = [plain_part, clinician_part] if for_person else [clinician_part, plain_part]
+    parts = [part for part in ordered if part and part.split(":** ", 1)[1]]
     if extra:
         parts.append(extra)
     parts.append(_sources_markdown(citations, kb))
@@ -493,16 +500,28 @@ def cards_for(
     kb: KnowledgeBase,
     hook_instance: str,
     app_url: str | None = None,
+    for_person: bool = False,
 ) -> list[Card]:
-    """The cards of one assessment: red flags first (critical), then every finding."""
+    """The cards of one assessment: red flags first (critical), then every finding.
+
+    Summaries are in clinical words; `for_person` (the patient or a proxy opened the record, per
+    `context.userId`) puts the plain words first ("go to A&E now") and the clinician's second.
+    """
     links = (Link(label="Open b12pain", url=app_url),) if app_url else None
+
+    def words(clinician: str, plain: str) -> str:
+        return (plain or clinician) if for_person else (clinician or plain)
+
     cards: list[tuple[int, int, Card]] = []
 
     def card_id(code: str) -> str:
         return str(uuid.uuid5(CARD_NAMESPACE, f"{hook_instance}/{code}"))
 
     for order, flag in enumerate(assessment.red_flags):
-        summary = _clip(f"Red flag: {flag.title}. {flag.action}")
+        if for_person:  # what to do first, in plain words ("Emergency: get medical help now")
+            summary = _clip(f"Red flag: {urgency_words(flag.urgency)}. {flag.summary}")
+        else:
+            summary = _clip(f"Red flag: {flag.title}. {flag.action}")
         extra = ""
         if flag.triggered_by:
             extra = "**Triggered by:** " + ", ".join(
@@ -511,7 +530,7 @@ def cards_for(
         card = Card(
             uuid=card_id(f"red_flag.{flag.id}"),
             summary=summary,
-            detail=_detail(flag.action, flag.summary, flag.citations, kb, extra),
+            detail=_detail(flag.action, flag.summary, flag.citations, kb, extra, for_person),
             indicator="critical",
             source=source_of(flag.citations, kb),
             links=links,
@@ -525,13 +544,14 @@ def cards_for(
         tests = ", ".join(_markdown_escape(t.replace("_", " ")) for t in before.tests)
         card = Card(
             uuid=card_id(f"before_treatment.{before.status}"),
-            summary=_clip(before.clinician_summary or before.summary),
+            summary=_clip(words(before.clinician_summary, before.summary)),
             detail=_detail(
                 before.clinician_summary,
                 before.summary,
                 before.citations,
                 kb,
                 f"**Blood tests:** {tests}" if tests else "",
+                for_person,
             ),
             indicator=indicator,
             source=source_of(before.citations, kb),
@@ -545,9 +565,9 @@ def cards_for(
             extra = f"_Evidence: {finding.evidence} (b12pain's own rule or an unverified note)._"
         card = Card(
             uuid=card_id(finding.code),
-            summary=_clip(finding.clinician_summary or finding.summary),
+            summary=_clip(words(finding.clinician_summary, finding.summary)),
             detail=_detail(
-                finding.clinician_summary, finding.summary, finding.citations, kb, extra
+                finding.clinician_summary, finding.summary, finding.citations, kb, extra, for_person
             ),
             indicator=indicator,
             source=source_of(finding.citations, kb),
@@ -574,9 +594,10 @@ def respond(view: PatientView, kb: KnowledgeBase, app_url: str | None = None) ->
     if view.assessment is None:
         reason = view.reason_not_assessed or "no profile"
         return CdsResponse(cards=(not_assessed_card(reason, view.request.hookInstance),))
-    return CdsResponse(
-        cards=tuple(cards_for(view.assessment, kb, view.request.hookInstance, app_url))
-    )
+    viewer = view.request.context.userId
+    for_person = viewer.startswith(("Patient/", "RelatedPerson/"))
+    cards = cards_for(view.assessment, kb, view.request.hookInstance, app_url, for_person)
+    return CdsResponse(cards=tuple(cards))
 
 
 def parse_feedback(body: Any) -> FeedbackRequest:
