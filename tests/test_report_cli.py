@@ -161,3 +161,31 @@ def test_export_needs_exactly_one_target(journal: Path, tmp_path: Path) -> None:
     assert neither.returncode == 2 and json.loads(neither.stdout)["errors"][0]["field"] == "file"
     both = run("export", str(tmp_path / "x.json"), "--csv", str(tmp_path / "d"), data_dir=journal)
     assert both.returncode == 2 and "not both" in both.stderr
+
+
+def test_bad_targets_are_refused_by_field(journal: Path, tmp_path: Path) -> None:
+    missing = run(
+        "report", "--pdf", str(tmp_path / "no-such-folder" / "r.pdf"), "--json", data_dir=journal
+    )
+    assert missing.returncode == 2 and json.loads(missing.stdout)["errors"][0]["field"] == "--pdf"
+    folder = run("report", "--html", str(tmp_path), "--json", data_dir=journal)
+    assert folder.returncode == 2 and json.loads(folder.stdout)["errors"][0]["field"] == "--html"
+    inside = run("export", "--csv", str(journal / "csv"), "--json", data_dir=journal)
+    assert inside.returncode == 2 and json.loads(inside.stdout)["errors"][0]["field"] == "--csv"
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    onto_file = run("export", "--csv", str(a_file), data_dir=journal)
+    assert onto_file.returncode == 2 and "Traceback" not in onto_file.stderr
+    no_folder = run("import", "--csv", str(tmp_path / "nothing-here"), "--json", data_dir=journal)
+    assert (
+        no_folder.returncode == 2 and json.loads(no_folder.stdout)["errors"][0]["field"] == "folder"
+    )
+    ics = run("plan", "ics", str(tmp_path / "nope" / "x.ics"), data_dir=journal)
+    assert ics.returncode == 2 and "Traceback" not in ics.stderr
+
+
+def test_copies_are_noted_for_delete_all(journal: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "noted.pdf"
+    assert run("report", "--pdf", str(pdf), data_dir=journal).returncode == 0
+    ledger = (journal / "copies-made.txt").read_text()
+    assert str(pdf.resolve()) in ledger

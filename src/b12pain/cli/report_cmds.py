@@ -8,6 +8,7 @@ Thin: parse arguments, call `b12pain.service.reports`, write the files privately
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,11 +55,15 @@ def report(
     from rich.console import Console
     from rich.progress import Progress
 
-    from b12pain.privacy import write_private
+    from b12pain.privacy import check_export_target, write_private
     from b12pain.service.reports import build_report, render_report
 
     first, last = parse_date(start, "from"), parse_date(end, "to")
     last_report = parse_date(since, "since")
+    targets = {"--pdf": pdf, "--html": html}
+    for field, target in targets.items():
+        if target is not None:
+            check_export_target(target, data_folder(data_dir), field)
     with (
         Progress(console=Console(stderr=True), transient=True, disable=as_json) as progress,
         session(data_dir) as ctx,
@@ -73,6 +78,7 @@ def report(
         written.append(write_private(pdf, rendered.pdf))
     if html is not None and rendered.html is not None:
         written.append(write_private(html, rendered.html))
+    remember_copies(written, data_dir)
     if as_json:
         print_json(
             {
@@ -129,7 +135,7 @@ def plan_ics(
     Example: b12pain plan ics b12-plan.ics --zone Europe/London --at 08:30
     """
     from b12pain.errors import InputError
-    from b12pain.privacy import write_private
+    from b12pain.privacy import check_export_target, write_private
     from b12pain.reports.calendar import local_zone_name
     from b12pain.service.reports import calendar
 
@@ -137,9 +143,11 @@ def plan_ics(
         reminder = dt.time.fromisoformat(at)
     except ValueError:
         raise InputError.single("at", at, "a time of day such as 09:00") from None
+    check_export_target(path, data_folder(data_dir))
     with session(data_dir) as ctx:
         text = calendar(ctx, zone or local_zone_name(), reminder)
     write_private(path, text)
+    remember_copies([path], data_dir)
     events = text.count(b"BEGIN:VEVENT")
     if as_json:
         print_json({"file": str(path), "events": events})
@@ -161,12 +169,46 @@ def one_target(path: Path | None, csv_dir: Path | None, command: str) -> Path:
     return csv_dir
 
 
+def data_folder(data_dir: Path | None) -> Path | None:
+    """The journal's folder (`--data-dir` or the default); None when the journal is a server."""
+    from b12pain.service.context import default_data_dir
+
+    if data_dir is None and os.environ.get("B12PAIN_DATABASE_URL"):
+        return None
+    return data_dir or Path(default_data_dir())
+
+
+def check_csv_folder(folder: Path, data: Path | None) -> None:
+    """Refuse a CSV export folder inside the data folder, or a path that is a file."""
+    from b12pain.errors import InputError
+    from b12pain.privacy import is_inside
+
+    if data is not None and is_inside(folder, data):
+        raise InputError.single(
+            "--csv", str(folder), f"a folder outside b12pain's data folder ({data})"
+        )
+    if folder.exists() and not folder.is_dir():
+        raise InputError.single("--csv", str(folder), "a folder (this is a file)")
+
+
+def remember_copies(paths: list[Path], data_dir: Path | None) -> None:
+    """Note copies of the person's data made outside the data folder, so `delete-all` names them."""
+    from b12pain.privacy import note_copy
+
+    data = data_folder(data_dir)
+    if data is not None and data.is_dir():
+        for path in paths:
+            note_copy(data, path)
+
+
 def export_csv_folder(folder: Path, as_json: bool, data_dir: Path | None) -> None:
     """`b12pain export --csv DIR`: the journal as one CSV file per diary kind in `folder`."""
     from b12pain.service.reports import export_csv
 
+    check_csv_folder(folder, data_folder(data_dir))
     with session(data_dir) as ctx:
         written = export_csv(ctx, folder)
+    remember_copies([folder], data_dir)
     if as_json:
         print_json({"folder": str(folder), "files": [p.name for p in written]})
     else:
