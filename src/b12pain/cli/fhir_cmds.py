@@ -35,6 +35,13 @@ def _session(data_dir: Path | None) -> Any:
     return local_session(dt.datetime.now().astimezone(), data_dir=data_dir)
 
 
+def _working(what: str) -> Any:
+    """A spinner on stderr while a long step runs (gone when it ends; silent when piped)."""
+    from rich.console import Console
+
+    return Console(stderr=True).status(f"{what}…")
+
+
 @fhir_app.command("export")
 def export(
     path: Path = typer.Argument(..., help="The FHIR Bundle JSON file to write."),
@@ -57,7 +64,7 @@ def export(
 
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
     target = check_export_target(path, data_dir or default_dir())
-    with _session(data_dir) as ctx:
+    with _session(data_dir) as ctx, _working("Writing the FHIR Bundle"):
         text = fhir.export_bundle(ctx, first, last)
     write_private(target, text)
     count = len(json.loads(text)["entry"])
@@ -84,7 +91,7 @@ def import_(
     """
     from b12pain.service import fhir
 
-    with _session(data_dir) as ctx:
+    with _session(data_dir) as ctx, _working("Checking every resource before saving anything"):
         summary = fhir.import_fhir(ctx, path)
     if as_json:
         typer.echo(
