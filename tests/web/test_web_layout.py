@@ -104,3 +104,10 @@ def test_a_foreign_host_name_is_refused(client: TestClient) -> None:
     """DNS rebinding: a page at evil.example resolving to 127.0.0.1 cannot read the journal."""
     response = client.get("/", headers={"host": "evil.example"})
     assert response.status_code == 400
+
+
+def test_a_form_from_another_site_is_refused_by_fetch_metadata(client: TestClient) -> None:
+    response = client.post("/diary/pain", data={"nrs": "5"}, headers={"sec-fetch-site": "cross-site"})
+    assert response.status_code == 403
+    same = client.post("/diary/pain", data={"nrs": "5"}, headers={"sec-fetch-site": "same-origin"}, follow_redirects=False)
+    assert same.status_code == 303

@@ -98,6 +98,14 @@ def _words(value: str | None) -> str:
     return "" if value is None else value.replace("_", " ").replace(".", " ")
 
 
+def _lab_name(test: str) -> str:
+    """A lab test in plain words from knowledge (`total_b12` → "vitamin B12 blood level (total B12)")."""
+    from b12pain.knowledge import load
+
+    entry = load().entries.get(test)
+    return str(getattr(entry, "plain", "") or _words(test))
+
+
 def _sentence(value: str | None) -> str:
     """First letter upper case, the rest as written (Jinja's `capitalize` lowers "NICE")."""
     text = "" if value is None else str(value)
@@ -122,6 +130,7 @@ templates.env.filters.update(
     field_id=field_id, date=_date, number=_number, words=_words, side_words=_side_words,
     as_options=_as_options,
     sentence=_sentence,
+    lab_name=_lab_name,
     field_label=_field_label,
 )
 templates.env.globals.update(
