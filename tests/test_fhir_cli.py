@@ -52,8 +52,10 @@ def test_export_then_import_into_another_journal(
     other.mkdir()
     result = runner.invoke(app, ["fhir", "import", str(target), "--data-dir", str(other)])
     assert result.exit_code == 0, result.output
-    assert "8 lab record(s) imported" in result.output
-    assert "1 MedicationRequest resource(s) not imported" in result.output
+    assert "Imported 8 blood-test results." in result.output
+    assert "Imported 2 pain ratings." in result.output
+    assert "Imported 1 questionnaire." in result.output
+    assert "Not imported: 1 MedicationRequest resource " in result.output
 
 
 def test_export_date_range(runner: SimpleNamespace, data_dir: Path, tmp_path: Path) -> None:

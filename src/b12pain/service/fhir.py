@@ -293,13 +293,29 @@ def feedback_log(data_dir: Path) -> FeedbackLog:
     return FeedbackLog(data_dir / "cds-feedback.jsonl")
 
 
+#: How an import summary names each kind of record (one, several).
+_RECORD_WORDS = {
+    "lab": ("blood-test result", "blood-test results"),
+    "pain": ("pain rating", "pain ratings"),
+    "instrument": ("questionnaire", "questionnaires"),
+}
+
+
+def _counted(count: int, one: str, several: str) -> str:
+    return f"{count} {one if count == 1 else several}"
+
+
 def summary_lines(summary: ImportSummary) -> Iterable[str]:
     """Plain lines describing an import (for the CLI and the web page)."""
     if not summary.written:
-        yield "nothing new to import: the journal already holds all of it"
+        yield "Nothing new to import: the journal already holds all of it."
     for kind, count in sorted(summary.written.items()):
-        yield f"{count} {kind} record(s) imported"
+        if kind in _RECORD_WORDS:
+            yield f"Imported {_counted(count, *_RECORD_WORDS[kind])}."
     if summary.profile_updated:
-        yield "profile updated with the imported medicines and conditions"
+        yield "Profile updated with the imported medicines, conditions and details."
     for kind, count in sorted(summary.skipped.items()):
-        yield f"{count} {kind} resource(s) not imported (b12pain records these itself)"
+        yield (
+            f"Not imported: {_counted(count, kind + ' resource', kind + ' resources')} "
+            "(plans and doses are recorded in b12pain itself)."
+        )
