@@ -341,6 +341,8 @@ def test_fhir_bundle_download(client: TestClient) -> None:
     bundle = response.json()
     assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
     assert client.get("/api/v1/fhir/bundle?from=2026-02-30").status_code == 422
+    assert client.get("/api/v1/fhir/bundle?to=9999-12-31").status_code == 422  # no overflow
+    assert client.get("/api/v1/fhir/bundle?from=2026-05-01&to=2026-04-01").status_code == 422
 
 
 def test_a_damaged_feedback_line_is_skipped_not_a_500(client: TestClient, tmp_path: Path) -> None:

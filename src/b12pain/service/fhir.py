@@ -23,6 +23,7 @@ from typing import Any
 
 from b12pain.clinical.parse import check_dates, parse_profile
 from b12pain.clinical.profile import Profile
+from b12pain.days import check_day
 from b12pain.interop import cds
 from b12pain.interop.export import ID_NAMESPACE, JournalContent
 from b12pain.interop.export import export_bundle as build_bundle
@@ -45,6 +46,12 @@ MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 def export_bundle(ctx: Context, start: dt.date | None = None, end: dt.date | None = None) -> str:
     """The owner's journal (records dated `start`..`end` inclusive) as FHIR R4 Bundle JSON."""
+    for name, day in (("from", start), ("to", end)):
+        if day is not None:
+            try:
+                check_day(day)
+            except ValueError as exc:
+                raise InputError.single(name, day.isoformat(), str(exc)) from None
     lower, upper = day_bounds(start, end, ctx.now.tzinfo)
     records = ctx.store.entries(EXPORTED_KINDS, lower, upper, owner=ctx.owner)
     profile = ctx.store.current_profile(owner=ctx.owner)
