@@ -49,7 +49,7 @@ COMPARED = [
 @pytest.fixture(scope="module")
 def population(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("cluster")
-    generate_omop(root / "omop", 2000, seed=5)
+    generate_omop(root / "omop", 1000, seed=5)
     render_fhir(root / "omop", root / "fhir")
     return {"omop": root / "omop", "fhir-bulk": root / "fhir"}
 
