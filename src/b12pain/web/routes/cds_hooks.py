@@ -24,6 +24,13 @@ from b12pain.web.settings import Settings
 router = APIRouter(tags=["CDS Hooks"])
 
 SERVICE_PATH = f"/cds-services/{SERVICE_ID}"
+
+#: Answers besides 200, as the CDS Hooks specification names them (body `{"status", "reason"}`).
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed request; `reason` says what is wrong"},
+    401: {"description": "Missing or untrusted bearer JWT (when issuers are configured)"},
+    412: {"description": "Prefetch missing: b12pain makes no FHIR server calls"},
+}
 MAX_BODY_BYTES = 20 * 1024 * 1024
 
 
@@ -72,14 +79,14 @@ async def _json_body(request: Request) -> Any:
         raise CdsError(400, f"the body is not JSON ({exc})") from None
 
 
-@router.get("/cds-services")
+@router.get("/cds-services", responses={401: _REFUSALS[401]})
 def discovery(request: Request, kb: KnowledgeDep, settings: SettingsDep) -> JSONResponse:
     """The services this CDS Service offers (one: `b12pain-patient-view`)."""
     refused = _check_token(request, settings)
     return refused or JSONResponse(fhir.cds_discovery(kb))
 
 
-@router.post(SERVICE_PATH)
+@router.post(SERVICE_PATH, responses=_REFUSALS)
 async def patient_view(request: Request, kb: KnowledgeDep, settings: SettingsDep) -> JSONResponse:
     """Cards for the patient whose record was opened, from the prefetched FHIR data."""
     refused = _check_token(request, settings)
@@ -93,7 +100,7 @@ async def patient_view(request: Request, kb: KnowledgeDep, settings: SettingsDep
     return JSONResponse(cards)
 
 
-@router.post(f"{SERVICE_PATH}/feedback")
+@router.post(f"{SERVICE_PATH}/feedback", responses={400: _REFUSALS[400], 401: _REFUSALS[401]})
 async def feedback(request: Request, settings: SettingsDep) -> JSONResponse:
     """Record what the clinician did with a card (accepted or overridden)."""
     refused = _check_token(request, settings)
