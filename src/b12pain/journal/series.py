@@ -70,33 +70,41 @@ def read_series(
     period asked for, not the size of the journal."""
     day = _local_day(journal.engine.dialect.name).label("day")
     mine = _E.owner == owner
-    recent: list[sa.ColumnElement[bool]] = [mine]
-    pain_filter: sa.ColumnElement[bool] = mine
+    recent: list[sa.ColumnElement[bool]] = []
+    pain_ranges: list[list[sa.ColumnElement[bool]]] = [[]]
     if since is not None:
         recent.append(_E.recorded_at >= _utc_floor(since))
-        pain_recent = _E.recorded_at >= _utc_floor(since)
-        if pain_window is not None:
-            before = sa.and_(
-                _E.recorded_at >= _utc_floor(pain_window[0]),
-                _E.recorded_at < _utc_floor(pain_window[1] + dt.timedelta(days=2)),
+        pain_ranges = [list(recent)]
+        if pain_window is not None and pain_window[0] < since:
+            # The before-window is read as its own range (one index range each, so the
+            # years between are never scanned).
+            upper = min(since, pain_window[1] + dt.timedelta(days=1))
+            pain_ranges.append(
+                [
+                    _E.recorded_at >= _utc_floor(pain_window[0]),
+                    _E.recorded_at < _utc_floor(upper),
+                ]
             )
-            pain_recent = sa.or_(pain_recent, before)
-        pain_filter = sa.and_(mine, pain_recent)
     with journal.engine.connect() as conn:
+        pain_rows: dict[int, tuple[dt.datetime, dt.date, int]] = {}
+        for bounds in pain_ranges:
+            for entry_id, at, d, nrs in conn.execute(
+                sa.select(_E.id, _E.recorded_at, day, t.PainEntryRow.nrs)
+                .join(t.PainEntryRow)
+                .where(mine, _E.kind == "pain", *bounds)
+            ).all():
+                pain_rows[entry_id] = (at, d, nrs)
         pain = tuple(
             PainReading(d, nrs)
-            for d, nrs in conn.execute(
-                sa.select(day, t.PainEntryRow.nrs)
-                .join(t.PainEntryRow)
-                .where(pain_filter)
-                .order_by(_E.recorded_at)
-            ).all()
+            for _, d, nrs in sorted(pain_rows.values(), key=lambda row: row[0])
             if since is None or d >= since or _inside(d, pain_window)
         )
         doses = tuple(
             DoseReading(d, status)
             for d, status in conn.execute(
-                sa.select(day, t.DoseEventRow.status).join(t.DoseEventRow).where(*recent)
+                sa.select(day, t.DoseEventRow.status)
+                .join(t.DoseEventRow)
+                .where(mine, _E.kind == "dose", *recent)
             ).all()
             if since is None or d >= since
         )
@@ -105,7 +113,7 @@ def read_series(
             for d, factor, amount in conn.execute(
                 sa.select(day, t.LifestyleRow.factor, t.LifestyleRow.amount)
                 .join(t.LifestyleRow)
-                .where(*recent)
+                .where(mine, _E.kind.in_(("sleep", "exercise", "stress", "mood")), *recent)
             ).all()
             if since is None or d >= since
         )
@@ -113,7 +121,9 @@ def read_series(
         labs = tuple(
             LabReading(taken_on or d, test, value, unit)
             for d, test, value, unit, taken_on in conn.execute(
-                sa.select(day, lab.test, lab.value, lab.unit, lab.taken_on).join(lab).where(mine)
+                sa.select(day, lab.test, lab.value, lab.unit, lab.taken_on)
+                .join(lab)
+                .where(mine, _E.kind == "lab")
             ).all()
         )
         food = t.FoodEntryRow
@@ -124,7 +134,7 @@ def read_series(
                     day, food.food_id, food.description, food.grams, food.b12_ug, food.b12_added_ug
                 )
                 .join(food)
-                .where(*recent)
+                .where(mine, _E.kind == "food", *recent)
             ).all()
             if since is None or d >= since
         )

@@ -482,12 +482,15 @@ class Journal:
     def get(self, uid: str, *, owner: str = LOCAL_OWNER) -> Entry:
         """`owner`'s record `uid`; `NotFoundError` when they have none (one entry is read)."""
         with self.engine.connect() as conn:
-            kind = conn.execute(
-                sa.select(t.EntryRow.kind).where(t.EntryRow.uid == uid, t.EntryRow.owner == owner)
-            ).scalar()
-            if kind is None:
+            found = conn.execute(
+                sa.select(t.EntryRow.id, t.EntryRow.kind).where(
+                    t.EntryRow.uid == uid, t.EntryRow.owner == owner
+                )
+            ).first()
+            if found is None:
                 raise NotFoundError.single("entry", uid, "no entry with this id in the journal")
-            ((_, row),) = self._read_rows(conn, kind, owner, uid=uid)
+            entry_id, kind = found
+            ((_, row),) = self._read_rows(conn, kind, owner, entry_id=entry_id)
             return self._to_record(kind, row, self._comments(conn, [row["id"]]))
 
     def resolve(self, prefix: str, *, owner: str = LOCAL_OWNER, kind: str | None = None) -> str:
@@ -496,8 +499,10 @@ class Journal:
         cleaned = prefix.strip().lower()
         if not cleaned or any(c not in "0123456789abcdef" for c in cleaned):
             raise InputError.single("entry", prefix, "an entry id (hexadecimal, from `history`)")
+        # A range on the unique index (ids are lower-case hex, and "g" sorts after "f"), so
+        # finding an entry by its shown prefix does not scan the journal.
         query = sa.select(t.EntryRow.uid).where(
-            t.EntryRow.uid.startswith(cleaned, autoescape=True), t.EntryRow.owner == owner
+            t.EntryRow.uid >= cleaned, t.EntryRow.uid < cleaned + "g", t.EntryRow.owner == owner
         )
         if kind is not None:
             query = query.where(t.EntryRow.kind == kind)
@@ -592,7 +597,7 @@ class Journal:
         *,
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
-        uid: str | None = None,
+        entry_id: int | None = None,
         newest_only: bool = False,
     ) -> list[tuple[str, Any]]:
         """Rows of one kind for `owner` (entry columns joined with the detail columns)."""
@@ -608,8 +613,8 @@ class Journal:
             query = query.add_columns(plan.c.uid.label("plan_uid")).outerjoin(
                 plan, plan.c.id == detail.c.plan_id
             )
-        if uid is not None:
-            query = query.where(entries.c.uid == uid)
+        if entry_id is not None:  # one entry, by its primary key
+            query = query.where(entries.c.id == entry_id)
         if start is not None:
             query = query.where(entries.c.recorded_at >= to_utc(start)[0])
         if end is not None:

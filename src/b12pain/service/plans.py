@@ -536,10 +536,17 @@ def due_today(ctx: Context) -> list[DueItem]:
     counts = latest_stock_counts(ctx.store, owner=ctx.owner)
     views = [plan_view(p, counts.get(p.uid)) for p in plans]
     taken = taken_days(ctx.store, [p.uid for p in plans], owner=ctx.owner)
-    lab_days = [
-        getattr(record, "taken_on", None) or record.day
-        for record in ctx.store.entries(["lab"], owner=ctx.owner)
-    ]
+    # Only results on or after the first follow-up test can mark a test done: read those.
+    test_days = [s.date for v in views for s in v.schedule if s.kind == "test"]
+    test_days += [v.review_on for v in views if v.review_on is not None]
+    lab_days: list[dt.date] = []
+    if test_days:
+        first = min(test_days) - dt.timedelta(days=1)
+        since = dt.datetime.combine(first, dt.time(), ctx.now.tzinfo)
+        lab_days = [
+            getattr(record, "taken_on", None) or record.day
+            for record in ctx.store.entries(["lab"], since, owner=ctx.owner)
+        ]
     return due_on(views, taken, lab_days, ctx.today)
 
 
