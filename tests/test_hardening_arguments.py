@@ -162,3 +162,37 @@ def test_every_numeric_argument_names_itself_the_value_and_what_is_allowed(
     first = next(line for line in err.splitlines() if line.startswith("error: "))
     assert first.startswith(f"error: {field}: 'abc'; "), first
     assert "number" in first, first
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["~nosuchuser-b12pain/x", "/dev/null/x", "/proc/self/x", "a/" * 3000],
+    ids=["unknown user", "under a device", "under /proc", "path too long"],
+)
+def test_an_unusable_data_folder_setting_is_refused(
+    value: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("B12PAIN_DATA_DIR", value)
+    monkeypatch.delenv("B12PAIN_DATABASE_URL", raising=False)
+    code, out, err = cli(monkeypatch, capsys, "history")
+    assert code == 2, (out, err)
+    assert "bug in b12pain" not in err and err.startswith("error: B12PAIN_DATA_DIR: ")
+
+
+def test_a_new_data_folder_is_private_with_its_new_parents(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        monkeypatch.setenv("B12PAIN_DATA_DIR", str(tmp_path / "new" / "b12pain"))
+        monkeypatch.delenv("B12PAIN_DATABASE_URL", raising=False)
+        code, _, err = cli(monkeypatch, capsys, "history")
+    finally:
+        os.umask(previous)
+    assert code == 0, err
+    for folder in (tmp_path / "new", tmp_path / "new" / "b12pain"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700

@@ -42,7 +42,7 @@ def loose_umask(request: pytest.FixtureRequest) -> Iterator[int]:
 
 def test_private_dir_is_0700_new_or_existing(tmp_path: Path, loose_umask: int) -> None:
     fresh = private_dir(tmp_path / "a" / "b")
-    assert mode(fresh) == 0o700
+    assert mode(fresh) == 0o700 and mode(tmp_path / "a") == 0o700  # new parents too
     existing = tmp_path / "open"
     existing.mkdir(mode=0o777)
     existing.chmod(0o777)

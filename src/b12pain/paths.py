@@ -13,10 +13,18 @@ def data_dir() -> Path:
     """
     override = os.environ.get("B12PAIN_DATA_DIR")
     if override:
-        path = Path(override).expanduser()
+        try:
+            path = Path(override).expanduser()
+        except RuntimeError:  # `~name` for a user this machine does not know
+            from b12pain.errors import InputError
+
+            raise InputError.single(
+                "B12PAIN_DATA_DIR", override, "a folder path (~name names no user here)"
+            ) from None
     else:
         from platformdirs import user_data_dir
 
         path = Path(user_data_dir("b12pain", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from b12pain.privacy import private_dir
+
+    return private_dir(path)  # 0700: it holds people's health data

@@ -62,7 +62,7 @@ __all__ = [
 
 
 def private_dir(path: Path, tighten_existing: bool = True) -> Path:
-    """Create `path` (and missing parents) as 0700; returns it.
+    """Create `path` and its missing parents as 0700; returns it.
 
     An existing folder is made 0700 too when `tighten_existing` (the data folder and its
     `backups` are b12pain's own); a folder the person chose for a copy (`backup --to
@@ -70,7 +70,13 @@ def private_dir(path: Path, tighten_existing: bool = True) -> Path:
     """
     path = Path(path)
     existed = path.is_dir()
-    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):  # parents first, each 0700 (mkdir(parents=True) would not)
+        with contextlib.suppress(FileExistsError):  # made by another process meanwhile
+            folder.mkdir(mode=PRIVATE_DIR_MODE)
+            folder.chmod(PRIVATE_DIR_MODE)
+    if not path.is_dir():
+        path.mkdir()  # raises the reason (a file in the way, not a directory …)
     if (tighten_existing or not existed) and stat.S_IMODE(path.stat().st_mode) != PRIVATE_DIR_MODE:
         path.chmod(PRIVATE_DIR_MODE)
     return path
