@@ -163,3 +163,62 @@ def later(ctx: Context, days: int) -> Context:
     """The same person `days` later."""
     now = ctx.now + dt.timedelta(days=days)
     return dataclasses.replace(ctx, now=now, today=now.date())
+
+
+#: Red-flag symptoms for a crowded page 1 (several flags at once; none may be hidden).
+RED_FLAG_SYMPTOMS = (
+    "saddle_numbness",
+    "urinary_retention",
+    "thunderclap_headache",
+    "chest_pain",
+    "unexplained_weight_loss",
+    "fever",
+)
+ALL_LABS = (
+    ("total_b12", 150.0, "ng/L", "180-900"),
+    ("active_b12", 30.0, "pmol/L", "25-165"),
+    ("mma", 0.6, "umol/L", "<0.28"),
+    ("homocysteine", 22.0, "umol/L", "5-15"),
+    ("folate", 2.5, "ug/L", "3-20"),
+    ("haemoglobin", 105.0, "g/L", "115-165"),
+    ("mcv", 104.0, "fL", "80-100"),
+)
+QUESTIONNAIRES = ("dn4", "slanss", "mnsi", "acr2016", "midas", "hit6", "rmdq", "start_back")
+
+
+def crowded(store: Journal, end: dt.date) -> Context:
+    """Everything at once in 60 days: red flags, every lab test, eight questionnaires, three
+    plans (one the person's own supplement), daily pain with long notes. Page 1 must still fit."""
+    start = end - dt.timedelta(days=59)
+    ctx = context_at(store, at(start, 8))
+    save_profile(ctx, {**PROFILE, "symptoms": [*PROFILE["symptoms"], "muscle_weakness"]})
+    for test, value, unit, reference in ALL_LABS:
+        labs.add_lab(
+            ctx,
+            labs.LabInput(
+                test, value, unit, taken_on=start, lab="A" * 60, reference_range=reference
+            ),
+        )
+    plans.start_plan(
+        ctx, plans.PlanFromRegimen("im_hydroxocobalamin_neuro", starts_on=start, stock_units=3)
+    )
+    plans.start_plan(
+        ctx, plans.PlanFromRegimen("oral_cyanocobalamin_malabsorption", starts_on=start)
+    )
+    plans.record_own_supplement(
+        ctx, plans.OwnSupplementInput(amount_ug=500, name="Shop B12 spray", starts_on=start)
+    )
+    for offset in range(60):
+        day = start + dt.timedelta(days=offset)
+        day_ctx = context_at(store, at(day, 21))
+        diary.log_pain(
+            day_ctx,
+            diary.PainInput(nrs=7, note="x" * 1900 if offset % 5 == 0 else None, at=at(day, 20)),
+        )
+    late = context_at(store, at(end, 9))
+    diary.log_symptoms(late, diary.SymptomsInput(symptoms=RED_FLAG_SYMPTOMS, at=at(end, 9)))
+    for name in QUESTIONNAIRES:  # stored as a surface would after scoring elsewhere
+        diary.save(
+            late, "instrument", at=at(end, 9), instrument=name, answers={}, score=5, category="high"
+        )
+    return context_at(store, at(end, 22))

@@ -270,3 +270,43 @@ def test_red_flags_come_first_even_without_a_profile(tmp_path: Path) -> None:
     assert html.index("Red flags") < first_flag < html.index("Current B12 status")
     assert report.questions[0].startswith("The red flags above")
     store.close()
+
+
+def test_page_one_fits_one_page_when_everything_happens_at_once(tmp_path: Path) -> None:
+    """Five red flags, every lab test, eight questionnaires, three plans: page 1 still fits,
+    no red flag is left out, and every flag is on page 1."""
+    store = rd.open_store(tmp_path)
+    end = dt.date(2026, 11, 30)
+    ctx = rd.crowded(store, end)
+    report = build_report(ctx, end - dt.timedelta(days=59), end)
+    assert len(report.red_flags) >= 4 and len(report.latest_labs) == 7 and len(report.scores) == 8
+    path = tmp_path / "crowded.pdf"
+    path.write_bytes(render_report(report, pdf=True).pdf or b"")
+    page_one, page_two = squeeze(pdf_text(path, 1)), pdf_text(path, 2)
+    for flag in report.red_flags:
+        assert squeeze(flag.title) in page_one
+    assert squeeze(report.questions[-1]) in page_one
+    assert page_two.lstrip().startswith("Red flags in plain words")
+    assert "Questions to discuss" not in page_two
+    store.close()
+
+
+def test_page_one_text_shrinks_until_it_fits() -> None:
+    """The renderer lowers page 1's text size until page 1 ends on page 1 (queried from Typst)."""
+    import json
+
+    from b12pain.reports.document import Bullets, Document, Heading
+    from b12pain.reports.pdf import PAGE_ONE_SIZES, TEMPLATE, page_one_size
+
+    def size_for(lines: int) -> str:
+        items = tuple(f"Question {n}: a short line" for n in range(lines))
+        document = Document("t", (Heading("Questions to discuss"), Bullets(items)), (), "foot")
+        files = {
+            "main.typ": TEMPLATE.read_bytes(),
+            "report.json": json.dumps(document.as_json()).encode(),
+        }
+        return page_one_size(files)
+
+    assert size_for(10) == PAGE_ONE_SIZES[0]
+    shrunk = size_for(80)
+    assert float(shrunk) < float(PAGE_ONE_SIZES[0])

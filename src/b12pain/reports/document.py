@@ -121,6 +121,9 @@ def _lab_rows(labs: tuple[LabLine, ...]) -> tuple[tuple[str, ...], ...]:
     )
 
 
+#: Page 1 lists this many questionnaires (the newest); all of them follow on later pages.
+PAGE_ONE_SCORES = 5
+
 LAB_HEADER = ("Date", "Test", "Result", "Band (b12pain reading)", "Lab's own range", "Lab")
 
 
@@ -139,10 +142,7 @@ def page_one(report: Report) -> tuple[Block, ...]:
     if report.red_flags:
         blocks.append(
             Bullets(
-                tuple(
-                    f"{f.title}: {f.action} Clinician: {f.clinician_action}{cite(f.cites)}"
-                    for f in report.red_flags
-                ),
+                tuple(f"{f.title}. {f.clinician_action}{cite(f.cites)}" for f in report.red_flags),
                 "alert",
             )
         )
@@ -166,14 +166,19 @@ def page_one(report: Report) -> tuple[Block, ...]:
         )
     blocks.append(Heading("Questionnaire scores"))
     if report.scores:
+        newest = sorted(report.scores, key=lambda s: s.on, reverse=True)
+        rows = [
+            (s.name, s.on.isoformat(), s.score, s.meaning + cite(s.cites))
+            for s in newest[:PAGE_ONE_SCORES]
+        ]
+        if len(newest) > PAGE_ONE_SCORES:
+            more = len(newest) - PAGE_ONE_SCORES
+            rows.append((f"… and {more} more (see Questionnaires)", "", "", ""))
         blocks.append(
             Table(
                 "Latest questionnaire scores",
                 ("Questionnaire", "Date", "Score", "Meaning"),
-                tuple(
-                    (s.name, s.on.isoformat(), s.score, s.meaning + cite(s.cites))
-                    for s in report.scores
-                ),
+                tuple(rows),
             )
         )
     else:
@@ -210,11 +215,33 @@ def page_one(report: Report) -> tuple[Block, ...]:
 
 def following_pages(report: Report, chart_svg: str | None) -> tuple[Block, ...]:
     """The detail: labs, charts, diary, intake, plan, medicines, sources, provenance."""
-    blocks: list[Block] = [Heading("Laboratory results")]
+    blocks: list[Block] = []
+    if report.red_flags:  # first on every page that has them: here in the person's words
+        blocks.append(Heading("Red flags in plain words"))
+        blocks.append(Bullets(tuple(f"{f.title}: {f.action}" for f in report.red_flags), "alert"))
+    blocks.append(Heading("Laboratory results"))
     if report.labs:
         blocks.append(Table("All results in the period", LAB_HEADER, _lab_rows(report.labs)))
     else:
         blocks.append(Paragraph("No blood-test results in this period."))
+    if report.scores:
+        blocks.append(Heading("Questionnaires"))
+        blocks.append(
+            Table(
+                "Latest result of each questionnaire, with the item answers",
+                ("Questionnaire", "Date", "Score", "Meaning", "Answers"),
+                tuple(
+                    (
+                        s.name,
+                        s.on.isoformat(),
+                        s.score,
+                        s.meaning + cite(s.cites),
+                        ", ".join(f"{item}: {answer}" for item, answer in s.answers) or "–",
+                    )
+                    for s in report.scores
+                ),
+            )
+        )
     blocks.append(Heading("Charts"))
     if chart_svg is not None:
         blocks.append(

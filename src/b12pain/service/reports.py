@@ -55,7 +55,7 @@ from b12pain.service.when import day_bounds
 #: The period a report covers when no start is given (tool policy).
 DEFAULT_DAYS = 90
 #: How many lines page 1 gives "what changed" and "questions" (so it stays one page).
-MAX_LINES = 8
+MAX_LINES = 6
 #: How far ahead the plan section lists dated steps (tool policy).
 PLAN_AHEAD_DAYS = 180
 MAX_PLAN_STEPS = 14
