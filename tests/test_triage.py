@@ -132,3 +132,11 @@ def test_red_flags_carry_their_evidence_level() -> None:
         )
     )
     assert headache[0].evidence == "secondary"  # CG150 reproductions (S) + tool policy
+
+
+def test_triage_facts_follow_the_catalogue_order() -> None:
+    """`red_flags` looks rule sets up by a plain tuple in `TriageFacts` order."""
+    from b12pain.clinical.catalogue import RED_FLAG_FACTS
+    from b12pain.clinical.triage import TriageFacts
+
+    assert TriageFacts._fields == RED_FLAG_FACTS

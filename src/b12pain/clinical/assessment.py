@@ -94,13 +94,13 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
     deficiency = deficiency_status(readings, context, profile, cat)
     # 4. Neurological involvement: suspected in a person at risk (a red flag without any lab,
     #    §J.2), or with a deficiency (then the confirmed-deficiency flag replaces it, §E.1).
-    suspected = context.adult and any(flag.id == _SUSPECTED_FLAG for flag in flags)
+    suspected = bool(flags) and context.adult and any(f.id == _SUSPECTED_FLAG for f in flags)
     neurological = suspected or neurological_involvement(profile, deficiency, context, cat)
     if neurological and not context.nitrous_oxide and deficiency in ("confirmed", "discordant"):
         flags = red_flags(profile, deficiency_confirmed=True, cat=cat, b12_risk=b12_risk)
     # 5. Treatment by cause and neurological involvement (§B); without a result, tests first
     #    and no dated schedule (§J.4).
-    has_result = _has_result(readings)
+    has_result = bool(readings) and _has_result(readings)
     treatment = _treatment(
         profile, risks, deficiency, neurological, context, readings, today, cat, has_result
     )
@@ -209,10 +209,12 @@ def _treatment(
     cat: Catalogue,
     has_result: bool = True,
 ) -> Treatment | None:
-    marker_raised = any(r.test in FUNCTIONAL_MARKERS and r.band == "raised" for r in readings)
-    nitrous_marker = context.nitrous_oxide and marker_raised
-    if not (deficiency == "confirmed" or neurological or nitrous_marker):
-        return None
+    if not (deficiency == "confirmed" or neurological):
+        nitrous_marker = context.nitrous_oxide and any(
+            r.test in FUNCTIONAL_MARKERS and r.band == "raised" for r in readings
+        )
+        if not nitrous_marker:
+            return None
     notes: list[str] = []
     for regimen_id, test, flag in (
         ("folate_with_b12", "folate", None),
@@ -241,9 +243,13 @@ _SUSPECTED_FLAG = "b12_neurological_suspected"
 
 def _has_result(readings: tuple[LabReading, ...]) -> bool:
     """A readable B12 or functional-marker result (one taken after an injection does not count)."""
-    return any(
-        r.test in B12_TESTS + FUNCTIONAL_MARKERS and r.band != "not_interpretable" for r in readings
-    )
+    for r in readings:  # noqa: SIM110 - a plain loop is faster than any() on this hot path
+        if r.test in _RESULT_TESTS and r.band != "not_interpretable":
+            return True
+    return False
+
+
+_RESULT_TESTS = frozenset((*B12_TESTS, *FUNCTIONAL_MARKERS))
 
 
 def _before_treatment(

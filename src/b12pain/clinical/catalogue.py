@@ -80,8 +80,11 @@ class Catalogue:
     red_flags: tuple[RedFlagRule, ...]
     #: Every feature that can fire a red flag (a profile without any has none).
     red_flag_watch: frozenset[str]
-    #: Every feature any red-flag rule reads (fires on, needs beside, reports, or takes as context).
-    red_flag_relevant: frozenset[str]
+    #: By the facts (nitrous oxide, B12 risk, age under 16 or over 50, confirmed deficiency): the
+    #: features that can fire a rule whose `requires` holds, and every feature those rules read.
+    red_flag_sets: dict[tuple[bool, ...], tuple[frozenset[str], frozenset[str]]]
+    #: Pain types any red-flag rule takes as context.
+    red_flag_pain_types: frozenset[str]
     red_flag_order: dict[str, int]
     red_flags_by_symptom: dict[str, tuple[RedFlagRule, ...]]
     pain_types: dict[str, PainTypeInfo]
@@ -114,6 +117,28 @@ def _cite(cat: Catalogue, entry_ids: tuple[str, ...]) -> tuple[Citation, ...]:
         for citation in cat.kb.get(entry_id).citations:
             seen.setdefault(citation, None)
     return tuple(seen)
+
+
+#: `RedFlagRule.requires` values in the order of `triage.TriageFacts`.
+RED_FLAG_FACTS = ("nitrous_oxide", "b12_risk", "age_under_16_or_over_50", "deficiency_confirmed")
+
+
+def _red_flag_sets(
+    rules: tuple[RedFlagRule, ...],
+) -> dict[tuple[bool, ...], tuple[frozenset[str], frozenset[str]]]:
+    sets = {}
+    for mask in range(2 ** len(RED_FLAG_FACTS)):
+        facts = tuple(bool(mask & (1 << i)) for i in range(len(RED_FLAG_FACTS)))
+        held = {name for name, value in zip(RED_FLAG_FACTS, facts, strict=True) if value}
+        applicable = [r for r in rules if r.requires == "none" or r.requires in held]
+        fire = frozenset(s for r in applicable for s in r.any_of)
+        read = frozenset(
+            s
+            for r in applicable
+            for s in (*r.any_of, *r.with_any_of, *r.also_reported, *r.context_symptoms)
+        )
+        sets[facts] = (fire, read)
+    return sets
 
 
 @cache
@@ -162,11 +187,8 @@ def build_catalogue(kb: KnowledgeBase) -> Catalogue:
         red_flags=red_flags,
         red_flag_order={r.id: i for i, r in enumerate(red_flags)},
         red_flag_watch=frozenset(s for rule in red_flags for s in rule.any_of),
-        red_flag_relevant=frozenset(
-            s
-            for rule in red_flags
-            for s in (*rule.any_of, *rule.with_any_of, *rule.also_reported, *rule.context_symptoms)
-        ),
+        red_flag_sets=_red_flag_sets(red_flags),
+        red_flag_pain_types=frozenset(p for rule in red_flags for p in rule.pain_types),
         red_flags_by_symptom={
             s: tuple(r for r in red_flags if s in r.any_of) for r0 in red_flags for s in r0.any_of
         },

@@ -79,7 +79,7 @@ def lab_context(profile: Profile, today: dt.date, cat: Catalogue | None = None) 
         combined_oral_contraceptive=profile.combined_oral_contraceptive,
         black_ethnicity="black" in (profile.ethnicity or "").lower(),
         renal_impairment="renal_impairment" in profile.conditions,
-        nitrous_oxide=nitrous_oxide_exposed(profile, cat),
+        nitrous_oxide=profile.nitrous_oxide != "none" and nitrous_oxide_exposed(profile, cat),
         has_symptoms=not cat.t1_ids.isdisjoint(profile.symptoms),
         strong_features=not cat.strong_ids.isdisjoint(profile.symptoms),
         last_injection=injection,

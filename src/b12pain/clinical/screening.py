@@ -35,6 +35,8 @@ CAUSE_PRIORITY = (
 #: Nerve symptoms that, with metformin, make a B12 test recommended (ADA, MHRA; §J.13).
 NEUROPATHIC_SYMPTOMS = ("burning", "tingling", "numbness", "shooting_pain")
 NEUROPATHY_IDS = ("diabetic_neuropathy", "peripheral_neuropathy")
+_NEUROPATHIC_SET = frozenset(NEUROPATHIC_SYMPTOMS)
+_NEUROPATHY_SET = frozenset(NEUROPATHY_IDS)
 
 
 class RiskProfile(NamedTuple):
@@ -106,19 +108,26 @@ def _risk_factors(
 def first_tests(profile: Profile, cat: Catalogue | None = None) -> tuple[str, ...]:
     """Which tests first (§A.2, §J.5): homocysteine or MMA after nitrous oxide exposure (T2c),
     active B12 in pregnancy (T2b), otherwise total B12 (T2a); folate alongside (T2h)."""
-    if nitrous_oxide_exposed(profile, cat):
-        return ("homocysteine", "mma", "folate")
-    if profile.pregnant:
-        return ("active_b12", "folate")
-    return ("total_b12", "folate")
+    return _FIRST_TESTS[_first_test_case(profile, cat)]
 
 
-def _first_test_rules(profile: Profile, cat: Catalogue) -> tuple[str, ...]:
-    if nitrous_oxide_exposed(profile, cat):
-        return ("test.t2c", "test.t2h")
-    if profile.pregnant:
-        return ("test.t2b", "test.t2h")
-    return ("test.t2a", "test.t2h")
+#: Which-test-first case → (tests, the rules that say so).
+_FIRST_TESTS = {
+    "nitrous_oxide": ("homocysteine", "mma", "folate"),
+    "pregnant": ("active_b12", "folate"),
+    "default": ("total_b12", "folate"),
+}
+_FIRST_TEST_RULES = {
+    "nitrous_oxide": ("test.t2c", "test.t2h"),
+    "pregnant": ("test.t2b", "test.t2h"),
+    "default": ("test.t2a", "test.t2h"),
+}
+
+
+def _first_test_case(profile: Profile, cat: Catalogue | None) -> str:
+    if profile.nitrous_oxide != "none" and nitrous_oxide_exposed(profile, cat):
+        return "nitrous_oxide"
+    return "pregnant" if profile.pregnant else "default"
 
 
 def screen(
@@ -128,16 +137,21 @@ def screen(
     cat = cat or catalogue()
     risks = risks or risk_profile(profile, cat)
     long_term_days = cat.parameter("param.metformin_monitoring_years") * 365.25
-    metformin_long_term = risks.on_metformin and any(
-        m.name == "metformin" and (m.days_taken(today) or 0) >= long_term_days
-        for m in profile.medications
-    )
+    metformin_long_term = False
     nerve: tuple[str, ...] = ()
     if risks.on_metformin:
-        neuropathy = any(p in NEUROPATHY_IDS for p in (*profile.pain.types, *profile.conditions))
-        nerve = tuple(s for s in NEUROPATHIC_SYMPTOMS if s in profile.symptoms)
-        if neuropathy and not nerve:
+        metformin_long_term = any(
+            m.name == "metformin" and (m.days_taken(today) or 0) >= long_term_days
+            for m in profile.medications
+        )
+        if not _NEUROPATHIC_SET.isdisjoint(profile.symptoms):
+            nerve = tuple(s for s in NEUROPATHIC_SYMPTOMS if s in profile.symptoms)
+        elif not (
+            _NEUROPATHY_SET.isdisjoint(profile.pain.types)
+            and _NEUROPATHY_SET.isdisjoint(profile.conditions)
+        ):
             nerve = ("neuropathy",)
+    case = _first_test_case(profile, cat)
     return _testing(
         profile.age >= cat.parameter("param.min_age_years"),
         risks.t1_symptoms,
@@ -146,8 +160,8 @@ def screen(
         metformin_long_term,
         nerve,
         profile.b12_treatment is not None,
-        first_tests(profile, cat),
-        _first_test_rules(profile, cat),
+        _FIRST_TESTS[case],
+        _FIRST_TEST_RULES[case],
         cat,
     )
 

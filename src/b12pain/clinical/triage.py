@@ -60,14 +60,17 @@ def has_b12_risk(profile: Profile, risk_factor_count: int) -> bool:
 
 def pain_context(profile: Profile) -> tuple[str, ...]:
     """Pain types recorded as pain types or as conditions (§J.1: back pain as a condition)."""
-    from_conditions = tuple(c for c in profile.conditions if c in _PAIN_TYPES)
-    if not from_conditions:
+    if _PAIN_TYPES.isdisjoint(profile.conditions):
         return profile.pain.types
+    from_conditions = [c for c in profile.conditions if c in _PAIN_TYPES]
     return tuple(dict.fromkeys((*profile.pain.types, *from_conditions)))
 
 
 def _applies(
-    rule: RedFlagRule, symptoms: tuple[str, ...], pains: tuple[str, ...], facts: TriageFacts
+    rule: RedFlagRule,
+    symptoms: tuple[str, ...],
+    pains: tuple[str, ...],
+    facts: tuple[bool, ...],
 ) -> tuple[str, ...]:
     present = tuple(s for s in rule.any_of if s in symptoms)
     if not present:
@@ -81,7 +84,7 @@ def _applies(
         )
         if not in_context:
             return ()
-    if rule.requires != "none" and not getattr(facts, rule.requires):
+    if rule.requires != "none" and not facts[TriageFacts._fields.index(rule.requires)]:
         return ()
     reported = tuple(s for s in rule.also_reported if s in symptoms)
     return tuple(dict.fromkeys((*present, *also, *reported)))
@@ -106,23 +109,25 @@ def red_flags(
         from b12pain.clinical.screening import risk_profile
 
         b12_risk = has_b12_risk(profile, len(risk_profile(profile, cat).factors))
-    facts = TriageFacts(
-        nitrous_oxide=nitrous_oxide_exposed(profile, cat),
-        b12_risk=b12_risk,
-        age_under_16_or_over_50=profile.age < 16 or profile.age > 50,
-        deficiency_confirmed=deficiency_confirmed,
+    age = profile.age
+    # A plain tuple in `TriageFacts` order (building the named tuple costs more than the lookup).
+    facts = (
+        nitrous_oxide_exposed(profile, cat),
+        b12_risk,
+        age < 16 or age > 50,
+        deficiency_confirmed,
     )
-    symptoms = tuple(
-        sorted(
-            cat.red_flag_relevant.intersection(profile.symptoms), key=cat.symptom_rank.__getitem__
-        )
-    )
-    return _red_flags(symptoms, pain_context(profile), facts, cat)
+    fire, read = cat.red_flag_sets[facts]
+    if fire.isdisjoint(profile.symptoms):
+        return ()
+    symptoms = tuple(sorted(read.intersection(profile.symptoms), key=cat.symptom_rank.__getitem__))
+    pains = pain_context(profile) if profile.conditions else profile.pain.types
+    return _red_flags(symptoms, pains, facts, cat)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _red_flags(
-    symptoms: tuple[str, ...], pains: tuple[str, ...], facts: TriageFacts, cat: Catalogue
+    symptoms: tuple[str, ...], pains: tuple[str, ...], facts: tuple[bool, ...], cat: Catalogue
 ) -> tuple[RedFlag, ...]:
     candidates: dict[str, RedFlagRule] = {}
     for symptom in symptoms:
