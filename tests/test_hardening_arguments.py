@@ -196,3 +196,24 @@ def test_a_new_data_folder_is_private_with_its_new_parents(
     assert code == 0, err
     for folder in (tmp_path / "new", tmp_path / "new" / "b12pain"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("sqlite://", "B12PAIN_DATABASE_URL"),
+        ("sqlite:///", "B12PAIN_DATABASE_URL"),
+        ("sqlite:///:memory:", "B12PAIN_DATABASE_URL"),
+        ("sqlite:///" + "x" * 300, "journal"),
+    ],
+    ids=["memory", "memory with slash", ":memory:", "name too long"],
+)
+def test_a_database_url_that_would_lose_entries_or_cannot_work_is_refused(
+    url: str, field: str, data_dir: Path, monkeypatch, capsys
+) -> None:
+    """`sqlite://` once answered "Saved" and kept the entry in memory only: lost at exit."""
+    monkeypatch.setenv("B12PAIN_DATABASE_URL", url)
+    code, out, err = cli(monkeypatch, capsys, "log", "pain", "5")
+    assert code == 2, (out, err)
+    assert "Saved" not in out and "bug in b12pain" not in err
+    assert err.startswith(f"error: {field}: "), err

@@ -26,7 +26,7 @@ def journal_url(data_dir: Path | None = None) -> str:
     if data_dir is None:
         url = os.environ.get(DATABASE_URL_ENV)
         if url:
-            return url
+            return _kept(url)
         from b12pain.paths import data_dir as default_dir
 
         data_dir = usable_folder(default_dir, "B12PAIN_DATA_DIR")
@@ -44,9 +44,29 @@ def private_sqlite_file(url: str) -> None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return
     path = Path(database)
-    if path.parent.is_dir() and not path.is_dir():
-        with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError):  # also a name too long: SQLite reports it when it opens
+        if path.parent.is_dir() and not path.is_dir():
             ensure_private_file(path)
+
+
+def _kept(url: str) -> str:
+    """`url` unless it names an in-memory SQLite database, where every entry saved from the
+    command line would vanish when the command ends (`sqlite://`, `sqlite:///:memory:`)."""
+    if url.startswith("sqlite"):
+        try:
+            database = sa.engine.make_url(url).database
+        except sa.exc.ArgumentError:
+            return url  # make_engine names the malformed URL
+        if not database or database == ":memory:" or "mode=memory" in url:
+            from b12pain.errors import InputError
+
+            raise InputError.single(
+                DATABASE_URL_ENV,
+                url,
+                "a database that keeps entries: sqlite:////path/to/journal.sqlite or a "
+                "PostgreSQL URL (an in-memory database forgets everything when b12pain ends)",
+            )
+    return url
 
 
 def make_engine(url: str, **options: Any) -> sa.Engine:
