@@ -149,7 +149,7 @@ def supplement_start(journal: Journal, *, owner: str = LOCAL_OWNER) -> dt.date |
         first_plan = conn.execute(
             sa.select(sa.func.min(t.SupplementPlanRow.starts_on))
             .join(_E, _E.id == t.SupplementPlanRow.entry_id)
-            .where(_E.owner == owner)
+            .where(_E.owner == owner, _E.kind == "plan")
         ).scalar()
         first_taken = conn.execute(
             sa.select(day)

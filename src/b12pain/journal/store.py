@@ -369,7 +369,11 @@ class Journal:
         )
         ids = [row[0] for row in result]
         plan_ids = self._plan_ids(conn, batch, ids, owner)
-        versions = profile_version or self._next_profile_version(conn, owner)
+        versions = profile_version or (
+            self._next_profile_version(conn, owner)
+            if any(isinstance(r, ProfileEntry) for r in batch)
+            else 1
+        )
         details: dict[sa.Table, list[dict[str, Any]]] = {}
         comments: list[tuple[int, Comment]] = []
         for entry_id, record in zip(ids, batch, strict=True):
@@ -413,7 +417,7 @@ class Journal:
         latest = conn.execute(
             sa.select(sa.func.max(t.ProfileVersionRow.version))
             .join(t.EntryRow, t.EntryRow.id == t.ProfileVersionRow.entry_id)
-            .where(t.EntryRow.owner == owner)
+            .where(t.EntryRow.owner == owner, t.EntryRow.kind == "profile")
         ).scalar()
         return int(latest or 0) + 1
 
@@ -500,9 +504,12 @@ class Journal:
         if not cleaned or any(c not in "0123456789abcdef" for c in cleaned):
             raise InputError.single("entry", prefix, "an entry id (hexadecimal, from `history`)")
         # A range on the unique index (ids are lower-case hex, and "g" sorts after "f"), so
-        # finding an entry by its shown prefix does not scan the journal.
+        # finding an entry by its shown prefix does not scan the journal. The owner is compared
+        # as an expression, so the planner takes the id index, not the owner's whole range.
         query = sa.select(t.EntryRow.uid).where(
-            t.EntryRow.uid >= cleaned, t.EntryRow.uid < cleaned + "g", t.EntryRow.owner == owner
+            t.EntryRow.uid >= cleaned,
+            t.EntryRow.uid < cleaned + "g",
+            sa.func.coalesce(t.EntryRow.owner, "") == owner,
         )
         if kind is not None:
             query = query.where(t.EntryRow.kind == kind)
