@@ -382,3 +382,40 @@ def test_an_export_killed_mid_write_leaves_the_old_file_whole(tmp_path: Path) ->
         if leftover != target:
             assert leftover.name.startswith(".export.json.") and leftover.name.endswith(".partial")
             assert mode(leftover) == 0o600
+
+
+OUTPUT_COMMANDS = {
+    "export": ["export", "TARGET"],
+    "fhir export": ["fhir", "export", "TARGET"],
+    "report --html": ["report", "--html", "TARGET"],
+    "plan ics": ["plan", "ics", "TARGET"],
+}
+BAD_TARGETS = {
+    "the journal": lambda data, tmp: data / "journal.sqlite",
+    "the journal's WAL": lambda data, tmp: data / "journal.sqlite-wal",
+    "a named pipe": lambda data, tmp: _pipe(tmp / "pipe.out"),
+    "a device": lambda data, tmp: Path("/dev/null"),
+    "a missing folder": lambda data, tmp: tmp / "nowhere" / "out.file",
+}
+
+
+def _pipe(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("target", sorted(BAD_TARGETS))
+@pytest.mark.parametrize("command", sorted(OUTPUT_COMMANDS))
+def test_no_output_command_writes_over_the_journal_or_a_special_file(
+    command: str, target: str, data_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    cli(monkeypatch, capsys, "log", "pain", "5")
+    cli(monkeypatch, capsys, "plan", "start", "oral_cyanocobalamin_dietary", "--amount", "50")
+    path = BAD_TARGETS[target](data_dir, tmp_path)
+    args = [str(path) if a == "TARGET" else a for a in OUTPUT_COMMANDS[command]]
+    code, out, err = cli(monkeypatch, capsys, *args)
+    assert code == 2, (out, err)
+    assert "bug in b12pain" not in err and "Traceback" not in err
+    assert (data_dir / "journal.sqlite").read_bytes()[:16] == b"SQLite format 3\x00"
+    code, out, _ = cli(monkeypatch, capsys, "history", "--json", "--kind", "pain")
+    assert code == 0 and len(json.loads(out)["entries"]) == 1
