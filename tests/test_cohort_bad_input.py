@@ -287,3 +287,32 @@ def test_spark_without_java_says_it_needs_a_java_runtime(tmp_path: Path) -> None
         env=env,
     )
     assert_refused(done, "--engine", "needs a Java runtime")
+
+
+def test_named_pipe_in_the_input_folder_is_refused_not_read(tmp_path: Path) -> None:
+    folder = base().write(tmp_path / "omop")
+    (folder / "measurement.csv").unlink()
+    os.mkfifo(folder / "measurement.csv")
+    assert_refused(screen_cli(folder, tmp_path / "f.csv"), "measurement", "not a regular file")
+    write_ndjson(tmp_path / "fhir", "Patient", [patient("a")])
+    os.mkfifo(tmp_path / "fhir" / "Observation.000.ndjson")
+    done = screen_cli(tmp_path / "fhir", tmp_path / "f.csv", fmt="fhir-bulk")
+    assert_refused(done, "Observation", "not a regular file")
+
+
+def test_an_unforeseen_engine_failure_never_quotes_its_message(tmp_path: Path) -> None:
+    """An engine error the checks did not foresee is reported as a bug (exit 1) without the
+    engine's message, which can quote patient data."""
+    folder = base().write(tmp_path / "omop")
+    boom = (
+        "import duckdb, b12pain.cohort.screen as s\n"
+        "def fail(*a, **k): raise duckdb.ConversionException('Could not convert " + SECRET + "')\n"
+        "s.screen = fail"
+    )
+    done = run_cli(
+        "screen", "--input", str(folder), "--as-of", AS_OF.isoformat(), "--out",
+        str(tmp_path / "f.csv"), prelude=boom,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert SECRET not in done.stderr + done.stdout
+    assert "its message is not shown" in done.stderr and "Traceback" not in done.stderr

@@ -16,6 +16,17 @@ import typer
 from b12pain.errors import InputError
 
 
+class EngineFailure(RuntimeError):
+    """An engine failed in a way the input checks did not foresee (a bug to report). Its own
+    message is withheld: DuckDB and Spark quote the rows they fail on, which are patient data."""
+
+    def __init__(self, exc: BaseException, engine: str) -> None:
+        super().__init__(
+            f"the {engine} engine failed with {type(exc).__name__} (its message is not shown: "
+            "it can quote patient data)"
+        )
+
+
 def _date(value: str | None, field: str) -> dt.date:
     if value is None:
         return dt.date.today()
@@ -95,17 +106,22 @@ def screen(
         def advance(message: str) -> None:
             bar.update(task, description=message, advance=0 if message == "reading input" else 1)
 
-        result = run_screen(
-            input,
-            "omop" if format == "omop" else "fhir-bulk",
-            day,
-            rule_ids,
-            engine,
-            site_sets,
-            spark_master,
-            progress=advance,
-            cache=CsvCache.default() if cache else None,
-        )
+        try:
+            result = run_screen(
+                input,
+                "omop" if format == "omop" else "fhir-bulk",
+                day,
+                rule_ids,
+                engine,
+                site_sets,
+                spark_master,
+                progress=advance,
+                cache=CsvCache.default() if cache else None,
+            )
+        except (InputError, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            raise EngineFailure(exc, engine) from None
         bar.update(task, completed=steps)
     if rule_ids:
         asked = [r for r in rule_ids if r in result.refused]

@@ -16,7 +16,7 @@ from typing import Any
 
 from b12pain.cohort.concepts import FHIR_SYSTEMS
 from b12pain.cohort.omop import _unit_sql, censored_comparator, censored_value
-from b12pain.cohort.tablecheck import EARLIEST, LATEST, reading
+from b12pain.cohort.tablecheck import EARLIEST, LATEST, reading, regular_file
 from b12pain.errors import InputError, Problem
 
 #: Days in one unit of a FHIR Duration (`expectedSupplyDuration`), by UCUM code or unit text.
@@ -164,7 +164,8 @@ def flatten(source: Path, workdir: Path, default_supply_days: int) -> dict[str, 
         )
 
     def files(resource: str) -> list[str]:
-        return sorted(str(p) for p in source.glob(f"{resource}.*ndjson"))
+        found = sorted(source.glob(f"{resource}.*ndjson"))
+        return [str(regular_file(p, resource)) for p in found]
 
     if not files("Patient"):
         raise InputError.single("--input", str(source), "no Patient.*.ndjson file in this folder")

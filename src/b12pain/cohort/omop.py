@@ -19,7 +19,7 @@ from pathlib import Path
 
 from b12pain.cohort.csvcache import CacheEntry, CsvCache
 from b12pain.cohort.engines import Dialect, Engine
-from b12pain.cohort.tablecheck import Column, check_table, reading, typed_sql
+from b12pain.cohort.tablecheck import Column, check_table, reading, regular_file, typed_sql
 from b12pain.errors import InputError
 
 TABLES = (
@@ -110,6 +110,8 @@ def find_tables(
     is unchanged; Parquet is checked and read where it is."""
     if not source.exists():
         raise InputError.single("--input", str(source), "no such file or folder")
+    if not source.is_dir():
+        regular_file(source, "--input")
     if source.is_file() and source.suffix.lower() == ".zip":
         return _from_zip(source, workdir, cache)
     if source.is_file() and source.suffix.lower() in (".duckdb", ".db"):
@@ -126,13 +128,14 @@ def find_tables(
         if stem not in TABLES:
             continue
         if path.is_dir():
-            parts = sorted(path.glob("*.parquet"))
+            parts = [regular_file(part, stem) for part in sorted(path.glob("*.parquet"))]
             if parts:
                 found[stem] = _checked_parquet(stem, parts, workdir)
         elif path.suffix.lower() == ".parquet":
+            regular_file(path, stem)
             found[stem] = _checked_parquet(stem, [*found.get(stem, []), path], workdir)
         elif path.suffix.lower() in (".csv", ".tsv"):
-            found[stem] = [_converted_csv(path, stem, workdir, cache)]
+            found[stem] = [_converted_csv(regular_file(path, stem), stem, workdir, cache)]
     _check_required(found, source)
     return found
 

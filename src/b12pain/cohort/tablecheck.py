@@ -188,6 +188,22 @@ def check_table(
     return present
 
 
+def regular_file(path: Path, table: str) -> Path:
+    """`path` if it is a regular file; a named pipe, a device or a socket would hang or
+    mislead the reader, so it is refused, naming the table."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        raise InputError.single(
+            table, str(path), "cannot be read (missing or no permission)"
+        ) from None
+    if not stat.S_ISREG(mode):
+        raise InputError.single(table, str(path), "not a regular file (a pipe, device or socket?)")
+    return path
+
+
 _LINE = re.compile(r"(?i)\bline:? (\d+)")
 _COLUMNS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
