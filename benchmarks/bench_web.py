@@ -1,0 +1,163 @@
+"""Web app under load: one dense year of data, Today, Diary and Insights at 50 concurrent users
+on loopback (locust), p95 per page, errors, and the server's peak memory.
+
+    .venv/bin/python benchmarks/bench_web.py [--users 50] [--seconds 60]
+
+A real `b12pain serve` (uvicorn, one process) runs over a journal holding the dense year of
+`bench_journal.dense_year` (~4,000 entries); locust runs headless in its own process with
+`locust_web.py` (each user pauses 0.5-1.5 s between pages, like a person). The baseline, measured
+in the same run, is the static stylesheet: its p95 is what the server and loopback cost without
+any page work, and each page's p95 is reported as a ratio to it. Results go in
+docs/benchmarks.md ("Web app"). Not a test: no timing is asserted anywhere.
+
+`make bench` also runs `test_today_page_in_process` (pytest-benchmark), the Today page rendered
+in-process over the same dense year.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+PAGES = ("Today", "Diary", "Insights")
+BASELINE = "baseline: static stylesheet"
+
+
+def fill_dense_year(data_dir: Path) -> int:
+    """Write one dense year into the journal in `data_dir`; returns how many entries."""
+    from bench_journal import dense_year
+
+    from b12pain.journal import Journal
+
+    with Journal.open(data_dir=data_dir) as journal:
+        return journal.add_many(dense_year())
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "B12PAIN_DATA_DIR": str(data_dir)}
+    env.pop("B12PAIN_DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from b12pain.cli.main import run; run()", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    for _ in range(300):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/learn", timeout=2)
+            return process
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError("b12pain serve did not start")
+
+
+class PeakMemory(threading.Thread):
+    """Samples a process's resident memory every 0.2 s and keeps the peak."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        import psutil
+
+        self.process = psutil.Process(pid)
+        self.peak = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                self.peak = max(self.peak, self.process.memory_info().rss)
+            except Exception:  # the process ended
+                return
+            time.sleep(0.2)
+
+
+def run(users: int = 50, seconds: int = 60) -> dict[str, Any]:
+    """Fill, serve, load, and return p50/p95/max per page, failures and peak memory."""
+    with tempfile.TemporaryDirectory(prefix="b12pain-bench-web-") as folder:
+        data = Path(folder) / "data"
+        entries = fill_dense_year(data)
+        port = _free_port()
+        server = _serve(data, port)
+        memory = PeakMemory(server.pid)
+        memory.start()
+        try:
+            for path in ("/", "/diary", "/insights"):  # warm: knowledge, charts, SQLite cache
+                httpx.get(f"http://127.0.0.1:{port}{path}", timeout=60)
+            idle = memory.process.memory_info().rss
+            prefix = Path(folder) / "locust"
+            subprocess.run(
+                [sys.executable, "-m", "locust", "-f", str(HERE / "locust_web.py"), "--headless",
+                 "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--only-summary",
+                 "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix)],
+                check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
+                rows = {row["Name"]: row for row in csv.DictReader(stats)}
+        finally:
+            memory.stopped.set()
+            server.terminate()
+            server.wait(timeout=30)
+    result: dict[str, Any] = {"entries": entries, "users": users, "seconds": seconds,
+                              "peak_rss_mib": memory.peak / 2**20, "idle_rss_mib": idle / 2**20}
+    base_p95 = float(rows[BASELINE]["95%"])
+    for name in (*PAGES, BASELINE, "Aggregated"):
+        row = rows[name]
+        result[name] = {
+            "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
+            "p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]), "max_ms": float(row["Max Response Time"]),
+            "p95_vs_baseline": float(row["95%"]) / base_p95 if base_p95 else float("nan"),
+        }
+    return result
+
+
+def test_today_page_in_process(benchmark: Any, tmp_path: Path) -> None:
+    """pytest-benchmark entry: the Today page rendered in-process over one dense year."""
+    from fastapi.testclient import TestClient
+
+    from b12pain.web import Settings, create_app
+
+    fill_dense_year(tmp_path)
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
+        client.get("/")
+        response = benchmark(client.get, "/")
+    assert response.status_code == 200
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    args = parser.parse_args()
+    result = run(args.users, args.seconds)
+    print(f"{result['entries']} entries, {result['users']} users, {result['seconds']} s; "
+          f"server memory idle {result['idle_rss_mib']:.0f} MiB, peak {result['peak_rss_mib']:.0f} MiB; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    print("| page | requests | failures | p50 ms | p95 ms | max ms | p95 vs baseline |")
+    print("|---|---|---|---|---|---|---|")
+    for name in (*PAGES, BASELINE, "Aggregated"):
+        r = result[name]
+        print(f"| {name} | {r['requests']} | {r['failures']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
+              f"{r['max_ms']:.0f} | {r['p95_vs_baseline']:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()
