@@ -39,6 +39,7 @@ PROFILE = {
     ],
     "conditions": ["type2_diabetes", "diabetic_neuropathy"],
     "symptoms": ["tingling", "burning"],
+    "b12_treatment": {"route": "im", "last_dose": "2026-05-20", "since": "2025-09-01"},
 }
 
 

@@ -56,7 +56,7 @@ def test_bundle_holds_each_kind_of_resource(bundle: dict[str, Any]) -> None:
     assert kinds == {
         "Patient": 1,
         "Condition": 2,
-        "MedicationStatement": 2 + 1,  # profile medicines, the person's own B12 supplement
+        "MedicationStatement": 2 + 1 + 1,  # medicines, B12 treatment, the person's own supplement
         "Observation": 8 + 2 + 1,  # labs, pain ratings, one questionnaire score
         "QuestionnaireResponse": 1,
         "MedicationRequest": 1,

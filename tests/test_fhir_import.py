@@ -65,7 +65,12 @@ def test_round_trip_gives_the_same_clinical_content(tmp_path: Path) -> None:
     }
     second = fhir.export_bundle(target)
     assert _clinical(first) == _clinical(second)
-    assert len(_clinical(first)) == 17
+    assert len(_clinical(first)) == 18
+    imported = target.store.current_profile()
+    assert imported is not None
+    assert imported.profile["b12_treatment"] == {
+        "route": "im", "last_dose": "2026-05-20", "since": "2025-09-01"
+    }  # fmt: skip
 
 
 def test_bulk_ndjson_of_observations_medicines_and_conditions(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.domainresource import DomainResource
 from fhir.resources.R4B.dosage import Dosage, DosageDoseAndRate
+from fhir.resources.R4B.extension import Extension
 from fhir.resources.R4B.medicationadministration import (
     MedicationAdministration,
     MedicationAdministrationDosage,
@@ -55,13 +56,14 @@ from fhir.resources.R4B.timing import Timing, TimingRepeat
 
 from b12pain.clinical.catalogue import catalogue
 from b12pain.clinical.labs import LabContext, lab_context, read_lab
-from b12pain.clinical.profile import LabResult, Medication, Profile
+from b12pain.clinical.profile import B12Treatment, LabResult, Medication, Profile
 from b12pain.clinical.result import LabReading
 from b12pain.interop.codes import (
     ATC,
     CONDITION_CATEGORY,
     CONDITION_CLINICAL,
     INTERPRETATION,
+    LOCAL_BASE,
     LOCAL_CONDITION,
     LOCAL_INSTRUMENT,
     LOCAL_MEDICINE,
@@ -157,6 +159,8 @@ def export_bundle(
         saved_on = content.profile.at.date()
         resources += [_condition(c, subject, table) for c in profile.conditions]
         resources += [_statement(m, subject, table, saved_on) for m in profile.medications]
+        if profile.b12_treatment is not None:
+            resources.append(_b12_treatment(profile.b12_treatment, subject))
     for record in content.records:
         if isinstance(record, LabEntry):
             resources.append(_lab(record, subject, table, profile, today))
@@ -230,6 +234,41 @@ def _statement(
         subject=subject,
         effectivePeriod=Period(start=start) if start is not None else None,
         dosage=[Dosage(text=medication.dose)] if medication.dose else None,
+    )
+
+
+#: The route words of a profile's `b12_treatment` (CONTRACT.md: im | oral | sublingual).
+TREATMENT_ROUTE_WORDS = {
+    "im": "intramuscular injection",
+    "oral": "oral",
+    "sublingual": "sublingual",
+}
+#: b12pain's own code for "the B12 treatment the person is on or had recently" (profile field).
+B12_TREATMENT = "b12_treatment"
+#: Extension holding the day of the last B12 dose (no core MedicationStatement element says it).
+LAST_DOSE_EXTENSION = f"{LOCAL_BASE}/StructureDefinition/last-dose"
+
+
+def _b12_treatment(treatment: B12Treatment, subject: Reference) -> MedicationStatement:
+    """The profile's current or recent B12 treatment: route, since when, the last dose."""
+    extension = None
+    if treatment.last_dose is not None:
+        extension = [Extension(url=LAST_DOSE_EXTENSION, valueDate=treatment.last_dose)]
+    route = CodeableConcept(
+        coding=[local_coding(LOCAL_ROUTE, treatment.route)],
+        text=TREATMENT_ROUTE_WORDS[treatment.route],
+    )
+    return MedicationStatement(
+        id=name_id("MedicationStatement", B12_TREATMENT),
+        extension=extension,
+        status="active",
+        medicationCodeableConcept=CodeableConcept(
+            coding=[local_coding(LOCAL_MEDICINE, B12_TREATMENT, "vitamin B12 treatment")],
+            text="vitamin B12 treatment",
+        ),
+        subject=subject,
+        effectivePeriod=Period(start=treatment.since) if treatment.since else None,
+        dosage=[Dosage(route=route)],
     )
 
 

@@ -29,13 +29,19 @@ from b12pain.interop.codes import (
     LOCAL_INSTRUMENT,
     LOCAL_MEDICINE,
     LOCAL_REGIMEN,
+    LOCAL_ROUTE,
     LOCAL_SYMPTOM,
     LOINC,
     QUESTIONNAIRE_BASE,
     CodeTable,
     code_table,
 )
-from b12pain.interop.export import parse_reference_range
+from b12pain.interop.export import (
+    B12_TREATMENT,
+    LAST_DOSE_EXTENSION,
+    TREATMENT_ROUTE_WORDS,
+    parse_reference_range,
+)
 from b12pain.knowledge import KnowledgeBase
 from b12pain.knowledge.schema.cohort import ConceptSet
 from b12pain.userfiles import parse_json
@@ -112,6 +118,8 @@ class FhirFacts:
     medications: list[Medication] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     symptoms: list[str] = field(default_factory=list)
+    #: The profile's `b12_treatment` as b12pain exported it (route, since, last_dose), if any.
+    b12_treatment: dict[str, str] | None = None
     problems: list[Problem] = field(default_factory=list)
     not_read: list[str] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
@@ -368,6 +376,9 @@ class FhirReader:
         if _is_b12pain_plan(statement.medicationCodeableConcept):
             self.facts.skipped["MedicationStatement"] += 1  # the person's own B12 supplement
             return
+        if (LOCAL_MEDICINE, B12_TREATMENT) in self._tokens(statement.medicationCodeableConcept):
+            self._read_b12_treatment(statement, label)
+            return
         if statement.status in _NOT_HAPPENED or statement.status == "completed":
             return
         start = None
@@ -377,6 +388,30 @@ class FhirReader:
             start = statement.effectiveDateTime
         dose = statement.dosage[0].text if statement.dosage else None
         self._add_medication(statement.medicationCodeableConcept, label, start, dose)
+
+    def _read_b12_treatment(self, statement: Any, label: str) -> None:
+        """b12pain's own "B12 treatment" statement: route, since, the last dose (extension)."""
+        routes = [
+            code
+            for dosage in statement.dosage or []
+            for system, code in self._tokens(dosage.route)
+            if system == LOCAL_ROUTE and code
+        ]
+        if len(routes) != 1 or routes[0] not in TREATMENT_ROUTE_WORDS:
+            allowed = ", ".join(TREATMENT_ROUTE_WORDS)
+            self._unknown(
+                label, "dosage.route.coding", ",".join(routes) or None, f"one of {allowed}"
+            )
+            return
+        last_dose = next(
+            (e.valueDate for e in statement.extension or [] if e.url == LAST_DOSE_EXTENSION), None
+        )
+        since = statement.effectivePeriod.start if statement.effectivePeriod else None
+        self.facts.b12_treatment = {
+            "route": routes[0],
+            **({"last_dose": last_dose.isoformat()} if last_dose else {}),
+            **({"since": since.isoformat()} if since else {}),
+        }
 
     def _read_MedicationRequest(self, request: Any, label: str) -> None:
         if request.status not in (None, "active", "on-hold"):

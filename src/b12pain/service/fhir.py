@@ -197,7 +197,13 @@ def _records(facts: FhirFacts, ctx: Context) -> list[Entry]:
 
 def _merged_profile(facts: FhirFacts, ctx: Context) -> dict[str, Any] | None:
     """The current profile with the imported medicines, conditions and symptoms added."""
-    if not (facts.medications or facts.conditions or facts.symptoms or facts.birth_date):
+    if not (
+        facts.medications
+        or facts.conditions
+        or facts.symptoms
+        or facts.birth_date
+        or facts.b12_treatment
+    ):
         return None
     current = ctx.store.current_profile(owner=ctx.owner)
     data: dict[str, Any] = dict(current.profile) if current is not None else {}
@@ -218,6 +224,8 @@ def _merged_profile(facts: FhirFacts, ctx: Context) -> dict[str, Any] | None:
         if medication.name not in names:
             medications.append(medication.model_dump(mode="json", exclude_none=True))
     data["medications"] = medications
+    if facts.b12_treatment is not None and "b12_treatment" not in data:
+        data["b12_treatment"] = facts.b12_treatment
     for key, imported in (("conditions", facts.conditions), ("symptoms", facts.symptoms)):
         data[key] = list(dict.fromkeys([*data.get(key, []), *imported]))
     merged: Profile = parse_profile(data)  # refuses anything the profile contract refuses
