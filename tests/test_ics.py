@@ -12,6 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
 import reportdata as rd
@@ -188,3 +190,26 @@ def test_ical_js_reads_the_same_file(ctx, tmp_path: Path) -> None:
     assert found[f"{daily.uid}-doses@b12pain"]["utc"][-1].endswith("T09:00:00Z")
     assert found[f"{plan.uid}-loading@b12pain"]["alarms"] == [["DISPLAY", "-PT15M"]]
     assert found[f"{plan.uid}-loading@b12pain"]["tzid"] == ZONE
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31)),
+    gaps=st.lists(st.integers(min_value=1, max_value=120), min_size=1, max_size=12),
+)
+def test_a_rule_when_given_always_expands_to_exactly_the_days(
+    start: dt.date, gaps: list[int]
+) -> None:
+    from dateutil.rrule import rrulestr
+
+    days = [start]
+    for gap in gaps:
+        days.append(days[-1] + dt.timedelta(days=gap))
+    rule = rule_for(days)
+    if len(set(gaps)) == 1:
+        assert rule is not None  # a fixed gap always has a rule
+    if rule is not None:
+        found = rrulestr(rule, dtstart=dt.datetime.combine(start, dt.time()))
+        assert [d.date() for d in found] == days
+    phases = split_phases(days)
+    assert [d for phase in phases for d in phase] == days and len(phases) <= 2
