@@ -381,3 +381,40 @@ def test_a_patient_viewing_their_own_record_gets_plain_words_first(client: TestC
     assert "get medical help now" in person[0]["summary"]
     assert person[0]["detail"].startswith("**In plain words:**") and "A&E" in person[0]["detail"]
     assert clinician[0]["detail"].startswith("**For the clinician:**")
+
+
+def test_a_b12pain_bundle_as_prefetch_carries_the_b12_treatment(
+    client: TestClient, tmp_path: Path
+) -> None:
+    """Another b12pain's export (same codes) read by the service: a recent injection is seen."""
+    from b12pain.service import fhir
+    from b12pain.service.context import local_context
+    from fhir_journal import filled_journal
+
+    (tmp_path / "other").mkdir()
+    journal = filled_journal(tmp_path / "other")
+    exported = json.loads(
+        fhir.export_bundle(local_context(journal, load(), dt.datetime.now(dt.UTC)))
+    )
+    journal.close()
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for entry in exported["entry"]:
+        by_type.setdefault(entry["resource"]["resourceType"], []).append(entry["resource"])
+    (patient,) = by_type["Patient"]
+    body = request(patient)
+    body["prefetch"]["medicationStatements"] = {
+        "resourceType": "Bundle", "type": "searchset",
+        "entry": [{"resource": r} for r in by_type["MedicationStatement"]],
+    }  # fmt: skip
+    view_profile = _profile_of(body)
+    assert view_profile.b12_treatment is not None
+    assert view_profile.b12_treatment.route == "im"
+    assert {m.name for m in view_profile.medications} == {"metformin", "omeprazole"}
+    assert _cards(client, body)
+
+
+def _profile_of(body: dict[str, Any]) -> Any:
+    from b12pain.interop.cds import parse_request, profile_from_facts, read_prefetch
+
+    profile, _ = profile_from_facts(read_prefetch(parse_request(body), load()), TODAY)
+    return profile

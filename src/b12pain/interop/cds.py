@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from b12pain.clinical import assess
-from b12pain.clinical.profile import LabResult, Profile
+from b12pain.clinical.profile import B12Treatment, LabResult, Profile
 from b12pain.clinical.result import Assessment
 from b12pain.errors import Problem
 from b12pain.interop.cds_cards import cards_for, not_assessed_card
@@ -239,6 +239,16 @@ def profile_from_facts(facts: FhirFacts, today: dt.date) -> tuple[Profile | None
         m if m.since is None or m.since <= today else m.model_copy(update={"since": None})
         for m in facts.medications
     ]
+    treatment = None
+    if facts.b12_treatment is not None:
+        try:
+            treatment = B12Treatment.model_validate(facts.b12_treatment)
+        except ValidationError as exc:
+            left_out.append(f"B12 treatment: {validation_reason(exc)}")
+        else:
+            if any(d is not None and d > today for d in (treatment.last_dose, treatment.since)):
+                left_out.append("B12 treatment: dated after today")
+                treatment = None
     profile = Profile(
         age=age,
         sex=facts.sex or "unspecified",  # one of the Sex literals, checked by Profile
@@ -246,6 +256,7 @@ def profile_from_facts(facts: FhirFacts, today: dt.date) -> tuple[Profile | None
         conditions=tuple(facts.conditions),
         symptoms=tuple(facts.symptoms),
         labs=tuple(labs),
+        b12_treatment=treatment,
     )
     return profile, left_out
 
