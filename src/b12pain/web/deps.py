@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from b12pain.knowledge import KnowledgeBase, load
-from b12pain.service.context import Context, local_context
+from b12pain.service.context import Context, local_context, open_store
 from b12pain.web.settings import Settings
 
 _open_lock = threading.Lock()
@@ -40,9 +40,7 @@ def journal_of(request: Request) -> Any:
         with _open_lock:
             store = getattr(app.state, "journal", None)
             if store is None:
-                from b12pain.journal import Journal
-
-                store = Journal.open(data_dir=get_settings(request).data_dir)
+                store = open_store(get_settings(request).data_dir)
                 app.state.journal = store
     return store
 

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from b12pain.errors import InputError
-from b12pain.journal.records import BODY_REGIONS, PAIN_TYPES
 from b12pain.service import diary
 from b12pain.web.deps import ContextDep
 from b12pain.web.errors import problems_of
@@ -88,8 +87,8 @@ def _page(request: Request, ctx: Any, status_code: int = 200, **extra: Any) -> H
         status_code=status_code,
         title="Diary",
         by_day=by_day,
-        region_ids=BODY_REGIONS,
-        pain_types=PAIN_TYPES,
+        region_ids=diary.BODY_REGIONS,
+        pain_types=diary.PAIN_TYPES,
         selected=set(extra.get("values", {}).get("regions", []) or []),
         shown_days=SHOWN_DAYS,
         **extra,
@@ -150,8 +149,8 @@ def _edit_page(request: Request, entry: Any, values: dict[str, Any], status_code
         entry=entry,
         values={k: ("" if v is None else v) for k, v in values.items()},
         errors=errors or [],
-        region_ids=BODY_REGIONS,
-        pain_types=PAIN_TYPES,
+        region_ids=diary.BODY_REGIONS,
+        pain_types=diary.PAIN_TYPES,
         selected=set(values.get("regions") or []),
     )
 
