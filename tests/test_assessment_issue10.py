@@ -532,3 +532,28 @@ def test_context_bound_flags_need_their_context(data: dict[str, Any]) -> None:
             "headache_change",
         }
     )
+
+
+def test_quick_lab_reading_plain_words_never_say_deficiency_confirmed(monkeypatch, capsys) -> None:
+    from b12pain.cli.errors import run_guarded
+    from b12pain.cli.main import app
+
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(sys, "argv", ["b12pain", "labs", "total_b12", "150", "ng/L"])
+    assert run_guarded(app) == 0
+    words = flat(capsys.readouterr().out).lower()
+    assert "deficiency confirmed" not in words
+    assert "in the range nice uses for b12 deficiency" in words
+
+
+def test_regimen_command_lists_only_regimens_with_cited_doses(monkeypatch, capsys) -> None:
+    """`b12pain regimen` uses the same decision as every plan path (`clinical.dosing`)."""
+    from b12pain.cli.errors import run_guarded
+    from b12pain.cli.main import app
+    from b12pain.clinical.dosing import schedulable_regimens
+
+    monkeypatch.setattr(sys, "argv", ["b12pain", "regimen", "--json"])
+    assert run_guarded(app) == 0
+    listed = [row["id"] for row in json.loads(capsys.readouterr().out)["regimens"]]
+    assert listed == list(schedulable_regimens(load()))
+    assert "oral_cyanocobalamin_metformin" in listed and "options_unknown_cause" not in listed

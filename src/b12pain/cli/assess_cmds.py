@@ -298,10 +298,11 @@ def _print_readings(readings: list[Any], as_json: bool) -> None:
     from rich.table import Table
 
     from b12pain.cli.render import cite
+    from b12pain.presentation.assessment import band_words
 
     console = _console()
     table = Table(title="Blood tests", show_lines=True)
-    for column in ("test", "result", "band", "what it means", "next", "sources"):
+    for column in ("test", "result", "what it shows", "detail", "next", "sources"):
         table.add_column(column, overflow="fold")
     for r in readings:
         shown = f"{r.value:g} {r.unit}"
@@ -310,7 +311,7 @@ def _print_readings(readings: list[Any], as_json: bool) -> None:
         table.add_row(
             r.test,
             shown,
-            r.band.replace("_", " "),
+            escape(band_words(r.test, r.band)),  # never "deficiency confirmed" (§J.7)
             escape(r.explanation),
             ", ".join(r.next_tests),
             cite(r.citations),
@@ -383,10 +384,11 @@ def regimen_command(
     Example: b12pain regimen im_hydroxocobalamin_no_neuro --start 2026-12-01
     """
     from b12pain.clinical.catalogue import catalogue
+    from b12pain.clinical.dosing import schedulable_regimens
     from b12pain.clinical.regimens import build_schedule
 
     cat = catalogue()
-    schedulable = sorted(r for r, reg in cat.regimens.items() if _has_dose(reg))
+    schedulable = list(schedulable_regimens(cat.kb))  # the one place that decides (§J.9)
     if regimen_id is None:
         rows = [{"id": r, "title": cat.regimens[r].title} for r in schedulable]
         if as_json:
@@ -427,6 +429,3 @@ def regimen_command(
     console.print(f"[dim]{cite(regimen.citations)}[/dim]")
     console.print(escape(f"A clinician decides the treatment. {_disclaimer()}"))
 
-
-def _has_dose(regimen: Any) -> bool:
-    return bool(getattr(regimen, "dose", None))

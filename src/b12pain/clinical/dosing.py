@@ -36,6 +36,7 @@ __all__ = [
     "check_scheduled_dose",
     "compare_with_regimens",
     "describe_comparisons",
+    "schedulable_regimens",
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -116,6 +117,11 @@ def _index(kb: KnowledgeBase) -> _DoseIndex:
         limits=limits,
         routes=routes,
     )
+
+
+def schedulable_regimens(kb: KnowledgeBase) -> tuple[str, ...]:
+    """Ids of the regimens b12pain can schedule (those with cited structured doses), sorted."""
+    return tuple(sorted(_index(kb).schedulable))
 
 
 def amount_text(amount_ug: float) -> str:
