@@ -90,11 +90,21 @@ def time_chart(
     return Markup(_render(json.dumps(spec, sort_keys=True, default=str)))
 
 
-def pain_and_b12_chart(pain: Sequence[Point], b12: Sequence[Point], b12_title: str) -> Markup:
-    """Pain (0-10, left axis) and B12 results (right axis) on one time axis."""
+def pain_and_b12_chart(
+    pain: Sequence[Point], b12: Sequence[Point], b12_title: str, doses: Sequence[str] = ()
+) -> Markup:
+    """Pain (0-10, left axis), B12 results (right axis) and days with a dose taken (ticks along
+    the top) on one time axis."""
     layers: list[dict[str, Any]] = []
     x = {"field": "day", "type": "temporal", "title": None,
          "axis": {"format": "%d %b", "labelColor": MUTED}}
+    if doses:
+        layers.append({
+            "data": {"values": [{"day": day} for day in doses]},
+            "mark": {"type": "tick", "orient": "vertical", "color": INK, "thickness": 1.5,
+                     "size": 10},
+            "encoding": {"x": x, "y": {"value": 6}},
+        })
     if pain:
         layers.append({
             "data": {"values": [{"day": p.day, "value": p.value} for p in pain]},

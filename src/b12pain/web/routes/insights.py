@@ -3,12 +3,13 @@ each chart with a data table beside it and a sentence saying what it shows."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from b12pain.service import insights
+from b12pain.service import diary, insights
 from b12pain.web.charts import Point, pain_and_b12_chart, time_chart
 from b12pain.web.deps import ContextDep
 from b12pain.web.templating import render
@@ -25,11 +26,19 @@ def insights_page(request: Request, ctx: ContextDep) -> HTMLResponse:
     b12_test = next((t for t in ("total_b12", "active_b12") if t in board.labs), None)
     b12 = [Point(p.day.isoformat(), p.reference_value) for p in board.labs.get(b12_test, ())] if b12_test else []
     b12_unit = board.labs[b12_test][0].reference_unit if b12_test else ""
+    first_day = min((p.day for p in weekly + b12), default=None)
+    doses = sorted({
+        e.at.date().isoformat()
+        for e in diary.list_entries(ctx, ["dose"], start=date.fromisoformat(first_day) if first_day else ctx.today)
+        if e.status in ("taken", "late")  # type: ignore[attr-defined]
+    })
     charts: dict[str, Any] = {}
     if daily:
         charts["daily"] = time_chart(daily, y_title="pain (0-10)", y_domain=(0, 10))
     if weekly or b12:
-        charts["combined"] = pain_and_b12_chart(weekly, b12, f"{(b12_test or '').replace('_', ' ')} ({b12_unit})")
+        charts["combined"] = pain_and_b12_chart(
+            weekly, b12, f"{(b12_test or '').replace('_', ' ')} ({b12_unit})", doses
+        )
     intake_days = (board.intake or {}).get("per_day", [])
     if intake_days:
         charts["intake"] = time_chart(
@@ -46,5 +55,6 @@ def insights_page(request: Request, ctx: ContextDep) -> HTMLResponse:
         b12=b12,
         b12_test=b12_test,
         b12_unit=b12_unit,
+        doses=doses,
         not_advice=insights.NOT_ADVICE,
     )
