@@ -28,6 +28,7 @@ from b12pain.presentation.assessment import (
     testing_words,
     urgency_words,
 )
+from b12pain.presentation.entries import ROUTE_WORDS  # plain words shared with web and PDF
 
 URGENCY_STYLE = {
     "emergency": "bold white on red",
@@ -35,7 +36,6 @@ URGENCY_STYLE = {
     "routine": "yellow",
     "none": "green",
 }
-ROUTE_WORDS = {"im": "by injection (IM)", "oral": "by mouth", "sublingual": "under the tongue"}
 SEVERITY_STYLE = {
     "emergency": "bold red",
     "urgent": "red",
