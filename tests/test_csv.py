@@ -204,3 +204,42 @@ def test_any_text_survives_the_cell_rules(text: str) -> None:
     assert not cell.startswith(FORMULA) or re.fullmatch(
         r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", cell
     )
+
+
+def test_hostile_files_are_refused_cleanly() -> None:
+    header = ",".join(columns_of("pain"))
+    uid = "a" * 32
+    cases = {
+        "a huge cell": header
+        + "\r\n"
+        + uid
+        + ",2026-01-01T08:00:00+00:00,5,[],,[],[],[],"
+        + "x" * 200_000
+        + ",\r\n",
+        "deep JSON": header
+        + "\r\n"
+        + uid
+        + ",2026-01-01T08:00:00+00:00,5,"
+        + "[" * 100_000
+        + ",,[],[],[],,\r\n",
+        "too few cells": header + "\r\n" + uid + ",2026-01-01T08:00:00+00:00\r\n",
+        "no offset": header + "\r\n" + uid + ",2026-01-01T08:00:00,5,[],,[],[],[],,\r\n",
+    }
+    for case, text in cases.items():
+        with pytest.raises(InputError) as caught:
+            read_texts({"pain.csv": text})
+        assert caught.value.problems[0].field.startswith("pain.csv row "), case
+    with pytest.raises(InputError) as caught:
+        read_texts({"pain.csv": cases["no offset"]})
+    assert caught.value.problems[0].field == "pain.csv row 2 column at"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(["pain", "sleep", "plan", "instrument-dn4"]))
+def test_any_file_text_is_read_or_refused_never_crashes(body: str, kind: str) -> None:
+    name = f"{kind}.csv"
+    header = ",".join(columns_of("instrument" if kind.startswith("instrument") else kind))
+    try:
+        read_texts({name: header + "\r\n" + body})
+    except InputError as error:
+        assert all(p.field.startswith(name) for p in error.problems)

@@ -108,7 +108,7 @@ def answer_cell(value: Any) -> str:
     if isinstance(value, str):
         try:
             json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return to_cell(value)
     return to_cell(json.dumps(value, ensure_ascii=False))
 
@@ -118,7 +118,7 @@ def answer_value(cell: str) -> Any:
     text = from_cell(cell)
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return text
 
 
@@ -201,35 +201,45 @@ def read_texts(texts: dict[str, str]) -> list[Entry]:
             )
             continue
         rows = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-        header = next(rows, None)
-        expected = columns_of(kind)
-        if header is None or tuple(header[: len(expected)]) != expected:
+        try:
+            _read_file(name, kind, rows, records, problems)
+        except csv.Error as exc:  # a NUL byte, a cell beyond the csv module's size limit …
             problems.append(
-                Problem(f"{name} row 1", None, f"the header must start {','.join(expected)}")
+                Problem(f"{name} row {rows.line_num}", None, f"not readable as CSV ({exc})")
             )
-            continue
-        answers = header[len(expected) :]
-        wrong = [c for c in answers if not c.startswith(ANSWER) or kind != "instrument"]
-        if wrong:
-            problems.append(Problem(f"{name} row 1 column {wrong[0]}", wrong[0], "unknown column"))
-            continue
-        for line, row in enumerate(rows, start=2):
-            where = f"{name} row {line}"
-            if len(row) != len(header):
-                problems.append(
-                    Problem(where, None, f"{len(row)} cells; the header has {len(header)}")
-                )
-                continue
-            record = _read_row(kind, header, row, where, problems)
-            if record is not None:
-                records.append(record)
-            if len(problems) >= MAX_PROBLEMS:
-                break
         if len(problems) >= MAX_PROBLEMS:
             break
     if problems:
         raise InputError(problems[:MAX_PROBLEMS])
     return records
+
+
+def _read_file(
+    name: str, kind: str, rows: Any, records: list[Entry], problems: list[Problem]
+) -> None:
+    """Check one file's header, then read its rows into `records` (problems into `problems`)."""
+    header = next(rows, None)
+    expected = columns_of(kind)
+    if header is None or tuple(header[: len(expected)]) != expected:
+        problems.append(
+            Problem(f"{name} row 1", None, f"the header must start {','.join(expected)}")
+        )
+        return
+    answers = header[len(expected) :]
+    wrong = [c for c in answers if not c.startswith(ANSWER) or kind != "instrument"]
+    if wrong:
+        problems.append(Problem(f"{name} row 1 column {wrong[0]}", wrong[0], "unknown column"))
+        return
+    for line, row in enumerate(rows, start=2):
+        where = f"{name} row {line}"
+        if len(row) != len(header):
+            problems.append(Problem(where, None, f"{len(row)} cells; the header has {len(header)}"))
+            continue
+        record = _read_row(kind, header, row, where, problems)
+        if record is not None:
+            records.append(record)
+        if len(problems) >= MAX_PROBLEMS:
+            return
 
 
 def _order(name: str) -> tuple[int, str]:
@@ -258,7 +268,7 @@ def _read_row(
         if column in structured:
             try:
                 data[column] = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 problems.append(
                     Problem(f"{where} column {column}", text, "JSON, as b12pain writes it")
                 )
@@ -274,6 +284,8 @@ def _read_row(
     except InputError as error:
         for problem in error.problems:
             column = problem.field.split(".")[0].split("[")[0] or "(row)"
+            if column == "answers" and "." in problem.field:  # `answers.q1` is column `answer.q1`
+                column = ANSWER + problem.field.split(".", 1)[1]
             problems.append(Problem(f"{where} column {column}", problem.value, problem.message))
         return None
 
