@@ -159,3 +159,63 @@ def test_fifo_as_every_file_argument_never_hangs(
         args = [str(pipe) if a == "FILE" else a for a in template]
         code, out, err = run(monkeypatch, capsys, *args)
         assert code == 2 and "named pipe" in err, (out, err)
+
+
+entry_values = st.one_of(
+    scalars,
+    st.sampled_from(
+        ["pain", "sleep", "dose", "plan", "lab", "2026-11-20T08:00:00+00:00", "a" * 32, "planned"]
+    ),
+)
+entries = st.dictionaries(
+    st.sampled_from(
+        [
+            "kind",
+            "at",
+            "uid",
+            "nrs",
+            "hours",
+            "status",
+            "form",
+            "amount_ug",
+            "note",
+            "test",
+            "value",
+            "unit",
+            "regimen_id",
+            "comments",
+            "symptoms",
+            "level",
+        ]
+    ),
+    entry_values,
+    max_size=6,
+)
+
+
+@FUZZ
+@given(
+    document=st.fixed_dictionaries(
+        {"schema": st.just("b12pain.journal/1"), "entries": st.lists(entries, max_size=4)}
+    )
+    | documents
+)
+def test_any_import_document_is_imported_or_refused_by_field(
+    document: object, tmp_path_factory
+) -> None:
+    import datetime as dt
+
+    from b12pain.errors import InputError
+    from b12pain.journal import Journal
+    from b12pain.knowledge import load
+    from b12pain.service.context import local_context
+    from b12pain.service.transfer import import_document
+
+    folder = tmp_path_factory.mktemp("import")
+    with Journal.open(data_dir=folder) as store:
+        ctx = local_context(store, load(), dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC))
+        try:
+            import_document(ctx, document)
+        except InputError as exc:
+            assert exc.problems and all(p.field and p.message for p in exc.problems)
+            assert store.entries() == []  # all or nothing
