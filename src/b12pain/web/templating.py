@@ -23,7 +23,7 @@ from b12pain.presentation.assessment import (
     testing_words,
     urgency_words,
 )
-from b12pain.presentation.entries import describe
+from b12pain.presentation.entries import FORM_WORDS, describe, every_words
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -136,6 +136,8 @@ templates.env.filters.update(
 templates.env.globals.update(
     NAVIGATION=NAVIGATION,
     describe=describe,
+    form_words=FORM_WORDS,
+    every_words=every_words,
     band_words=band_words,
     deficiency_words=deficiency_words,
     red_flag_text=red_flag_text,

@@ -43,18 +43,17 @@ def _history(ctx: Any) -> tuple[list[tuple[Any, Any]], list[dict[str, Any]]]:
             reading = None  # stored before a rule changed; shown without a band
         readable.append((entry, reading))
     charts = []
-    for test in CHARTED:
+    for test in CHARTED:  # one chart per test and unit of its bands (never two units on one axis)
         rows = [(e, r) for e, r in readable if e.test == test and r is not None]
-        if not rows:
-            continue
-        unit = rows[0][1].reference_unit
-        points = [Point(str(r.date or e.at.date()), r.value_in_reference_unit) for e, r in rows]
-        charts.append({
-            "test": test,
-            "unit": unit,
-            "svg": time_chart(points, y_title=f"{test.replace('_', ' ')} ({unit})"),
-            "rows": rows,
-        })
+        for unit in dict.fromkeys(r.reference_unit for _, r in rows):
+            same_unit = [(e, r) for e, r in rows if r.reference_unit == unit]
+            points = [Point(str(r.date or e.at.date()), r.value_in_reference_unit) for e, r in same_unit]
+            charts.append({
+                "test": test,
+                "unit": unit,
+                "svg": time_chart(points, y_title=f"{test.replace('_', ' ')} ({unit})"),
+                "rows": same_unit,
+            })
     return list(reversed(readable)), charts
 
 

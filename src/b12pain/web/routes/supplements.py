@@ -28,6 +28,7 @@ def _page(request: Request, ctx: Any, status_code: int = 200, **extra: Any) -> H
     context: dict[str, Any] = {
         "title": "Supplements",
         "statuses": plans.plan_statuses(ctx),
+        "done_today": {d.plan_uid: d.done for d in plans.due_today(ctx) if d.kind == "dose"},
         "regimens": regimens,
         "product_forms": list(plans.PRODUCT_FORMS),
         "adherence_days": plans.ADHERENCE_DAYS,
