@@ -1,4 +1,6 @@
-"""Journal throughput: bulk insert of one dense year and the dashboard aggregates over it.
+"""Journal throughput: bulk insert of one dense year and the dashboard aggregates over it; and
+(issue 18) the everyday reads on one dense year vs ten dense years, to show their cost follows
+what is asked for, not the size of the journal.
 
 One year = 365 days x 10 entries a day of every kind (pain x3 with regions and a comment on one,
 dose, sleep, exercise, stress, mood, food, and a lab or symptom check or saved assessment in
@@ -6,7 +8,8 @@ turn), generated deterministically. Baselines in the same process: the same numb
 written with raw `sqlite3.executemany` into one flat table, and a raw `sqlite3` read of the
 year's pain rows. Target: dashboard under 50 ms on SQLite.
 
-Run: `.venv/bin/python benchmarks/bench_journal.py` (also part of `make bench`).
+Run: `.venv/bin/python benchmarks/bench_journal.py` (also part of `make bench`);
+`.venv/bin/python benchmarks/bench_journal.py growth` for the one-year vs ten-year table.
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ FIRST_DAY = dt.date(2025, 11, 24)
 TODAY = FIRST_DAY + dt.timedelta(days=DAYS - 1)
 
 
-def dense_year(seed: int = 2026) -> list[Entry]:
-    """365 days x 10 records of every kind, a supplement plan starting halfway."""
+def dense_year(seed: int = 2026, years: int = 1) -> list[Entry]:
+    """`years` x 365 days x 10 records of every kind, ending on TODAY; a supplement plan starting
+    halfway through the last year, a profile version every 90 days."""
     rng = random.Random(seed)
     zone = dt.timezone(dt.timedelta(hours=1))
+    first_day = TODAY - dt.timedelta(days=DAYS * years - 1)
     plan_start = FIRST_DAY + dt.timedelta(days=DAYS // 2)
     plan = make_record(
         "plan",
@@ -48,11 +53,15 @@ def dense_year(seed: int = 2026) -> list[Entry]:
         stock_units=400,
     )
     records: list[Entry] = [plan]
-    for d in range(DAYS):
-        day = FIRST_DAY + dt.timedelta(days=d)
+    for d in range(DAYS * years):
+        day = first_day + dt.timedelta(days=d)
         at = [dt.datetime.combine(day, dt.time(h, rng.randrange(60)), zone) for h in range(7, 22)]
         level = 6 if day < plan_start else 4
         comment = [{"at": at[14], "text": "evening note"}]
+        if d % 90 == 0:
+            records.append(
+                make_record("profile", at=at[0], profile={"age": 50 + d // 365, "diet": "vegan"})
+            )
         records += [
             make_record(
                 "pain",
@@ -198,7 +207,113 @@ def test_journal_dense_year(benchmark: Any) -> None:
         benchmark(lambda: dashboard(read_series(journal), TODAY, target))
 
 
+# one dense year vs ten dense years (issue 18) ---------------------------------------------
+
+
+def _median_ms(call: Any, runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        timings.append(time.perf_counter() - start)
+    return 1000 * statistics.median(timings)
+
+
+def _baseline_recent_pain(path: Path, since: dt.datetime) -> Any:
+    """A raw `sqlite3` read of the last 30 days of pain rows (the same-process baseline)."""
+
+    def read() -> None:
+        conn = sqlite3.connect(path)
+        conn.execute(
+            "SELECT e.recorded_at, p.nrs FROM entries e JOIN pain_entries p ON p.entry_id = e.id "
+            "WHERE e.owner = 'local' AND e.kind = 'pain' AND e.recorded_at >= ?",
+            (since.replace(tzinfo=None).isoformat(sep=" "),),
+        ).fetchall()
+        conn.close()
+
+    return read
+
+
+def _reads(journal: Journal, path: Path, records: list[Entry]) -> dict[str, Any]:
+    """The everyday reads through the service layer, as calls to time."""
+    from b12pain.knowledge import load
+    from b12pain.service import diary, insights, plans, profile
+    from b12pain.service.context import Context
+
+    now = dt.datetime.combine(TODAY, dt.time(21), dt.timezone(dt.timedelta(hours=1)))
+    ctx = Context(store=journal, kb=load(), owner="local", now=now, today=TODAY)
+    one = records[len(records) // 2].uid
+    month = TODAY - dt.timedelta(days=29)
+    return {
+        "entries_30_days_ms": lambda: diary.list_entries(ctx, start=month, end=TODAY),
+        "get_ms": lambda: diary.get_entry(ctx, one[:8]),
+        "current_profile_ms": lambda: profile.current_profile(ctx),
+        "dashboard_ms": lambda: insights.insights(ctx),
+        "due_today_ms": lambda: plans.due_today(ctx),
+        "whole_series_dashboard_ms": lambda: dashboard(read_series(journal), TODAY, None),
+        "baseline_30_days_pain_ms": _baseline_recent_pain(path, now - dt.timedelta(days=30)),
+    }
+
+
+QUICK = ("get_ms", "current_profile_ms", "due_today_ms", "baseline_30_days_pain_ms")
+QUICK_REPEATS = 20
+
+
+def growth(runs: int = 9) -> dict[str, tuple[float, float, float]]:
+    """Each read on one dense year and on ten, and the ten-year / one-year ratio. The two
+    journals are measured in turn, call by call, so a busy machine slows both alike."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {years: Path(folder) / f"journal-{years}.sqlite" for years in (1, 10)}
+        stores = {years: Journal.open(f"sqlite:///{paths[years]}") for years in (1, 10)}
+        try:
+            calls = {}
+            for years, store in stores.items():
+                records = dense_year(years=years)
+                store.add_many(records)
+                calls[years] = _reads(store, paths[years], records)
+            timings: dict[tuple[int, str], list[float]] = {}
+            for _ in range(runs):
+                for key in calls[1]:
+                    repeat = QUICK_REPEATS if key in QUICK else 1  # millisecond calls: more runs
+                    for _ in range(repeat):
+                        for years in (1, 10):
+                            start = time.perf_counter()
+                            calls[years][key]()
+                            elapsed = time.perf_counter() - start
+                            timings.setdefault((years, key), []).append(elapsed)
+        finally:
+            for store in stores.values():
+                store.close()
+    result = {}
+    for key in calls[1]:
+        one, ten = (1000 * statistics.median(timings[(y, key)]) for y in (1, 10))
+        result[key] = (one, ten, ten / one)
+    return result
+
+
+def test_journal_reads_on_ten_years(benchmark: Any) -> None:
+    """pytest-benchmark entry: the dashboard through the service on ten dense years."""
+    from b12pain.knowledge import load
+    from b12pain.service import insights
+    from b12pain.service.context import Context
+
+    now = dt.datetime.combine(TODAY, dt.time(21), dt.UTC)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Journal.open(f"sqlite:///{folder}/j.sqlite") as journal,
+    ):
+        journal.add_many(dense_year(years=10))
+        ctx = Context(store=journal, kb=load(), owner="local", now=now, today=TODAY)
+        benchmark(lambda: insights.insights(ctx))
+
+
 if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["growth"]:
+        for key, (one_year, ten_years, ratio) in growth().items():
+            print(f"{key}: one year {one_year:.4g}, ten years {ten_years:.4g}, ratio x{ratio:.2f}")
+        raise SystemExit(0)
     sqlite_result = measure()
     for key, value in sqlite_result.items():
         print(
