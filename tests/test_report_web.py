@@ -70,7 +70,11 @@ def test_report_pdf_download(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"from": "2026-13-01"}, "from"), ({"from": "2026-05-01", "to": "2026-04-01"}, "to")],
+    [
+        ({"from": "2026-13-01"}, "from"),
+        ({"from": "2026-05-01", "to": "2026-04-01"}, "to"),
+        ({"from": "0001-01-01"}, "from"),
+    ],
 )
 def test_bad_dates_are_422_by_field(client: TestClient, params: dict[str, str], field: str) -> None:
     answer = client.get("/report.pdf", params=params, headers={"Accept": "application/json"})

@@ -109,9 +109,20 @@ class RenderedReport:
 
 
 def report_period(
-    ctx: Context, start: dt.date | None, end: dt.date | None
+    ctx: Context,
+    start: dt.date | None,
+    end: dt.date | None,
+    last_report_on: dt.date | None = None,
 ) -> tuple[dt.date, dt.date]:
     """The days a report covers: `start`..`end` inclusive; by default the 90 days to today."""
+    from b12pain.days import check_day
+
+    for field, day in (("from", start), ("to", end), ("since", last_report_on)):
+        try:
+            if day is not None:
+                check_day(day)
+        except ValueError as exc:
+            raise InputError.single(field, day.isoformat() if day else None, str(exc)) from None
     end = end or ctx.today
     start = start or end - dt.timedelta(days=DEFAULT_DAYS - 1)
     day_bounds(start, end, ctx.now.tzinfo)  # refuses `to` before `from`, by field
@@ -131,7 +142,7 @@ def build_report(
     "What changed" counts from `last_report_on` (default: the start of the period, i.e. the
     report is taken to follow the last one). An empty journal gives a report saying so.
     """
-    start, end = report_period(ctx, start, end)
+    start, end = report_period(ctx, start, end, last_report_on)
     since = last_report_on or start
     lower, upper = day_bounds(start, end, ctx.now.tzinfo)
     everything = ctx.store.entries(None, None, upper, owner=ctx.owner)
