@@ -50,10 +50,11 @@ def insights(
 
 def _render_dashboard(board: Any, not_advice: str) -> None:
     typer.echo(f"Insights as of {board.today}")
-    if board.daily_pain:
-        days = len(board.daily_pain)
-        mean = sum(board.daily_pain.values()) / days
-        typer.echo(f"Pain, last 30 days: average {mean:.1f}/10 over {days} day(s) with entries.")
+    if board.recent_pain_mean is not None:
+        typer.echo(
+            f"Pain, last 30 days: average {board.recent_pain_mean:.1f}/10 over "
+            f"{board.recent_pain_days} day(s) with entries."
+        )
     else:
         typer.echo("Pain: no entries in the last 30 days.")
     if board.weekly_pain:

@@ -61,6 +61,9 @@ class Dashboard:
     foods_logged: int
     helping: HelpingResult
     factors: tuple[FactorEffect, ...]
+    #: Mean of the daily means of the last 30 days (None without entries), and over how many days.
+    recent_pain_mean: float | None = None
+    recent_pain_days: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates as ISO strings)."""
@@ -101,6 +104,8 @@ def dashboard(series: Series, today: dt.date, intake_target: Any | None = None) 
         foods_logged=sum(1 for f in series.foods if start <= f.day <= today),
         helping=is_it_helping(series.pain, series.supplement_start, today),
         factors=tuple(factor_effects(series.pain, series.factors, series.doses)),
+        recent_pain_mean=round(sum(recent.values()) / len(recent), 2) if recent else None,
+        recent_pain_days=len(recent),
     )
 
 
