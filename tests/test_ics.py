@@ -135,9 +135,12 @@ def test_a_stopped_plan_has_no_doses_after_it_stopped(ctx) -> None:
     assert sorted(doses) == [d for d in expected if d < stopped_on]
 
 
-def test_an_unknown_zone_is_refused_by_field(ctx) -> None:
+@pytest.mark.parametrize(
+    "zone", ["Mars/Olympus_Mons", "posixrules", "", "../etc/passwd", "UTC\x00"]
+)
+def test_an_unknown_zone_is_refused_by_field(ctx, zone: str) -> None:
     with pytest.raises(InputError) as caught:
-        calendar(ctx, "Mars/Olympus_Mons")
+        calendar(ctx, zone)
     assert caught.value.problems[0].field == "zone"
 
 

@@ -55,12 +55,15 @@ def local_zone_name() -> str:
 
 def zone_of(name: str) -> ZoneInfo:
     """The IANA time zone `name` (e.g. `Europe/London`); `InputError` naming it otherwise."""
+    from zoneinfo import available_timezones
+
+    problem = InputError.single("zone", name, "an IANA time zone name such as Europe/London or UTC")
+    if name not in available_timezones():  # also refuses files such as `posixrules`
+        raise problem
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InputError.single(
-            "zone", name, "an IANA time zone name such as Europe/London or UTC"
-        ) from None
+        raise problem from None
 
 
 def split_phases(days: Sequence[dt.date]) -> list[list[dt.date]]:
