@@ -307,3 +307,28 @@ def test_unwritable_export_and_missing_import_are_clean_errors(cli: Cli, tmp_pat
     assert code == 2 and "folder" in err
     code, _, err = cli("import", str(tmp_path / "missing.json"))
     assert code == 2 and "no such file" in err
+
+
+def test_my_supplement_change_stop_and_list(cli: Cli) -> None:
+    """Issue 13: the supplements people buy, through the thin CLI over `service.plans`."""
+    code, out, err = cli("plan", "mine", "1000", "--stock", "60", "--name", "B12 1000")
+    assert code == 0, err
+    assert "plan B12 1000: 1000 µg oral" in out
+    assert "NICE floor for absorption problems" in out and "Not medical advice" in out
+    saved = cli.json("plan", "mine", "500", "--form", "lozenge", "--every", "weekly")
+    assert saved["saved"]["form"] == "sublingual" and saved["saved"]["every_days"] == 7
+    assert saved["comparison"]["text"] and saved["comparison"]["regimens"]
+    assert cli("log", "dose", "--plan", saved["saved"]["uid"][:8])[0] == 0
+    listed = cli.json("plan", "list")["plans"]
+    assert [p["regimen_id"] for p in listed] == [None, None]
+    assert listed[1]["adherence"]["taken"] == 1 and listed[0]["stock"]["remaining"] == 60
+    code, out, _ = cli("plan", "stop", "--plan", saved["saved"]["uid"][:8])
+    assert code == 0 and "stopped from" in out
+    code, _, err = cli("plan", "stop", "--plan", saved["saved"]["uid"][:8])
+    assert code == 2 and "stopped already" in err
+    changed = cli.json("plan", "change", "--amount", "250", "--every", "every 2 days")
+    assert changed["saved"]["amount_ug"] == 250 and changed["replaced"] == listed[0]["uid"]
+    code, _, err = cli("plan", "mine", "999999")
+    assert code == 2 and "amount: 999999" in err and "policy" in err
+    code, _, err = cli("plan", "start", "oral_cyanocobalamin_dietary", "--amount", "1000")
+    assert code == 2 and "oral_cyanocobalamin_malabsorption" in err and "your own" in err
