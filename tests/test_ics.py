@@ -133,6 +133,8 @@ def test_a_stopped_plan_has_no_doses_after_it_stopped(ctx) -> None:
     ]
     expected = [s.date for s in build_schedule(plan.regimen_id or "", START) if s.kind == "dose"]
     assert sorted(doses) == [d for d in expected if d < stopped_on]
+    parsed = IcsCalendarStream.calendar_from_ics(calendar(rd.later(ctx, 160), ZONE).decode())
+    assert {e.sequence for e in parsed.events} == {1}  # changed events: calendars take the update
 
 
 @pytest.mark.parametrize(

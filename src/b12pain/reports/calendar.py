@@ -140,6 +140,9 @@ def _plan_events(
         stop = plan.stopped_on - dt.timedelta(days=1)
         last_day = min(last_day, stop) if last_day else stop
     open_ended = last_day is None
+    # A stopped plan's events change (they end), so calendars that keep the old copy need a
+    # higher SEQUENCE to accept the update (RFC 5545 §3.8.7.4).
+    revision = 0 if plan.stopped_on is None else 1
     events: list[Event] = []
 
     def timed(day: dt.date) -> dt.datetime:
@@ -155,6 +158,7 @@ def _plan_events(
         return Event(
             uid=uid,
             dtstamp=stamp,
+            sequence=revision,
             summary=summary,
             description=f"{name}: {dose}. From your b12pain plan; not medical advice.",
             dtstart=timed(day),
@@ -201,6 +205,7 @@ def _plan_events(
             Event(
                 uid=f"{plan.uid}-{step.kind}-{step.date:%Y%m%d}@b12pain",
                 dtstamp=stamp,
+                sequence=revision,
                 summary=f"{label}: {name}",
                 description=f"{step.what}. From your b12pain plan; not medical advice.",
                 dtstart=step.date,
