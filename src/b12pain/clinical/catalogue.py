@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from b12pain.knowledge import Citation, KnowledgeBase, load
 from b12pain.knowledge.schema.clinical import (
@@ -108,6 +108,16 @@ class Catalogue:
     def parameter(self, parameter_id: str) -> float:
         """The value of a cited parameter."""
         return self.parameters[parameter_id].value
+
+    @cached_property
+    def min_age_years(self) -> float:
+        """NG239's lower age limit (`param.min_age_years`), read once: used on every assessment."""
+        return self.parameter("param.min_age_years")
+
+    @cached_property
+    def metformin_long_term_days(self) -> float:
+        """Days of metformin counted as long-term use (`param.metformin_monitoring_years`)."""
+        return self.parameter("param.metformin_monitoring_years") * 365.25
 
 
 @lru_cache(maxsize=4096)

@@ -74,7 +74,7 @@ def lab_context(profile: Profile, today: dt.date, cat: Catalogue | None = None) 
     injection = treatment.last_dose if treatment is not None and treatment.route == "im" else None
     return LabContext(
         today=today,
-        adult=profile.age >= cat.parameter("param.min_age_years"),
+        adult=profile.age >= cat.min_age_years,
         pregnant=profile.pregnant,
         combined_oral_contraceptive=profile.combined_oral_contraceptive,
         black_ethnicity="black" in (profile.ethnicity or "").lower(),

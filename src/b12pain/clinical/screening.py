@@ -46,6 +46,8 @@ class RiskProfile(NamedTuple):
     matched_by: tuple[tuple[str, str], ...]
     t1_symptoms: tuple[str, ...]
     on_metformin: bool
+    #: The most specific likely cause (worked out once with the factors; see `cause`).
+    likely_cause: str | None = None
 
     def with_symptoms(self, *labels: str) -> RiskProfile:
         """A copy counting more features for T1, e.g. a positive DN4 screen (`"dn4 positive"`);
@@ -56,15 +58,14 @@ class RiskProfile(NamedTuple):
     @property
     def cause(self) -> str | None:
         """The most specific likely cause among the matched risk factors (None if none)."""
-        causes = {f.cause for f in self.factors if f.cause}
-        return next((c for c in CAUSE_PRIORITY if c in causes), None)
+        return self.likely_cause
 
 
 def risk_profile(profile: Profile, cat: Catalogue | None = None) -> RiskProfile:
     """Match a profile's diet, medicines, conditions and nitrous oxide use to risk factors."""
     cat = cat or catalogue()
     medicines = tuple([m.name for m in profile.medications]) if profile.medications else ()
-    factors, matched = _risk_factors(
+    factors, matched, cause = _risk_factors(
         profile.diet, profile.nitrous_oxide, medicines, profile.conditions, cat
     )
     return RiskProfile(
@@ -76,6 +77,7 @@ def risk_profile(profile: Profile, cat: Catalogue | None = None) -> RiskProfile:
             )
         ),
         on_metformin="metformin" in medicines,
+        likely_cause=cause,
     )
 
 
@@ -86,7 +88,7 @@ def _risk_factors(
     medicines: tuple[str, ...],
     conditions: tuple[str, ...],
     cat: Catalogue,
-) -> tuple[tuple[RiskFactor, ...], tuple[tuple[str, str], ...]]:
+) -> tuple[tuple[RiskFactor, ...], tuple[tuple[str, str], ...], str | None]:
     keys: list[tuple[str, str]] = [("diet", diet), ("nitrous_oxide", nitrous_oxide)]
     for medicine in medicines:
         keys.append(("medicine", medicine))
@@ -102,7 +104,9 @@ def _risk_factors(
         if factor is not None:
             found.setdefault(factor.id, factor)
             matched.append((factor.id, key[1]))
-    return tuple(found.values()), tuple(dict.fromkeys(matched))
+    causes = {f.cause for f in found.values() if f.cause}
+    cause = next((c for c in CAUSE_PRIORITY if c in causes), None)
+    return tuple(found.values()), tuple(dict.fromkeys(matched)), cause
 
 
 def first_tests(profile: Profile, cat: Catalogue | None = None) -> tuple[str, ...]:
@@ -136,7 +140,7 @@ def screen(
     """Whether a B12 test is indicated for this person, which tests, and the reasons with citations."""
     cat = cat or catalogue()
     risks = risks or risk_profile(profile, cat)
-    long_term_days = cat.parameter("param.metformin_monitoring_years") * 365.25
+    long_term_days = cat.metformin_long_term_days
     metformin_long_term = False
     nerve: tuple[str, ...] = ()
     if risks.on_metformin:
@@ -153,7 +157,7 @@ def screen(
             nerve = ("neuropathy",)
     case = _first_test_case(profile, cat)
     return _testing(
-        profile.age >= cat.parameter("param.min_age_years"),
+        profile.age >= cat.min_age_years,
         risks.t1_symptoms,
         tuple(f.id for f in risks.factors),
         risks.on_metformin,

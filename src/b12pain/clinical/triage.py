@@ -112,7 +112,7 @@ def red_flags(
     age = profile.age
     # A plain tuple in `TriageFacts` order (building the named tuple costs more than the lookup).
     facts = (
-        nitrous_oxide_exposed(profile, cat),
+        profile.nitrous_oxide != "none" and nitrous_oxide_exposed(profile, cat),
         b12_risk,
         age < 16 or age > 50,
         deficiency_confirmed,
