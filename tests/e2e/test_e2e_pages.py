@@ -14,7 +14,9 @@ from conftest import axe_violations, horizontal_overflow, screenshot
 
 PAGES = [path for path, _ in NAVIGATION]
 TOPICS = [f"/learn/{t.id.removeprefix('learn.')}" for t in load().of_kind("learn_topic", LearnTopic)]
-OTHER = ["/no-such-page"]
+OTHER = ["/no-such-page", "/self-check/questionnaires", "/self-check/questionnaires/dn4_interview",
+         "/self-check/questionnaires/acr2016", "/self-check/warning-signs", "/self-check/medicines",
+         "/self-check/blood-tests", "/settings/delete"]
 
 
 def _name(path: str) -> str:

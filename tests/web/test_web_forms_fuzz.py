@@ -30,6 +30,9 @@ FORMS = {
     "/self-check/pain": ("pain_types", "nrs"),
     "/self-check/blood-tests": ("lab_test", "lab_value", "lab_unit", "lab_date", "lab_low", "lab_high"),
     "/settings/delete": ("confirm",),
+    "/self-check/questionnaires/dn4_interview": ("q1", "q2", "q3", "q4", "q5", "q6", "q7"),
+    "/self-check/questionnaires/acr2016": ("painful_areas", "fatigue", "symptoms_3_months"),
+    "/self-check/questionnaires/midas": ("q1", "q2", "q3", "q4", "q5"),
 }
 ANSWERS = {200, 303, 404, 409, 422}
 

@@ -377,3 +377,40 @@ def test_import_refuses_bad_files_and_imports_nothing(client: TestClient, conten
 
 def test_import_without_a_file(client: TestClient) -> None:
     assert_refused(client.post("/settings/import", data={}), "file")
+
+
+# Questionnaires -----------------------------------------------------------------------------
+
+
+def test_questionnaires_offered_are_the_self_reported_ones(client: TestClient) -> None:
+    html = client.get("/self-check/questionnaires").text
+    offered = set(re.findall(r'href="/self-check/questionnaires/(\w+)"', html))
+    assert {"dn4_interview", "slanss", "mnsi", "acr2016", "hit6", "rmdq", "start_back"} <= offered
+    assert "dn4" not in offered and "mnsi_exam" not in offered  # examination items: a clinician's
+    for instrument in offered:
+        assert client.get(f"/self-check/questionnaires/{instrument}").status_code == 200
+    assert client.get("/self-check/questionnaires/dn4").status_code == 404
+
+
+def test_questionnaire_is_scored_saved_and_cited(client: TestClient) -> None:
+    answers = {"q1": "yes", "q2": "yes", "q3": "no", "q4": "yes", "q5": "no", "q6": "no", "q7": "yes"}
+    html = client.post("/self-check/questionnaires/dn4_interview", data=answers).text
+    assert "Your result" in html and "not a diagnosis" in html and 'id="source-1"' in html
+    assert "dn4_interview score 4" in client.get("/diary").text.lower()
+
+
+@pytest.mark.parametrize(("instrument", "data", "field"), [
+    ("dn4_interview", {"q1": "maybe"}, "q1"),
+    ("dn4_interview", {}, "q2"),
+    ("midas", {"q1": "abc"}, "q1"),
+    ("midas", {"q1": "500"}, "q1"),
+    ("acr2016", {"painful_areas": ["elbow"]}, "painful-areas"),
+])
+def test_questionnaires_refuse_bad_answers(client: TestClient, instrument: str, data: dict, field: str) -> None:
+    assert_refused(client.post(f"/self-check/questionnaires/{instrument}", data=data), field)
+
+
+def test_entries_made_elsewhere_can_get_a_note_in_the_diary(client: TestClient) -> None:
+    client.post("/self-check/questionnaires/dn4_interview", data={f"q{i}": "no" for i in range(1, 8)})
+    uid = re.findall(r"/diary/([0-9a-f]{32})/edit", client.get("/diary").text)[0]
+    assert "felt odd" in client.post(f"/diary/{uid}/edit", data={"note": "felt odd"}, follow_redirects=True).text

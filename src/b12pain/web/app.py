@@ -27,6 +27,7 @@ from b12pain.web.routes import (
     insights,
     labs,
     learn,
+    questionnaires,
     selfcheck,
     settings_page,
     sources,
@@ -40,6 +41,7 @@ STATIC_DIR = TEMPLATE_DIR.parent / "static"
 #: Every router the app serves, pages first. Add a module here to serve its `router`.
 ROUTERS = (
     home,
+    questionnaires,
     selfcheck,
     labs,
     diary,

@@ -4,6 +4,7 @@ entries a day; notes and comments on any entry; edit, and delete with undo."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,12 +19,23 @@ from b12pain.web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
-#: Kinds the diary page lists and can add, in the order of its forms.
+#: Kinds the diary page can add, in the order of its forms.
 DIARY_KINDS = ("pain", "sleep", "exercise", "stress", "mood", "symptoms")
+#: Kinds the diary lists (questionnaires, doses, food and results too; those are changed on
+#: their own pages, and here only their note and time).
+LISTED_KINDS = (*DIARY_KINDS, "instrument", "dose", "food", "lab")
 #: How many days of entries the diary shows by default.
 SHOWN_DAYS = 14
 
 NRS_ALLOWED = "a whole number from 0 (no pain) to 10 (worst imaginable)"
+
+
+@dataclass(frozen=True)
+class NoteAndTime:
+    """What the diary can change on entries made elsewhere (a questionnaire, a dose, food)."""
+
+    note: str | None
+    at: str | None
 
 
 def read_pain(form: FormReader) -> diary.PainInput:
@@ -62,7 +74,9 @@ def _read(kind: str, form: FormReader) -> Any:
         return diary.LevelInput(level=level or 0, note=note, at=at)
     if kind == "symptoms":
         return diary.SymptomsInput(symptoms=form.many("symptoms"), note=note, at=at)
-    return read_pain(form)
+    if kind == "pain":
+        return read_pain(form)
+    return NoteAndTime(note=note, at=at)
 
 
 _LOG = {
@@ -77,7 +91,7 @@ _LOG = {
 
 def _page(request: Request, ctx: Any, status_code: int = 200, **extra: Any) -> HTMLResponse:
     start = ctx.today - dt.timedelta(days=SHOWN_DAYS - 1)
-    entries = diary.list_entries(ctx, kinds=list(DIARY_KINDS), start=start)
+    entries = diary.list_entries(ctx, kinds=list(LISTED_KINDS), start=start)
     by_day: dict[dt.date, list[Any]] = {}
     for entry in reversed(entries):
         by_day.setdefault(entry.at.date(), []).append(entry)
