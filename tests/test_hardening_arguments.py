@@ -217,3 +217,23 @@ def test_a_database_url_that_would_lose_entries_or_cannot_work_is_refused(
     assert code == 2, (out, err)
     assert "Saved" not in out and "bug in b12pain" not in err
     assert err.startswith(f"error: {field}: "), err
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2026-02-30"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["synth", "--patients", "5", "--out", "OUT"],
+        ["screen", "--input", "OUT", "--out", "OUT/f.csv"],
+    ],
+    ids=["synth", "screen"],
+)
+def test_cohort_dates_are_checked_like_every_other_date(
+    command: list[str], day: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """`synth --as-of 9999-12-31` once ended in OverflowError ("bug")."""
+    args = [str(tmp_path) if a == "OUT" else a.replace("OUT", str(tmp_path)) for a in command]
+    code, out, err = cli(monkeypatch, capsys, *args, "--as-of", day)
+    assert code == 2, (out, err)
+    assert "bug in b12pain" not in err
+    assert f"error: --as-of: '{day}'; " in err, err

@@ -30,10 +30,11 @@ class EngineFailure(RuntimeError):
 def _date(value: str | None, field: str) -> dt.date:
     if value is None:
         return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError.single(field, value, "expected a date as YYYY-MM-DD") from None
+    from b12pain.cli.dates import parse_date  # one date parser: YYYY-MM-DD within 1900-2100
+
+    day = parse_date(value, field)
+    assert day is not None  # parse_date returns None only for None
+    return day
 
 
 def screen(
