@@ -237,3 +237,53 @@ def test_cohort_dates_are_checked_like_every_other_date(
     assert code == 2, (out, err)
     assert "bug in b12pain" not in err
     assert f"error: --as-of: '{day}'; " in err, err
+
+
+def _date_options() -> list[tuple[list[str], str]]:
+    """Every option of every command whose help asks for a date, with placeholders for the
+    required arguments and options around it."""
+    import typer.main
+
+    def walk(command: object, path: list[str]):
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            yield from walk(sub, [*path, name])
+        if not getattr(command, "commands", None):
+            yield path, command
+
+    cases = []
+    for path, command in walk(typer.main.get_command(app), []):
+        params = list(command.params)
+        for target in params:
+            words = str(getattr(target, "help", "") or "")
+            if target.param_type_name != "option" or not any(
+                mark in words for mark in ("YYYY-MM-DD", "ISO date")
+            ):
+                continue
+            args = list(path)
+            for param in params:
+                if param.param_type_name == "argument":
+                    args.append("1")
+                elif param.required and param is not target:
+                    args += [param.opts[0], "1"]
+            cases.append(([*args, target.opts[0]], target.opts[0]))
+    return cases
+
+
+DATE_OPTIONS = _date_options()
+
+
+def test_the_enumeration_finds_the_date_options() -> None:
+    assert len(DATE_OPTIONS) >= 10
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+@pytest.mark.parametrize(
+    ("args", "option"), DATE_OPTIONS, ids=lambda v: " ".join(v) if isinstance(v, list) else v
+)
+def test_every_date_option_refuses_a_date_beyond_the_calendar_cleanly(
+    args: list[str], option: str, day: str, data_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)  # placeholders such as `--out 1` land here
+    code, out, err = cli(monkeypatch, capsys, *args, day)
+    assert code == 2, (out, err)
+    assert "bug in b12pain" not in err and "Traceback" not in err
