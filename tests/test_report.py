@@ -288,7 +288,22 @@ def test_page_one_fits_one_page_when_everything_happens_at_once(tmp_path: Path) 
     assert squeeze(report.questions[-1]) in page_one
     assert page_two.lstrip().startswith("Red flags in plain words")
     assert "Questions to discuss" not in page_two
+    assert words_beyond_the_page(path) == []  # a 60-letter lab name wraps inside its cell
     store.close()
+
+
+def words_beyond_the_page(path: Path) -> list[str]:
+    """Words whose box ends past the right edge of their page (pdftotext -bbox)."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    beyond = []
+    for page in re.finditer(r'<page width="([\d.]+)"[^>]*>(.*?)</page>', html, flags=re.S):
+        width = float(page.group(1))
+        for x_max, word in re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)</word>', page.group(2)):
+            if float(x_max) > width:
+                beyond.append(word)
+    return beyond
 
 
 def test_page_one_text_shrinks_until_it_fits() -> None:
