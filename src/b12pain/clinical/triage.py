@@ -137,19 +137,7 @@ def _red_flags(
     for rule in sorted(candidates.values(), key=lambda r: cat.red_flag_order[r.id]):
         present = _applies(rule, symptoms, pains, facts)
         if present:
-            found.append(
-                RedFlag(
-                    id=rule.id,
-                    urgency=rule.urgency,
-                    title=rule.title,
-                    action=rule.action,
-                    summary=rule.plain,
-                    triggered_by=present,
-                    urgency_is_tool_decision=rule.urgency_is_tool_decision,
-                    evidence=evidence_of(rule.citations),
-                    citations=rule.citations,
-                )
-            )
+            found.append(_flag(rule.id, present, cat))
     fired = {flag.id for flag in found}
     kept = [
         flag
@@ -157,6 +145,25 @@ def _red_flags(
         if fired.isdisjoint(cat.red_flags[cat.red_flag_order[flag.id]].replaced_by)
     ]
     return tuple(sorted(kept, key=lambda flag: URGENCY_ORDER.index(flag.urgency)))
+
+
+@lru_cache(maxsize=4096)
+def _flag(rule_id: str, present: tuple[str, ...], cat: Catalogue) -> RedFlag:
+    """The red flag of one rule with the features that fired it (built once per combination:
+    the same rule and features recur across many different profiles; keyed by id, since
+    hashing a knowledge entry is slow)."""
+    rule = cat.red_flags[cat.red_flag_order[rule_id]]
+    return RedFlag(
+        id=rule.id,
+        urgency=rule.urgency,
+        title=rule.title,
+        action=rule.action,
+        summary=rule.plain,
+        triggered_by=present,
+        urgency_is_tool_decision=rule.urgency_is_tool_decision,
+        evidence=evidence_of(rule.citations),
+        citations=rule.citations,
+    )
 
 
 def highest(urgencies: list[Urgency]) -> Urgency:
