@@ -428,4 +428,3 @@ def regimen_command(
     console.print(table)
     console.print(f"[dim]{cite(regimen.citations)}[/dim]")
     console.print(escape(f"A clinician decides the treatment. {_disclaimer()}"))
-
