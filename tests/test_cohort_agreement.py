@@ -3,8 +3,10 @@
 Generated people are written both as OMOP rows (screened by the cohort rules) and as assessment
 profiles (assessed one by one). The mapping, also in docs/cohort.md:
 
-- rule (a) `b12.long_term_drug.no_test_12m`, metformin branch ↔ `testing.monitoring_suggested`
-  (people on metformin for 120+ days with no B12 test in 12 months);
+- rule (a) `b12.long_term_drug.no_test_12m`, metformin branch ⊇ `testing.monitoring_suggested`
+  (the rule flags metformin for 120+ days with no B12 test in 12 months, for case-finding;
+  `assess` suggests monitoring from `param.metformin_monitoring_years` of metformin alone: every
+  person it suggests monitoring for is flagged, not the reverse);
 - rule (b) `b12.neuropathy.no_test_12m` ↔ `testing.status` in {recommended, clinician_judgement}
   (a recorded neuropathy is entered as the symptom `numbness` and condition `peripheral_neuropathy`);
 - rule (c) `b12.low_result.untreated_90d` ↔ `labs[0].band == "deficiency_confirmed"` (latest total
@@ -56,7 +58,7 @@ def people(n: int, seed: int) -> list[Person]:
         found.append(
             Person(
                 pid,
-                rng.choice([30, 119, 120, 400]) if kind == "metformin" else None,
+                rng.choice([30, 119, 120, 400, 1500]) if kind == "metformin" else None,
                 kind == "neuropathy",
                 kind == "diet",
                 lab,
@@ -202,8 +204,11 @@ def test_cohort_rules_and_assess_agree(tmp_path: Path) -> None:
         assessment = assess(profile_of(p), TODAY)
         testing = assessment.testing
         if p.metformin_days and p.metformin_days >= 120:
-            assert (p.pid, RULE_A) in flags and testing.monitoring_suggested, p
+            assert (p.pid, RULE_A) in flags, p
             checked[RULE_A] += 1
+        if p.metformin_days:
+            long_term = p.metformin_days >= 4 * 365.25  # param.metformin_monitoring_years
+            assert testing.monitoring_suggested == long_term, p
         if not p.metformin_days:
             assert (p.pid, RULE_A) not in flags and not testing.monitoring_suggested, p
         if p.neuropathy or (not p.b12 and not p.vegan_tingling and not p.metformin_days):

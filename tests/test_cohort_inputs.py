@@ -95,4 +95,6 @@ def test_a_run_reports_as_many_steps_as_the_progress_bar_counts(parquet: Path) -
     screen(parquet, "omop", DEFAULT_AS_OF, rules, progress=messages.append)
     advancing = [m for m in messages if m != "reading input"]
     assert len(advancing) == STEPS_BESIDES_RULES + len(rules)
-    assert sorted(m for m in messages if m.startswith("rule ")) == sorted(f"rule {r}" for r in rules)
+    assert sorted(m for m in messages if m.startswith("rule ")) == sorted(
+        f"rule {r}" for r in rules
+    )
