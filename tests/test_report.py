@@ -170,6 +170,7 @@ def test_pdftoppm_renders_every_page(year_pdf: Path, tmp_path: Path) -> None:
     images = sorted(tmp_path.glob("p-*.png"))
     assert len(images) == pages
     assert all(image.stat().st_size > 2_000 for image in images)
+    assert words_beyond_the_page(year_pdf) == []
 
 
 def test_pdf_is_tagged_and_declares_pdf_ua_1(year_pdf: Path) -> None:
