@@ -100,21 +100,45 @@ def report(
 
 
 def _print_page_one(built: Report) -> None:
-    """Page 1 as plain lines (the same layout the PDF and HTML use)."""
+    """Page 1 as plain lines (the same layout the PDF and HTML use), then the sources its
+    numbers point to."""
     from b12pain.reports.document import Bullets, Heading, Paragraph, Table, page_one
 
+    shown_text: list[str] = []
     for block in page_one(built):
         if isinstance(block, Heading):
-            typer.echo(f"\n{shown(block.text).upper()}")
+            lines = [f"\n{block.text.upper()}"]
         elif isinstance(block, Paragraph):
-            typer.echo(shown(block.text))
+            lines = [block.text]
         elif isinstance(block, Bullets):
-            for item in block.items:
-                typer.echo(f"  • {shown(item)}")
+            lines = [f"  • {item}" for item in block.items]
         elif isinstance(block, Table):
-            typer.echo("  " + " | ".join(block.header))
-            for row in block.rows:
-                typer.echo("  " + " | ".join(shown(cell) for cell in row))
+            lines = ["  " + " | ".join(block.header)]
+            lines += ["  " + " | ".join(row) for row in block.rows]
+        else:
+            lines = []
+        shown_text += lines
+        for line in lines:
+            typer.echo(shown(line))
+    cited = _numbers_in("\n".join(shown_text))
+    if cited:
+        typer.echo("\nSOURCES")
+        for source in built.sources:
+            if source.number in cited:
+                typer.echo(shown(f"  [{source.number}] {source.text}"))
+
+
+def _numbers_in(text: str) -> set[int]:
+    """Citation numbers in text such as `[1, 4-7]`."""
+    import re
+
+    found: set[int] = set()
+    for group in re.findall(r"\[([\d, -]+)\]", text):
+        for part in group.split(","):
+            low, _, high = part.strip().partition("-")
+            if low.isdigit():
+                found.update(range(int(low), int(high or low) + 1))
+    return found
 
 
 def plan_ics(
