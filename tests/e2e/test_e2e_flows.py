@@ -130,13 +130,14 @@ def test_an_entry_with_the_body_map_is_edited_and_deleted(server: str, page: Any
     assert page.locator("[data-region=feet]").get_attribute("aria-checked") == "true"
     page.locator("[data-region=hands] rect").first.click()  # one hand of the pair
     submit(page, page.get_by_role("button", name="Save pain entry"))
-    entry = page.locator(".entry-list li").first
+    uid = page.url.split("saved=")[1].split("&")[0]
+    entry = page.locator(f"#entry-{uid}")
     assert "pain 6/10 in feet, hands" in entry.inner_text().lower()
     submit(page, entry.get_by_role("link", name=re.compile("Change")))
     page.locator("input[name=nrs][value='3']").check()
     submit(page, page.get_by_role("button", name="Save changes"))
-    assert "pain 3/10" in page.locator(".entry-list li").first.inner_text().lower()
-    submit(page, page.locator(".entry-list li").first.get_by_role("button", name=re.compile("Delete")))
+    assert "pain 3/10" in page.locator(f"#entry-{uid}").inner_text().lower()
+    submit(page, page.locator(f"#entry-{uid}").get_by_role("button", name=re.compile("Delete")))
     assert "The entry was deleted" in page.locator("main").inner_text()
     assert "pain 3/10" not in page.locator("main").inner_text().lower()
     submit(page, page.get_by_role("button", name="Undo"))
