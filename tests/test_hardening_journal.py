@@ -187,6 +187,8 @@ def _write_export(path: Path, entries: list[object]) -> Path:
 
 
 PAIN = {"kind": "pain", "nrs": 5, "at": "2026-11-20T08:00:00+00:00"}
+PROFILE = {"kind": "profile", "at": "2026-11-20T08:00:00+00:00"}
+LAB = {"test": "total_b12", "value": 210, "unit": "ng/L"}
 
 
 @pytest.mark.parametrize(
@@ -291,8 +293,41 @@ def service_context(tmp_path: Path) -> Iterator[object]:
         ([{**PAIN, "at": "2026-11-26T08:00:00+00:00"}], "entries[0].at", "has passed"),
         ([{**PAIN, "nrs": True}], "entries[0].nrs", "a number"),
         ([{**PAIN, "uid": "b" * 32}, {**PAIN, "uid": "b" * 32}], "entries[1].uid", "each id once"),
+        ([{**PROFILE, "profile": {"age": True}}], "entries[0].profile.age", "a number"),
+        (
+            [{**PROFILE, "profile": {"age": 60, "labs": [{**LAB, "date": "1066-10-14"}]}}],
+            "entries[0].profile.labs[0].date",
+            "between 1900",
+        ),
+        (
+            [
+                {
+                    **PROFILE,
+                    "profile": {
+                        "age": 60,
+                        "medications": [{"name": "metformin", "duration": "999999999y"}],
+                    },
+                }
+            ],
+            "entries[0].profile.medications[0].duration",
+            "120y",
+        ),
+        (
+            [{**PROFILE, "profile": {"age": 60, "symptoms": ["not_a_symptom"]}}],
+            "entries[0].profile.symptoms[0]",
+            "unknown symptom",
+        ),
     ],
-    ids=["2099", "two days ahead", "boolean", "same id twice"],
+    ids=[
+        "2099",
+        "two days ahead",
+        "boolean",
+        "same id twice",
+        "profile age yes",
+        "profile lab 1066",
+        "profile duration",
+        "profile unknown symptom",
+    ],
 )
 def test_import_document_refuses_by_entry(
     service_context, entries: list[object], field: str, words: str

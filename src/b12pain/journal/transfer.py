@@ -78,7 +78,7 @@ def parse_document(document: Any, progress: Progress | None = None) -> list[Entr
             continue
         kind_model = RECORD_TYPES.get(str(item.get("kind")))
         if kind_model is not None:  # `nrs: true` is not 1, as on the command line
-            strict = strict_type_problems(kind_model, item, field)
+            strict = strict_type_problems(kind_model, item, field) + _profile_problems(item, field)
             if strict:
                 problems += strict
                 continue
@@ -106,6 +106,21 @@ def parse_document(document: Any, progress: Progress | None = None) -> list[Entr
     if progress is not None:
         progress(len(raw), len(raw))
     return records
+
+
+def _profile_problems(item: dict[str, Any], field: str) -> list[Problem]:
+    """A profile entry is checked as `log profile` checks it (`age: true`, a lab from 1066,
+    `duration: 999999999y`, unknown symptom names), not only by its shape."""
+    profile = item.get("profile")
+    if item.get("kind") != "profile" or not isinstance(profile, dict):
+        return []
+    from b12pain.clinical.parse import parse_profile
+
+    try:
+        parse_profile(profile)
+    except InputError as exc:
+        return [Problem(f"{field}.profile.{p.field}", p.value, p.message) for p in exc.problems]
+    return []
 
 
 #: Largest export file read back (a decade of dense entries is about 20 MB).
