@@ -373,3 +373,18 @@ def test_the_property_above_did_store_plans_on_every_path() -> None:
     if len(STORED_BY_PATH) < 4:
         pytest.skip("run together with test_no_plan_amount_outside_its_regimen_is_ever_stored")
     assert all(count > 0 for count in STORED_BY_PATH.values()), STORED_BY_PATH
+
+
+def test_another_knowledge_base_is_indexed_once_and_used(local: Context) -> None:
+    """Knowledge is passed in: a context with its own knowledge base gets its own catalogue,
+    built once for it (no reload per call, no `id()` memo)."""
+    from b12pain.knowledge.loader import DATA_DIR, load_from
+    from b12pain.service._knowledge import catalogue_of
+
+    draft = load_from(DATA_DIR)
+    assert draft is not KB
+    first = catalogue_of(draft)
+    assert catalogue_of(draft) is first and first.kb is draft
+    own = Context(store=local.store, kb=draft, owner="local", now=local.now, today=local.today)
+    plan = plans.start_plan(own, plans.PlanFromRegimen("oral_cyanocobalamin_dietary", 100))
+    assert plan.regimen_id == "oral_cyanocobalamin_dietary"
