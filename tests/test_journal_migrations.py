@@ -212,3 +212,55 @@ def test_stock_kind_exists_from_0005_only(journal_url: str) -> None:
             )
     finally:
         engine.dispose()
+
+
+def test_0006_gives_old_rows_the_local_owner_and_a_downgrade_drops_own_supplements(
+    journal_url: str,
+) -> None:
+    """Rows written before owners existed belong to the local owner; going back below 0006
+    removes plans without a regimen (and their stock counts) and unlinks their doses, leaving
+    no broken reference."""
+    engine = make_engine(journal_url)
+    upgrade(engine, "0005")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO entries (uid, kind, recorded_at, utc_offset_minutes) "
+                "VALUES (:uid, 'mood', :at, 0)"
+            ),
+            {"uid": "c" * 32, "at": dt.datetime(2026, 1, 1)},
+        )
+        entry_id = conn.execute(sa.text("SELECT id FROM entries")).scalar_one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO lifestyle_entries (entry_id, factor, amount) VALUES (:id, 'mood', 3)"
+            ),
+            {"id": entry_id},
+        )
+    engine.dispose()
+    at = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
+    with Journal.open(journal_url) as journal:
+        assert [e.uid for e in journal.entries(owner="local")] == ["c" * 32]
+        assert journal.entries(owner="someone-else") == []
+        own = make_record(
+            "plan", at=at, product="B12 1000", form="oral", amount_ug=1000, every_days=1,
+            starts_on=at.date(),
+        )  # fmt: skip
+        journal.add(own)
+        journal.add_many(
+            [
+                make_record("dose", at=at, plan_uid=own.uid, form="oral", amount_ug=1000),
+                make_record("stock", at=at, plan_uid=own.uid, units=30),
+            ]
+        )
+        journal.comment(own.uid, "bought at the chemist", at)
+    engine = make_engine(journal_url)
+    try:
+        downgrade(engine, "0005")  # foreign keys are checked after the downgrade
+        with engine.connect() as conn:
+            kinds = sorted(conn.execute(sa.text("SELECT kind FROM entries")).scalars())
+            assert kinds == ["dose", "mood"]
+            assert conn.execute(sa.text("SELECT plan_id FROM dose_events")).scalar() is None
+            assert conn.execute(sa.text("SELECT count(*) FROM comments")).scalar() == 0
+    finally:
+        engine.dispose()
