@@ -35,6 +35,10 @@ class TriageFacts(NamedTuple):
     deficiency_confirmed: bool = False
 
 
+#: Position of each `requires` fact in the facts tuple.
+_FACT_INDEX = {name: i for i, name in enumerate(TriageFacts._fields)}
+
+
 def nitrous_oxide_exposed(profile: Profile, cat: Catalogue | None = None) -> bool:
     """Recreational nitrous oxide, or recent medical exposure with neurological symptoms (§J.5).
 
@@ -68,7 +72,7 @@ def pain_context(profile: Profile) -> tuple[str, ...]:
 
 def _applies(
     rule: RedFlagRule,
-    symptoms: tuple[str, ...],
+    symptoms: frozenset[str],
     pains: tuple[str, ...],
     facts: tuple[bool, ...],
 ) -> tuple[str, ...]:
@@ -79,12 +83,12 @@ def _applies(
     if rule.with_any_of and not also:
         return ()
     if rule.pain_types or rule.context_symptoms:
-        in_context = any(p in rule.pain_types for p in pains) or any(
-            s in rule.context_symptoms for s in symptoms
+        in_context = not symptoms.isdisjoint(rule.context_symptoms) or any(
+            p in rule.pain_types for p in pains
         )
         if not in_context:
             return ()
-    if rule.requires != "none" and not facts[TriageFacts._fields.index(rule.requires)]:
+    if rule.requires != "none" and not facts[_FACT_INDEX[rule.requires]]:
         return ()
     reported = tuple(s for s in rule.also_reported if s in symptoms)
     return tuple(dict.fromkeys((*present, *also, *reported)))
@@ -134,8 +138,9 @@ def _red_flags(
         for rule in cat.red_flags_by_symptom.get(symptom, ()):
             candidates[rule.id] = rule
     found: list[RedFlag] = []
+    present_set = frozenset(symptoms)
     for rule in sorted(candidates.values(), key=lambda r: cat.red_flag_order[r.id]):
-        present = _applies(rule, symptoms, pains, facts)
+        present = _applies(rule, present_set, pains, facts)
         if present:
             found.append(_flag(rule.id, present, cat))
     fired = {flag.id for flag in found}
