@@ -10,11 +10,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from b12pain.web.settings import Settings, is_loopback
 
@@ -34,31 +35,52 @@ def allowed_hosts(settings: Settings) -> list[str]:
     return sorted(hosts)
 
 
-def _same_origin(request: Request) -> bool:
-    site = request.headers.get("sec-fetch-site")
+def _same_origin(headers: Headers) -> bool:
+    site = headers.get("sec-fetch-site")
     if site is not None:  # modern browsers say where a request comes from
         return site in ("same-origin", "none")
-    origin = request.headers.get("origin") or request.headers.get("referer")
+    origin = headers.get("origin") or headers.get("referer")
     if origin is None:
         return True  # not sent by a browser form (curl, the API, tests)
-    return urlsplit(origin).netloc == request.headers.get("host", "")
+    return urlsplit(origin).netloc == headers.get("host", "")
+
+
+_REFUSED = PlainTextResponse(
+    "Refused: this change came from another web site, not from b12pain's own pages.",
+    status_code=403,
+)
+_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cache-control", b"no-store"),
+]
+
+
+class Guard:
+    """ASGI middleware: refuse cross-site changes, add the security headers to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] in _UNSAFE and not _same_origin(Headers(scope=scope)):
+            await _REFUSED(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in _HEADERS if n not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the origin check and the security headers to every response."""
-
-    @app.middleware("http")
-    async def guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if request.method in _UNSAFE and not _same_origin(request):
-            return PlainTextResponse(
-                "Refused: this change came from another web site, not from b12pain's own pages.",
-                status_code=403,
-            )
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(Guard)
