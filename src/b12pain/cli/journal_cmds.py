@@ -121,24 +121,14 @@ def export(
         export_csv_folder(one_target(path, csv_dir, "export"), as_json, data_dir)
         return
     from b12pain.service import transfer
-    from b12pain.service.context import default_data_dir
+    from b12pain.service.context import local_data_folder
 
     with session(data_dir) as ctx:
-        count = transfer.export_to_file(ctx, path, _data_folder(data_dir, default_data_dir))
+        count = transfer.export_to_file(ctx, path, local_data_folder(data_dir))
     if as_json:
         print_json({"exported": count, "file": str(path)})
     else:
         typer.echo(f"Exported {count} entries to {shown(str(path))}.")
-
-
-def _data_folder(data_dir: Path | None, default: Any) -> Path | None:
-    """The journal's folder: `--data-dir`, else the default one; None in server mode (the
-    journal lives in a database, not a folder)."""
-    import os
-
-    if data_dir is None and os.environ.get("B12PAIN_DATABASE_URL"):
-        return None
-    return data_dir or Path(default())
 
 
 def import_(
@@ -211,12 +201,12 @@ def delete_all(
     """
     from b12pain.errors import InputError
     from b12pain.service import transfer
-    from b12pain.service.context import default_data_dir
+    from b12pain.service.context import local_data_folder
 
     if not yes:
         raise InputError.single("--yes", None, "add --yes to confirm deleting every entry")
     with session(data_dir) as ctx:
-        done = transfer.delete_everything(ctx, _data_folder(data_dir, default_data_dir))
+        done = transfer.delete_everything(ctx, local_data_folder(data_dir))
     if as_json:
         print_json(
             {

@@ -75,6 +75,19 @@ def open_store(data_dir: Path | None = None, url: str | None = None) -> Journal:
     return Journal.open(url, data_dir=data_dir)
 
 
+def local_data_folder(data_dir: Path | None = None) -> Path | None:
+    """The folder holding the local journal and its backups: `data_dir`, else the user data
+    folder; None when the journal is a database server (`B12PAIN_DATABASE_URL`), which keeps no
+    files here."""
+    import os
+
+    from b12pain.journal._db import DATABASE_URL_ENV
+
+    if data_dir is None and os.environ.get(DATABASE_URL_ENV):
+        return None
+    return data_dir or default_data_dir()
+
+
 def default_data_dir() -> Path:
     """The user data folder (`B12PAIN_DATA_DIR`, else the platform's), where backups go too."""
     from b12pain.paths import data_dir
