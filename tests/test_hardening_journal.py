@@ -342,6 +342,32 @@ def test_import_document_refuses_by_entry(
     assert service_context.store.entries() == []  # all or nothing
 
 
+def test_an_exported_journal_imports_again(service_context, tmp_path: Path) -> None:
+    """The strict checks accept what b12pain itself writes: profile, questionnaire, labs."""
+    import datetime as dt
+
+    from b12pain.journal import Journal
+    from b12pain.knowledge import load
+    from b12pain.service import diary, profile
+    from b12pain.service.context import local_context
+    from b12pain.service.transfer import export_journal, import_document
+
+    profile.save_profile(
+        service_context,
+        {"age": 60, "symptoms": ["pins and needles"], "medications": [{"name": "metformin",
+         "duration": "5y"}], "labs": [{**LAB, "date": "2026-11-01"}]},
+    )  # fmt: skip
+    diary.log_instrument(
+        service_context, diary.InstrumentInput(instrument="nrs", answers={"nrs": 4})
+    )
+    document = export_journal(service_context)
+    folder = tmp_path / "again"
+    folder.mkdir()
+    with Journal.open(data_dir=folder) as store:
+        ctx = local_context(store, load(), dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC))
+        assert import_document(ctx, document) == len(document["entries"])
+
+
 def test_import_document_accepts_a_planned_dose_ahead(service_context) -> None:
     from b12pain.service.transfer import import_document
 
