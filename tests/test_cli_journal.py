@@ -332,3 +332,21 @@ def test_my_supplement_change_stop_and_list(cli: Cli) -> None:
     assert code == 2 and "amount: 999999" in err and "policy" in err
     code, _, err = cli("plan", "start", "oral_cyanocobalamin_dietary", "--amount", "1000")
     assert code == 2 and "oral_cyanocobalamin_malabsorption" in err and "your own" in err
+
+
+def test_edit_delete_and_undo_one_entry(cli: Cli) -> None:
+    entry = cli.json("log", "pain", "6", "--note", "night")["saved"]
+    short = entry["uid"][:8]
+    edited = cli.json("edit", short, "--set", "nrs=4", "--set", "regions=feet,hands")["saved"]
+    assert (edited["nrs"], edited["regions"], edited["uid"]) == (4, ["feet", "hands"], entry["uid"])
+    code, out, _ = cli("delete", short)
+    assert code == 0 and "b12pain undo" in out and "delete-all" not in out
+    assert cli.json("history")["entries"] == []
+    assert cli.json("undo")["undone"] == "delete"
+    assert cli.json("undo")["entry"]["nrs"] == 6
+    code, _, err = cli("undo")
+    assert code == 2 and "no edit or delete to undo" in err
+    code, _, err = cli("edit", short, "--set", "nrs=40")
+    assert code == 2 and "nrs: 40" in err
+    code, _, err = cli("delete", "00000000")
+    assert code == 2 and "entry" in err

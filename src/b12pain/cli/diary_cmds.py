@@ -368,3 +368,89 @@ def history(
             for_terminal(note),
         )
     Console().print(table)
+
+
+def edit(
+    entry: str = typer.Argument(..., help="The entry id (or its first 8 characters)."),
+    changes: list[str] = typer.Option(
+        [], "--set", help="FIELD=VALUE, e.g. nrs=4 or regions=feet,hands; repeatable."
+    ),
+    note: str | None = typer.Option(None, "--note", help="A new note for the entry."),
+    at: str | None = typer.Option(None, "--at", help="A new time (ISO date-time)."),
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Change one entry (checked as a new entry would be); `b12pain undo` takes it back.
+
+    Example: b12pain edit 3f2a9c1e --set nrs=4 --note "less after the walk"
+    """
+    from b12pain.service import diary
+
+    fields = dict(_field_value(text) for text in changes)
+    if note is not None:
+        fields["note"] = note
+    if at is not None:
+        fields["at"] = at
+    with session(data_dir) as ctx:
+        edited = diary.edit_entry(ctx, entry, diary.EntryChanges(fields))
+    if as_json:
+        print_json({"saved": edited.model_dump(mode="json")})
+        return
+    from b12pain.presentation.entries import describe
+
+    typer.echo(f"Changed {edited.kind} entry {edited.uid[:8]}: {shown(describe(edited))}")  # type: ignore[attr-defined]
+    typer.echo("Take it back with `b12pain undo`.")
+
+
+def delete(
+    entry: str = typer.Argument(..., help="The entry id (or its first 8 characters)."),
+    as_json: bool = JSON,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Delete one entry (and its comments); `b12pain undo` brings it back.
+
+    Example: b12pain delete 3f2a9c1e
+    """
+    from b12pain.presentation.entries import describe
+    from b12pain.service import diary
+
+    with session(data_dir) as ctx:
+        gone = diary.delete_entry(ctx, entry)
+    if as_json:
+        print_json({"deleted": gone.model_dump(mode="json")})
+        return
+    typer.echo(f"Deleted {gone.kind} entry {gone.uid[:8]}: {shown(describe(gone))}")  # type: ignore[attr-defined]
+    typer.echo("Bring it back with `b12pain undo`.")
+
+
+def undo(as_json: bool = JSON, data_dir: Path | None = DATA_DIR) -> None:
+    """Undo your last edit or delete: the entry is back as it was.
+
+    Example: b12pain undo
+    """
+    from b12pain.presentation.entries import describe
+    from b12pain.service import diary
+
+    with session(data_dir) as ctx:
+        undone = diary.undo_last_change(ctx)
+    if as_json:
+        print_json({"undone": undone.action, "entry": undone.entry.model_dump(mode="json")})
+        return
+    entry = undone.entry
+    typer.echo(f"Undid the {undone.action} of entry {entry.uid[:8]}: {shown(describe(entry))}")
+
+
+def _field_value(text: str) -> tuple[str, object]:
+    """`nrs=4` → ("nrs", 4); `regions=feet,hands` → ("regions", ["feet", "hands"])."""
+    import json
+
+    from b12pain.errors import InputError
+
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise InputError.single("--set", text, "FIELD=VALUE, e.g. nrs=4")
+    try:
+        value: object = json.loads(raw)
+    except json.JSONDecodeError:
+        value = split(raw) if "," in raw else raw
+    return name.strip(), value

@@ -14,7 +14,7 @@ import typer
 
 from b12pain.cli import plan_cmds
 from b12pain.cli.dates import parse_date
-from b12pain.cli.diary_cmds import history, labs_add, log_app
+from b12pain.cli.diary_cmds import delete, edit, history, labs_add, log_app, undo
 from b12pain.cli.journal_common import DATA_DIR, JSON, print_json, session, shown
 
 __all__ = ["labs_add", "register"]
@@ -24,7 +24,18 @@ def register(app: typer.Typer) -> None:
     """Add this area's commands to the app."""
     app.add_typer(log_app, name="log")
     app.add_typer(plan_cmds.plan_app, name="plan")
-    for command in (history, insights, plan_cmds.today, export, import_, backup, delete_all):
+    for command in (
+        history,
+        edit,
+        delete,
+        undo,
+        insights,
+        plan_cmds.today,
+        export,
+        import_,
+        backup,
+        delete_all,
+    ):
         name = command.__name__.rstrip("_").replace("_", "-")
         app.command(name)(command)
 
