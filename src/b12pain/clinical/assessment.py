@@ -53,7 +53,12 @@ _SEVERITY_URGENCY: dict[Severity, Urgency] = {
     "caution": "routine",
     "info": "none",
 }
-_FLAG_SEVERITY: dict[str, Severity] = {"strong_features_normal_result": "warning"}
+_FLAG_SEVERITY: dict[str, Severity] = {
+    "strong_features_normal_result": "warning",
+    # Which limit a marker was read against is information, not a reason for concern.
+    "lab_reference_limit": "info",
+    "default_reference_limit": "info",
+}
 _TESTING_SEVERITY: dict[str, Severity] = {
     "recommended": "caution",
     "clinician_judgement": "info",
