@@ -326,3 +326,15 @@ def test_page_one_text_shrinks_until_it_fits() -> None:
     assert size_for(10) == PAGE_ONE_SIZES[0]
     shrunk = size_for(80)
     assert float(shrunk) < float(PAGE_ONE_SIZES[0])
+
+
+def test_a_red_flag_reported_in_the_period_stays_on_the_report(tmp_path: Path) -> None:
+    store = rd.open_store(tmp_path)
+    early = rd.context_at(store, rd.at(dt.date(2026, 11, 2), 9))
+    diary.log_symptoms(early, diary.SymptomsInput(symptoms=("saddle_numbness", "tingling")))
+    late = rd.context_at(store, rd.at(dt.date(2026, 11, 20), 9))
+    diary.log_symptoms(late, diary.SymptomsInput(symptoms=("tingling",)))
+    report = build_report(late, dt.date(2026, 11, 1), dt.date(2026, 11, 20))
+    assert report.red_flags, "a red flag from earlier in the period was dropped"
+    assert not build_report(late, dt.date(2026, 11, 10), dt.date(2026, 11, 20)).red_flags
+    store.close()

@@ -151,7 +151,7 @@ def build_report(
     numbering = Numbering(ctx.kb)
     profile_entry = _latest(everything, ProfileEntry)
     labs_to_date = [e for e in everything if isinstance(e, LabEntry)]
-    symptoms = _recent_symptoms(everything, profile_entry)
+    symptoms = _recent_symptoms(everything, profile_entry, start)
     assessment = _assess(ctx.kb, profile_entry, labs_to_date, symptoms, end)
     flags = _red_flags(assessment, profile_entry, symptoms, numbering)
     latest = _latest_labs(labs_to_date, assessment, end, numbering)
@@ -226,11 +226,17 @@ def _runs_into(plan: PlanEntry, start: dt.date) -> bool:
     return last is None or last >= start
 
 
-def _recent_symptoms(entries: Sequence[Entry], profile: ProfileEntry | None) -> tuple[str, ...]:
-    """Symptoms of the latest symptom check and the profile (red flags come from symptoms)."""
-    check = _latest(entries, SymptomCheck)
+def _recent_symptoms(
+    entries: Sequence[Entry], profile: ProfileEntry | None, start: dt.date
+) -> tuple[str, ...]:
+    """The profile's symptoms and every symptom ticked in the period (or, with no check in the
+    period, at the latest check before it): a red flag reported at any time in the period is on
+    the report, even if a later check did not repeat it."""
+    checks = _all(entries, SymptomCheck)
+    before = [c for c in checks if c.day < start]
+    shown = [c for c in checks if c.day >= start] or before[-1:]
     found = list(profile.profile.get("symptoms", ())) if profile else []
-    if check is not None:
+    for check in shown:
         found += [s for s in check.symptoms if s not in found]
     return tuple(found)
 
