@@ -557,3 +557,11 @@ def test_regimen_command_lists_only_regimens_with_cited_doses(monkeypatch, capsy
     listed = [row["id"] for row in json.loads(capsys.readouterr().out)["regimens"]]
     assert listed == list(schedulable_regimens(load()))
     assert "oral_cyanocobalamin_metformin" in listed and "options_unknown_cause" not in listed
+
+
+def test_the_limit_a_marker_was_read_against_does_not_raise_urgency() -> None:
+    result = assessed(labs=[{"test": "mma", "value": 0.2, "unit": "umol/L"}])
+    assert result.labs[0].band == "within_range"
+    assert result.urgency == "none"
+    policy = next(f for f in result.findings if f.code == "flag.default_reference_limit")
+    assert policy.severity == "info" and policy.evidence == "policy"
