@@ -29,7 +29,7 @@ class Footnotes:
         data = value if isinstance(value, dict) else {
             "source": getattr(value, "source", ""), "section": getattr(value, "section", ""),
             "level": getattr(value, "level", None)}
-        source = self._kb.sources.get(data.get("source", ""))
+        source = self._kb.sources.get(str(data.get("source") or ""))
         if source is None:
             return None
         return Citation(source=source.id, section=data.get("section") or "",

@@ -19,7 +19,7 @@ from b12pain.web.deps import ContextDep, KnowledgeDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
-_PROBLEMS = {
+_PROBLEMS: dict[int | str, dict[str, Any]] = {
     422: {"description": "Bad input: the list of problems (field, value, what is allowed)"},
     404: {"description": "No such entry or plan"},
     409: {"description": "Clashes with what is stored"},

@@ -73,10 +73,15 @@ async def _json_body(request: Request) -> Any:
     raw = await request.body()
     if len(raw) > MAX_BODY_BYTES:
         raise CdsError(400, "the request is larger than 20 MB")
-    try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    from b12pain.userfiles import UserFileError, parse_json
+
+    try:  # duplicate keys, 5,000-digit numbers, NaN and deep nesting are refused, not a 500
+        return parse_json(raw.decode("utf-8"), "body", max_items=5_000_000)
+    except UnicodeDecodeError as exc:
         raise CdsError(400, f"the body is not JSON ({exc})") from None
+    except UserFileError as exc:
+        problem = exc.problems[0]
+        raise CdsError(400, f"the body is not usable JSON ({problem.message})") from None
 
 
 @router.get("/cds-services", responses={401: _REFUSALS[401]})

@@ -4,6 +4,7 @@ entries a day; notes and comments on any entry; edit, and delete with undo."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +80,7 @@ def _read(kind: str, form: FormReader) -> Any:
     return NoteAndTime(note=note, at=at)
 
 
-_LOG = {
+_LOG: dict[str, Callable[[Any, Any], Any]] = {
     "pain": diary.log_pain,
     "sleep": diary.log_sleep,
     "exercise": diary.log_exercise,

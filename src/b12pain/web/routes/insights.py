@@ -39,11 +39,12 @@ def insights_page(request: Request, ctx: ContextDep) -> HTMLResponse:
         charts["combined"] = pain_and_b12_chart(
             weekly, b12, f"{(b12_test or '').replace('_', ' ')} ({b12_unit})", doses
         )
-    intake_days = (board.intake or {}).get("per_day", [])
+    intake = board.intake or {}
+    intake_days = intake.get("per_day", [])
     if intake_days:
         charts["intake"] = time_chart(
             [Point(d["label"], d["b12_ug"]) for d in intake_days], y_title="B12 from food (µg)",
-            mark="bar", rules=[(board.intake["target"]["amount_ug"], "reference intake")],
+            mark="bar", rules=[(intake["target"]["amount_ug"], "reference intake")],
         )
     return render(
         request,

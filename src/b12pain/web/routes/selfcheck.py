@@ -68,9 +68,11 @@ def read_answers(request: Request) -> dict[str, Any]:
     raw = request.cookies.get(COOKIE)
     if not raw:
         return {}
-    try:
-        data = json.loads(base64.urlsafe_b64decode(raw.encode()).decode())
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    from b12pain.userfiles import UserFileError, parse_json
+
+    try:  # a cookie is client input: deep nesting or huge numbers count as no answers
+        data = parse_json(base64.urlsafe_b64decode(raw.encode()).decode(), "cookie")
+    except (ValueError, binascii.Error, UnicodeDecodeError, UserFileError):
         return {}
     return data if isinstance(data, dict) else {}
 
