@@ -81,7 +81,7 @@ async def _json_body(request: Request) -> Any:
         raise CdsError(400, f"the body is not JSON ({exc})") from None
     except UserFileError as exc:
         problem = exc.problems[0]
-        raise CdsError(400, f"the body is not usable JSON ({problem.message})") from None
+        raise CdsError(400, f"the body is not JSON that can be read ({problem.message})") from None
 
 
 @router.get("/cds-services", responses={401: _REFUSALS[401]})

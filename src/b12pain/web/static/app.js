@@ -46,3 +46,17 @@
   document.addEventListener("DOMContentLoaded", function () { setUp(document); });
   document.addEventListener("htmx:afterSwap", function (event) { setUp(event.target); });
 })();
+
+// Long work (an import) shows that it is under way: forms marked data-busy="…" reveal their
+// message when submitted and disable the button so it is not pressed twice.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-busy]")) { return; }
+    var status = form.querySelector("[data-busy-status]");
+    if (status) { status.textContent = form.getAttribute("data-busy"); status.hidden = false; }
+    var button = form.querySelector("button[type=submit]");
+    if (button) { button.setAttribute("aria-disabled", "true"); button.disabled = true; }
+  });
+})();
