@@ -74,7 +74,43 @@ def read_answers(request: Request) -> dict[str, Any]:
         data = parse_json(base64.urlsafe_b64decode(raw.encode()).decode(), "cookie")
     except (ValueError, binascii.Error, UnicodeDecodeError, UserFileError):
         return {}
-    return data if isinstance(data, dict) else {}
+    return _clean(data) if isinstance(data, dict) else {}
+
+
+def _texts(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Only the answers this form writes, in the shapes it writes them (a cookie can be edited)."""
+    clean: dict[str, Any] = {}
+    for key in (RED_FLAG_ANSWERS, "conditions", "symptoms", "_done"):
+        if key in data:
+            clean[key] = _texts(data[key])
+    for key in ("sex", "diet", "nitrous_oxide"):
+        if isinstance(data.get(key), str):
+            clean[key] = data[key]
+    for key in ("pregnant", "breastfeeding"):
+        if isinstance(data.get(key), bool):
+            clean[key] = data[key]
+    if isinstance(data.get("age"), int) and not isinstance(data.get("age"), bool):
+        clean["age"] = data["age"]
+    if isinstance(data.get("medications"), list):
+        clean["medications"] = [
+            {k: v for k, v in m.items() if k in ("name", "duration") and isinstance(v, str)}
+            for m in data["medications"] if isinstance(m, dict) and isinstance(m.get("name"), str)
+        ]
+    pain = data.get("pain")
+    if isinstance(pain, dict):
+        clean["pain"] = {"types": _texts(pain.get("types"))}
+        if isinstance(pain.get("nrs"), int) and not isinstance(pain.get("nrs"), bool):
+            clean["pain"]["nrs"] = pain["nrs"]
+    if isinstance(data.get("labs"), list):
+        clean["labs"] = [
+            {k: v for k, v in lab.items() if isinstance(v, str | int | float) and not isinstance(v, bool)}
+            for lab in data["labs"][:1] if isinstance(lab, dict)
+        ]
+    return clean
 
 
 def keep_answers(response: Response, answers: dict[str, Any]) -> None:
