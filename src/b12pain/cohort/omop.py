@@ -99,7 +99,7 @@ UNIT_HINTS = {8845: "pg/mL", 8729: "pmol/L"}
 OPERATORS = {4171756: "<", 4171754: "<=", 4172704: ">", 4171755: ">="}
 
 #: Bumped when the cached conversion of a CSV changes shape, so old cache files are not reused.
-CONVERSION_VERSION = 2
+CONVERSION_VERSION = 3
 
 
 def find_tables(
@@ -160,7 +160,9 @@ def _listed(paths: list[Path]) -> str:
 
 
 def _typed_select(table: str, present: dict[str, str]) -> str:
-    return ", ".join(typed_sql(column, present) for column in COLUMNS[table])
+    """The columns of `table` the screener reads that the source has, typed (absent optional
+    columns are added as NULL by `canonical_views`)."""
+    return ", ".join(typed_sql(c, present) for c in COLUMNS[table] if c.name in present)
 
 
 def _checked_parquet(table: str, paths: list[Path], workdir: Path) -> list[Path]:
@@ -358,9 +360,11 @@ def canonical_views(
     engine: Engine, tables: dict[str, list[Path]], default_supply_days: int
 ) -> bool:
     """Register the OMOP tables and define the canonical views; return True if a vocabulary exists."""
+    given: dict[str, set[str]] = {}
     for table, paths in tables.items():
         engine.register_parquet(f"omop_{table}_raw", paths)
         present = {c.lower() for c in engine.columns(f"omop_{table}_raw")}
+        given[table] = present
         missing = [
             f"CAST(NULL AS {SPARK_TYPES[column.kind]}) AS {column.name}"
             for column in COLUMNS[table]
@@ -435,16 +439,30 @@ def canonical_views(
         if has_vocabulary:
             unit = f"coalesce(u.concept_code, {unit})"
             join = "LEFT JOIN (SELECT CAST(concept_id AS BIGINT) AS concept_id, concept_code FROM omop_concept WHERE vocabulary_id = 'UCUM') u ON u.concept_id = CAST(m.unit_concept_id AS BIGINT)"
-        operator = " ".join(f"WHEN {k} THEN '{v}'" for k, v in OPERATORS.items())
+        # Censored results are read only from the columns the source has (reading an absent
+        # column as NULL through a regular expression still costs a pass over every row).
+        columns = given["measurement"]
+        value = "CAST(m.value_as_number AS DOUBLE)"
+        comparators = []
+        if "operator_concept_id" in columns:
+            operator = " ".join(f"WHEN {k} THEN '{v}'" for k, v in OPERATORS.items())
+            comparators.append(f"CASE CAST(m.operator_concept_id AS BIGINT) {operator} END")
+        if "value_source_value" in columns:
+            value = f"coalesce({value}, {censored_value('m.value_source_value')})"
+            comparators.append(censored_comparator("m.value_source_value"))
+        comparator = (
+            f"coalesce({', '.join(comparators)}, CAST(NULL AS STRING))"
+            if comparators
+            else "CAST(NULL AS STRING)"
+        )
         engine.create_view(
             "measurements",
             f"""SELECT CAST(m.person_id AS BIGINT) AS person_id,
                 CAST(m.measurement_concept_id AS BIGINT) AS concept_id,
                 CAST(m.measurement_date AS DATE) AS date,
-                coalesce(CAST(m.value_as_number AS DOUBLE), {censored_value("m.value_source_value")}) AS value,
+                {value} AS value,
                 {unit} AS unit,
-                coalesce(CASE CAST(m.operator_concept_id AS BIGINT) {operator} END,
-                         {censored_comparator("m.value_source_value")}) AS comparator
+                {comparator} AS comparator
             FROM omop_measurement m {join}""",
         )
     else:
