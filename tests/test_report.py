@@ -338,3 +338,48 @@ def test_a_red_flag_reported_in_the_period_stays_on_the_report(tmp_path: Path) -
     assert report.red_flags, "a red flag from earlier in the period was dropped"
     assert not build_report(late, dt.date(2026, 11, 10), dt.date(2026, 11, 20)).red_flags
     store.close()
+
+
+def structure_of(path: Path) -> tuple[dict[str, int], list[str]]:
+    """Counts of each structure type in the PDF's tag tree, and the alt text of its figures."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    alts: list[str] = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+            return
+        if not hasattr(node, "get"):
+            return
+        kind = node.get("/S")
+        if kind is not None:
+            counts[str(kind)] += 1
+            if kind == "/Figure":
+                alts.append(str(node.get("/Alt", "")))
+        if node.get("/K") is not None:
+            walk(node.get("/K"))
+
+    walk(PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
+    return dict(counts), alts
+
+
+def test_the_tag_tree_has_headings_tables_with_headers_and_figure_alt_text(
+    year, year_pdf: Path
+) -> None:
+    counts, alts = structure_of(year_pdf)
+    assert counts["/H1"] == 1 and counts["/H2"] >= 10
+    assert counts["/Table"] >= 5 and counts["/TH"] >= 5 * 3 and counts["/THead"] == counts["/Table"]
+    assert counts["/L"] >= 2 and counts["/LI"] >= 5
+    assert alts == [next(b.alt for b in layout_of(year).following if b.type == "figure")]
+
+
+def layout_of(ctx):
+    from b12pain.reports.charts import timeline_svg
+    from b12pain.reports.document import layout
+
+    report = build_report(ctx, rd.YEAR_START, rd.end_of_year())
+    return layout(report, timeline_svg(report.charts, report.start, report.end))
