@@ -59,6 +59,8 @@ _FLAG_SEVERITY: dict[str, Severity] = {
     "lab_reference_limit": "info",
     "default_reference_limit": "info",
 }
+#: Finding code of each lab flag's note (built once, not per assessment).
+_FLAG_CODES = {flag: f"flag.{flag}" for flag in FLAG_NOTES}
 _TESTING_SEVERITY: dict[str, Severity] = {
     "recommended": "caution",
     "clinician_judgement": "info",
@@ -324,7 +326,10 @@ def _findings(
                 seen_flags.add(flag)
                 out.append(
                     words.from_note(
-                        f"flag.{flag}", note_id, _FLAG_SEVERITY.get(flag, "caution"), cat
+                        _FLAG_CODES.get(flag) or f"flag.{flag}",
+                        note_id,
+                        _FLAG_SEVERITY.get(flag, "caution"),
+                        cat,
                     )
                 )
         next_tests.extend(reading.next_tests)
@@ -359,7 +364,7 @@ def _treatment_finding(treatment: Treatment, cat: Catalogue) -> Finding:
     return words.make(
         f"treatment.{regimen.id}",
         severity,
-        f"Guidance for this situation is {regimen.plain}. Your clinician decides the treatment.",
+        f"Guidance for this situation: {regimen.plain}. Your clinician decides the treatment.",
         f"{regimen.rule}: {regimen.title} ({regimen.indication}).",
         treatment.citations,
     )
