@@ -69,6 +69,10 @@ SERVICE_API = {
         "import_document", "import_journal",
     ],
     "when": ["day_bounds", "parse_when", "resolve_at"],
+    "reports": [
+        "RenderedReport", "build_report", "calendar", "export_csv", "export_csv_zip",
+        "import_csv", "render_report", "report_period",
+    ],
 }  # fmt: skip
 
 

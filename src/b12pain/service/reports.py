@@ -78,12 +78,12 @@ TEST_LABELS = {
 }
 
 
-def test_label(test: str) -> str:
+def _test_label(test: str) -> str:
     """`total_b12` → `total B12`."""
     return TEST_LABELS.get(test, test.replace("_", " "))
 
 
-def lab_range_text(text: str | None, unit: str) -> str | None:
+def _lab_range_text(text: str | None, unit: str) -> str | None:
     """The lab's range as printed, with the result's unit added when it has none (`180-900 ng/L`)."""
     if not text:
         return None
@@ -349,11 +349,11 @@ def _lab_line(lab: LabEntry, assessment: Any, on: dt.date, numbering: Numbering)
         band = band_words(lab.test, reading.band, clinician=True)
     return LabLine(
         taken_on=lab.taken_on or lab.day,
-        test=test_label(lab.test),
+        test=_test_label(lab.test),
         value=lab.value,
         unit=lab.unit,
         band=band,
-        lab_range=lab_range_text(lab.reference_range, lab.unit),
+        lab_range=_lab_range_text(lab.reference_range, lab.unit),
         lab=lab.lab,
         cites=numbering.numbers(reading.citations) if reading is not None else (),
     )
@@ -378,7 +378,7 @@ def _b12_status(assessment: Any, numbering: Numbering) -> str:
     text = f"{deficiency_words(assessment.deficiency, clinician=True)}. "
     text += testing_words(testing.status, clinician=True)
     if testing.status == "recommended" and testing.tests:
-        text += ": " + ", ".join(test_label(t) for t in testing.tests)
+        text += ": " + ", ".join(_test_label(t) for t in testing.tests)
     text += "."
     if assessment.neurological_involvement:
         text += " Neurological involvement recorded."
@@ -425,7 +425,7 @@ def _regimen_line(
     count = next((c for c in reversed(counts) if c.plan_uid == plan.uid), None)
     view = plan_view(plan, count)
     window_start = max(start, plan.starts_on)
-    due = [d for d in dose_days(view, end) if d >= window_start and view_runs(view, d)]
+    due = [d for d in dose_days(view, end) if d >= window_start and _view_runs(view, d)]
     taken_days = sorted(
         {d.day for d in doses if d.plan_uid == plan.uid and d.status in ("taken", "late")}
     )
@@ -479,7 +479,7 @@ def _plan_name(plan: PlanEntry) -> str:
     return f"{regimen.drug} (regimen {regimen.rule})"
 
 
-def view_runs(view: PlanView, day: dt.date) -> bool:
+def _view_runs(view: PlanView, day: dt.date) -> bool:
     """True when `day` lies within the plan's run (start to end or stop)."""
     return view.starts_on <= day and (view.ends_on is None or day <= view.ends_on)
 
@@ -544,7 +544,7 @@ def _changes(
     lines: list[str] = []
     results: dict[str, list[str]] = {}
     for lab in _all(new, LabEntry):
-        results.setdefault(test_label(lab.test), []).append(
+        results.setdefault(_test_label(lab.test), []).append(
             f"{number(lab.value, 3)} {lab.unit} ({(lab.taken_on or lab.day).isoformat()})"
         )
     for test, shown in results.items():
@@ -592,9 +592,9 @@ def _questions(
             asked.append("The B12 results disagree with each other: how should they be read?")
         for reading in assessment.labs:
             if reading.next_tests:
-                tests = ", ".join(test_label(t) for t in reading.next_tests)
+                tests = ", ".join(_test_label(t) for t in reading.next_tests)
                 asked.append(
-                    f"The {test_label(reading.test)} result is "
+                    f"The {_test_label(reading.test)} result is "
                     f"{band_words(reading.test, reading.band, clinician=True)}: "
                     f"should {tests} be tested?"
                 )
@@ -640,7 +640,7 @@ def _charts(
     for reading in shown:
         point = lab_points((reading,))[0]
         lab_rows.append(
-            (point.day, test_label(reading.test), point.reference_value, point.reference_unit)
+            (point.day, _test_label(reading.test), point.reference_value, point.reference_unit)
         )
     return ChartData(
         pain=tuple(pain.items()),
