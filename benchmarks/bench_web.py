@@ -7,7 +7,8 @@ A real `b12pain serve` (uvicorn, one process) runs over a journal holding the de
 `bench_journal.dense_year` (~4,000 entries); locust runs headless in its own process with
 `locust_web.py` (each user pauses 0.5-1.5 s between pages, like a person). The baseline, measured
 in the same run, is the static stylesheet: its p95 is what the server and loopback cost without
-any page work, and each page's p95 is reported as a ratio to it. Results go in
+any page work, and each page's p95 is reported as a ratio to it. The server's own CPU time per request (user + system, from psutil) is printed too:
+unlike latency, it does not depend on what else the machine is doing. Results go in
 docs/benchmarks.md ("Web app"). Not a test: no timing is asserted anywhere.
 
 `make bench` also runs `test_today_page_in_process` (pytest-benchmark), the Today page rendered
@@ -103,6 +104,7 @@ def run(users: int = 50, seconds: int = 60) -> dict[str, Any]:
             for path in ("/", "/diary", "/insights"):  # warm: knowledge, charts, SQLite cache
                 httpx.get(f"http://127.0.0.1:{port}{path}", timeout=60)
             idle = memory.process.memory_info().rss
+            cpu_before = sum(memory.process.cpu_times()[:2])
             prefix = Path(folder) / "locust"
             subprocess.run(
                 [sys.executable, "-m", "locust", "-f", str(HERE / "locust_web.py"), "--headless",
@@ -110,6 +112,7 @@ def run(users: int = 50, seconds: int = 60) -> dict[str, Any]:
                  "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix)],
                 check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )
+            cpu_used = sum(memory.process.cpu_times()[:2]) - cpu_before
             with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
                 rows = {row["Name"]: row for row in csv.DictReader(stats)}
         finally:
@@ -117,7 +120,8 @@ def run(users: int = 50, seconds: int = 60) -> dict[str, Any]:
             server.terminate()
             server.wait(timeout=30)
     result: dict[str, Any] = {"entries": entries, "users": users, "seconds": seconds,
-                              "peak_rss_mib": memory.peak / 2**20, "idle_rss_mib": idle / 2**20}
+                              "peak_rss_mib": memory.peak / 2**20, "idle_rss_mib": idle / 2**20,
+                              "server_cpu_s": cpu_used}
     base_p95 = float(rows[BASELINE]["95%"])
     for name in (*PAGES, BASELINE, "Aggregated"):
         row = rows[name]
@@ -151,6 +155,10 @@ def main() -> None:
     print(f"{result['entries']} entries, {result['users']} users, {result['seconds']} s; "
           f"server memory idle {result['idle_rss_mib']:.0f} MiB, peak {result['peak_rss_mib']:.0f} MiB; "
           f"load average {os.getloadavg()[0]:.2f}")
+    total = result["Aggregated"]["requests"]
+    print(f"server CPU {result['server_cpu_s']:.1f} s for {total} requests = "
+          f"{1000 * result['server_cpu_s'] / total:.1f} ms of CPU per request "
+          f"({total / result['seconds']:.0f} requests/s offered)")
     print("| page | requests | failures | p50 ms | p95 ms | max ms | p95 vs baseline |")
     print("|---|---|---|---|---|---|---|")
     for name in (*PAGES, BASELINE, "Aggregated"):
