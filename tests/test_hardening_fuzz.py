@@ -219,3 +219,20 @@ def test_any_import_document_is_imported_or_refused_by_field(
         except InputError as exc:
             assert exc.problems and all(p.field and p.message for p in exc.problems)
             assert store.entries() == []  # all or nothing
+
+
+@FUZZ
+@given(note=st.text(min_size=1, max_size=60).filter(lambda t: "\x00" not in t and t.strip()))
+def test_any_note_is_shown_by_history_without_control_characters(
+    note: str, tmp_path_factory, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("B12PAIN_DATA_DIR", str(tmp_path_factory.mktemp("notes")))
+    monkeypatch.delenv("B12PAIN_DATABASE_URL", raising=False)
+    code, out, err = run(monkeypatch, capsys, "log", "pain", "5", "--note", note)
+    assert_clean(code, out, err)
+    if code != 0:
+        return  # e.g. a note too long: refused by field
+    code, out, err = run(monkeypatch, capsys, "history")
+    assert code == 0, err
+    for control in ("\x1b", "\x07", "\x08", "\r", "\x9b", "\u202e"):
+        assert control not in out, repr(out)
