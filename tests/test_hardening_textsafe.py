@@ -87,3 +87,37 @@ def test_formula_cells_are_neutralised(cell: str) -> None:
 @pytest.mark.parametrize("value", [-3, -3.5, "-3.5", "+4", "1e5", "plain", "", None, 0])
 def test_numbers_and_plain_text_are_kept(value: object) -> None:
     assert csv_cell(value) == value
+
+
+@pytest.mark.parametrize(
+    "note", ['=HYPERLINK("http://evil.example","click")', "+1+1", "@SUM(A1)", "-2+3"]
+)
+def test_csv_exports_neutralise_formulas_and_import_them_back_as_typed(
+    note: str, tmp_path, monkeypatch, capsys
+) -> None:
+    import sys
+
+    from b12pain.cli.errors import run_guarded
+    from b12pain.cli.main import app
+
+    def run(*args: str) -> int:
+        monkeypatch.setattr(sys, "argv", ["b12pain", *args])
+        code = run_guarded(app)
+        capsys.readouterr()
+        return code
+
+    monkeypatch.setenv("B12PAIN_DATA_DIR", str(tmp_path / "one"))
+    monkeypatch.delenv("B12PAIN_DATABASE_URL", raising=False)
+    assert run("log", "pain", "5", "--note", note) == 0
+    folder = tmp_path / "csv"
+    assert run("export", "--csv", str(folder)) == 0
+    rows = list(csv.reader(io.StringIO((folder / "pain.csv").read_text(encoding="utf-8"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'" + note in cells and note not in cells  # no cell starts with the formula
+    monkeypatch.setenv("B12PAIN_DATA_DIR", str(tmp_path / "two"))
+    assert run("import", "--csv", str(folder)) == 0
+    monkeypatch.setattr(sys, "argv", ["b12pain", "history", "--json"])
+    assert run_guarded(app) == 0
+    import json
+
+    assert json.loads(capsys.readouterr().out)["entries"][0]["note"] == note  # lossless
