@@ -86,3 +86,14 @@ def test_marks_reuse_numbers() -> None:
     assert notes.mark(citations) == "[1,2,3]"
     assert notes.mark(citations[:1]) == "[1]"
     assert notes.mark(()) == ""
+
+
+def test_test_names_are_plain_for_people_and_ids_for_clinicians() -> None:
+    from b12pain.presentation.assessment import test_names as names
+
+    kb = load()
+    assert names(("total_b12", "folate"), kb) == (
+        "vitamin B12 blood level (total B12), folate (folic acid) blood level"
+    )
+    assert names(("total_b12", "folate"), kb, clinician=True) == "total_b12, folate"
+    assert names(("anti_intrinsic_factor_antibodies",), kb) == "anti intrinsic factor antibodies"

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from b12pain.clinical.result import Assessment
-from b12pain.knowledge import Citation
+from b12pain.knowledge import Citation, load
 from b12pain.presentation.assessment import (
     LEVEL_WORDS,
     Footnotes,
@@ -25,6 +25,7 @@ from b12pain.presentation.assessment import (
     deficiency_words,
     footnotes_for,
     red_flag_text,
+    test_names,
     testing_words,
     urgency_words,
 )
@@ -53,8 +54,6 @@ def cite(citations: Iterable[Citation]) -> str:
 
 def print_sources(notes: Footnotes, console: Console) -> None:
     """Print the numbered source list of every footnote shown (clinical-spec §J.13)."""
-    from b12pain.knowledge import load
-
     lines = [escape(f"{line.text()}") for line in notes.sources(load())]
     if not lines:
         return
@@ -89,7 +88,7 @@ def render_assessment(assessment: Assessment, console: Console, clinician: bool 
     testing = assessment.testing
     lines = [f"[bold]B12 test:[/bold] {escape(testing_words(testing.status, clinician))}"]
     if testing.tests:
-        lines.append("Tests: " + ", ".join(testing.tests))
+        lines.append("Tests: " + escape(test_names(testing.tests, load(), clinician)))
     if testing.monitoring_suggested:
         lines.append("Periodic B12 monitoring suggested (a routine check, no set interval).")
     lines += [f"• {escape(r)}" for r in testing.reasons]
@@ -125,7 +124,7 @@ def render_assessment(assessment: Assessment, console: Console, clinician: bool 
         console.print(
             Panel(
                 Text.from_markup(
-                    f"{escape(text)}\nTests first: {', '.join(before.tests)}"
+                    f"{escape(text)}\nTests first: {escape(test_names(before.tests, load(), clinician))}"
                     f"\n[dim]{cite(before.citations)}[/dim]"
                 ),
                 title="Before any treatment",

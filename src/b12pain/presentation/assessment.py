@@ -27,6 +27,7 @@ __all__ = [
     "footnotes_for",
     "red_flag_headline",
     "red_flag_text",
+    "test_names",
     "testing_words",
     "urgency_words",
 ]
@@ -128,6 +129,17 @@ def band_words(test: str, band: Band, clinician: bool = False) -> str:
 def deficiency_words(deficiency: Deficiency, clinician: bool = False) -> str:
     """The overall B12 status in words; plain words never say "deficiency confirmed" (§J.7)."""
     return (_CLINICIAN_DEFICIENCY if clinician else _PLAIN_DEFICIENCY)[deficiency]
+
+
+def test_names(tests: Iterable[str], kb: KnowledgeBase, clinician: bool = False) -> str:
+    """Blood tests in words: their plain names for people, their ids for clinicians."""
+    if clinician:
+        return ", ".join(tests)
+    names = []
+    for test in tests:
+        entry = kb.entries.get(test)
+        names.append(str(getattr(entry, "plain", "") or test.replace("_", " ")))
+    return ", ".join(names)
 
 
 def red_flag_text(flag: RedFlag, clinician: bool = False) -> str:
