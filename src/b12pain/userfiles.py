@@ -102,7 +102,7 @@ _NOT_REGULAR = {
 def _refuse_unless_regular(mode: int, path: Path, field: str) -> None:
     if not stat.S_ISREG(mode):
         reason = _NOT_REGULAR.get(stat.S_IFMT(mode), "is not a regular file")
-        raise UserFileError.about(field, str(path), f"{reason}; give a YAML or JSON file")
+        raise UserFileError.about(field, str(path), reason)
 
 
 def read_user_text(path: Path, field: str, max_bytes: int = MAX_BYTES) -> str:
