@@ -429,3 +429,7 @@ def test_an_edited_cookie_never_breaks_a_step(client: TestClient, cookie: dict) 
         assert client.get(f"/self-check/{step}").status_code == 200, step
     assert client.get("/self-check").status_code == 200
     assert client.post("/self-check/blood-tests", data={"go": "next"}).status_code in (303, 422)
+
+
+def test_food_search_shows_household_portions(client: TestClient) -> None:
+    assert re.search(r"Portions: 1 cup \(\d+(\.\d+)? g\)", client.get("/food/search?q=milk").text)

@@ -24,10 +24,11 @@ HITS = 12
 
 
 def _search(settings: Any, query: str | None) -> tuple[list[Any], dict[str, Any]]:
-    """Matching foods and how many foods each source holds."""
+    """Matching foods, each with its household portions, and how many foods each source holds."""
     with intake.open_food_database(settings.data_dir) as foods:
         hits = foods.search(query, limit=HITS) if query else []
-        return hits, foods.counts()
+        found = [(hit, [p.label() for p in foods.portions(hit.food_id)[:4]]) for hit in hits]
+        return found, foods.counts()
 
 
 def _page(request: Request, ctx: Any, settings: Any, status_code: int = 200,
@@ -70,7 +71,7 @@ def food_page(request: Request, ctx: ContextDep, settings: SettingsDep, q: str |
 def food_search(request: Request, settings: SettingsDep, q: str = "") -> HTMLResponse:
     """The search results alone (htmx swaps them in as the person types)."""
     query = q.strip()[:200]
-    hits, _ = _search(settings, query or None)
+    hits, _ = _search(settings, query or None)  # (food, portions) pairs
     return render(request, "partials/food_hits.html", hits=hits, query=query)
 
 
