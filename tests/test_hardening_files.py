@@ -198,3 +198,73 @@ def test_cohort_rule_and_concept_set_files_follow_the_same_rules(kind: str, tmp_
             reader(path)
         assert caught.value.problems[0].field == field
         assert words in caught.value.problems[0].message
+
+
+def _path_parameters() -> list[tuple[list[str], str]]:
+    """Every argument and option of every command typed as a path (except `serve`, which would
+    start a server), with placeholders for the other required parameters."""
+    import typer.main
+
+    def is_path(param: object) -> bool:
+        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+        return annotation is Path or (
+            getattr(annotation, "__args__", None) is not None and Path in annotation.__args__
+        )
+
+    def walk(command: object, path: list[str]):
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            yield from walk(sub, [*path, name])
+        if not getattr(command, "commands", None):
+            yield path, command
+
+    cases = []
+    for path, command in walk(typer.main.get_command(app), []):
+        if path[:1] == ["serve"]:
+            continue
+        params = list(command.params)
+        for target in params:
+            if not is_path(target):
+                continue
+            args = list(path)
+            for param in params:
+                if param.param_type_name == "argument":
+                    args.append("PIPE" if param is target else "1")
+                elif param.required and param is not target:
+                    args += [param.opts[0], "1"]
+            if target.param_type_name == "option":
+                args += [target.opts[0], "PIPE"]
+            cases.append((args, target.name))
+    return cases
+
+
+PATH_PARAMETERS = _path_parameters()
+
+
+def test_the_enumeration_finds_the_path_parameters() -> None:
+    assert len(PATH_PARAMETERS) >= 12
+
+
+@pytest.mark.parametrize(
+    ("args", "name"), PATH_PARAMETERS, ids=lambda v: " ".join(v) if isinstance(v, list) else v
+)
+def test_a_named_pipe_given_as_any_path_never_hangs(
+    args: list[str], name: str, data_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)  # placeholders such as `--out 1` land here
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    argv = [str(pipe) if a == "PIPE" else a for a in args]
+    monkeypatch.setattr(sys, "argv", ["b12pain", *argv])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    outcome: list[int] = []
+    worker = threading.Thread(target=lambda: outcome.append(run_guarded(app)), daemon=True)
+    worker.start()
+    worker.join(timeout=60)  # only a hang reaches this bound; not a timing assertion
+    hung = worker.is_alive()
+    if hung:  # let the stuck reader go: a writer that closes at once gives it end of file
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(timeout=20)
+    err = capsys.readouterr().err
+    assert not hung, f"{' '.join(argv)} hung on a named pipe"
+    assert outcome and outcome[0] in (0, 2), (outcome, err)
+    assert "bug in b12pain" not in err

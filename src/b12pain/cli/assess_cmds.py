@@ -101,9 +101,10 @@ def check_command(
     from b12pain.knowledge import load
 
     day = parse_date(today, "--today") or dt.date.today()
-    if save is not None and (save.is_dir() or not save.parent.is_dir()):
-        reason = "is a folder" if save.is_dir() else "its folder does not exist"
-        raise InputError.single("--save", str(save), f"a file to write the profile to ({reason})")
+    if save is not None:  # refused before the first question: a folder, pipe or missing folder
+        from b12pain.privacy import check_export_target
+
+        check_export_target(save, None, "--save")
     console = Console(stderr=as_json)  # with --json, stdout holds only the JSON
     console.print(
         "[bold]b12pain self-check[/bold] — about 3 minutes. Not medical advice: the result is "

@@ -37,6 +37,18 @@ def _date(value: str | None, field: str) -> dt.date:
     return day
 
 
+def _out_folder(out: Path) -> Path:
+    """`out` as a folder to write into (created if missing); `InputError` on `--out` when a
+    file, a pipe or a device is in the way."""
+    from b12pain.userfiles import usable_folder
+
+    def make() -> Path:
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+
+    return usable_folder(make, "--out")
+
+
 def screen(
     input: Path = typer.Option(
         ...,
@@ -227,6 +239,7 @@ def synth(
     if format not in ("omop", "fhir-bulk", "both"):
         raise InputError.single("--format", format, "one of omop, fhir-bulk, both")
     day = _date(as_of, "--as-of") if as_of else generator.DEFAULT_AS_OF
+    _out_folder(out)
     started = time.perf_counter()
     console = Console(stderr=True)
     with console.status("generating"):
@@ -277,6 +290,7 @@ def circe_export(
     sets.overrides.update(parse_concept_set_option(concept_set))
     rule_ids = [r.strip() for r in rules.split(",") if r.strip()] if rules else None
     written = []
+    _out_folder(out)
     for rule in select_rules(rule_ids):
         path = out / f"{rule.id}.circe.json"
         write_text_file(path, json.dumps(cohort_definition(rule, kb, sets, day), indent=1))
