@@ -433,3 +433,10 @@ def test_an_edited_cookie_never_breaks_a_step(client: TestClient, cookie: dict) 
 
 def test_food_search_shows_household_portions(client: TestClient) -> None:
     assert re.search(r"Portions: 1 cup \(\d+(\.\d+)? g\)", client.get("/food/search?q=milk").text)
+
+
+def test_settings_links_to_the_clinician_downloads_and_they_answer(client: TestClient) -> None:
+    html = client.get("/settings").text
+    for path in ("/report", "/report.pdf", "/calendar.ics", "/api/v1/fhir/bundle", "/export.csv.zip"):
+        assert f'href="{path}"' in html
+        assert client.get(path).status_code == 200, path
