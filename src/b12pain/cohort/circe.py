@@ -181,8 +181,6 @@ class CirceExport:
                 occurrence,
                 end_window={**_window(days, None), "UseEventEnd": True},
             )
-        if isinstance(events, Measurement) and events.band == "deficiency":
-            return self._deficient(events, codeset)
         domain = {
             "condition": "ConditionOccurrence",
             "observation": "Observation",
@@ -247,25 +245,30 @@ class CirceExport:
             alternatives.append(
                 _correlated(criteria, _window(self._days(events), 0), _occurrence(AT_LEAST, 1))
             )
-        return {"__group__": _group("ANY", alternatives)}
+        return _group("ANY", alternatives)
+
+    def _parts(
+        self, node: Primitive, occurrence: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """A leaf primitive as Circe criteria items, or as a group (a low result, rule c)."""
+        events = node.measurement
+        if isinstance(events, Measurement) and events.band == "deficiency":
+            return [], [self._deficient(events, self.codeset(events.concept_sets))]
+        return [self._leaf(node, occurrence)], []
 
     def expression(self, node: Primitive, exclude: bool = False) -> dict[str, Any]:
         """A Circe criteria expression for `node` (none may hold when `exclude`)."""
         occurrence = _occurrence(EXACTLY, 0) if exclude else _occurrence(AT_LEAST, 1)
         children = node.any or node.all
         if children is None:
-            leaf = self._leaf(node, occurrence)
-            if "__group__" in leaf:
-                return leaf["__group__"]
-            return _group("ALL", [leaf])
+            items, groups = self._parts(node, occurrence)
+            return groups[0] if groups else _group("ALL", items)
         items, groups = [], []
         for child in children:
             if child.any is None and child.all is None:
-                leaf = self._leaf(child, occurrence)
-                if "__group__" in leaf:
-                    groups.append(leaf["__group__"])
-                else:
-                    items.append(leaf)
+                child_items, child_groups = self._parts(child, occurrence)
+                items += child_items
+                groups += child_groups
             else:
                 groups.append(self.expression(child, exclude))
         kind = "ANY" if node.any is not None else "ALL"

@@ -217,7 +217,7 @@ def _csv_header(csv: Path, delim: str, table: str) -> list[str]:
 
 
 def _csv_to_parquet(
-    csv: Path, target: Path, table: str | None = None, cache: CacheEntry | None = None
+    csv: Path, target: Path, table: str | None = None, entry: CacheEntry | None = None
 ) -> Path:
     """Check one OMOP CSV and convert the columns the screener reads to typed Parquet (DuckDB).
 
@@ -240,7 +240,7 @@ def _csv_to_parquet(
                 strict_mode = true, null_padding = false, columns = {columns})"""
         )
         present = check_table(con, "raw", table, COLUMNS[table], str(csv))
-        written = target if cache is None else cache.temporary()
+        written = target if entry is None else entry.temporary()
         try:
             with reading(table, csv):
                 con.execute(
@@ -248,10 +248,10 @@ def _csv_to_parquet(
                     [str(written)],
                 )
         except BaseException:
-            if cache is not None:
+            if entry is not None:
                 written.unlink(missing_ok=True)
             raise
-    return written if cache is None else cache.commit(written)
+    return written if entry is None else entry.commit(written)
 
 
 def _converted_csv(csv: Path, table: str, workdir: Path, cache: CsvCache | None) -> Path:
