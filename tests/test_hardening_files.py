@@ -268,3 +268,40 @@ def test_a_named_pipe_given_as_any_path_never_hangs(
     assert not hung, f"{' '.join(argv)} hung on a named pipe"
     assert outcome and outcome[0] in (0, 2), (outcome, err)
     assert "bug in b12pain" not in err
+
+
+ODD_PATHS = {
+    "a folder": lambda tmp: _made_folder(tmp / "folder"),
+    "missing": lambda tmp: tmp / "nope" / "nope.json",
+    "name too long": lambda tmp: tmp / ("x" * 300),
+    "a device": lambda tmp: Path("/dev/null"),
+    "inside a file": lambda tmp: _made_file(tmp / "file.txt") / "x.json",
+}
+
+
+def _made_folder(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+def _made_file(path: Path) -> Path:
+    path.write_text("x", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", sorted(ODD_PATHS))
+@pytest.mark.parametrize(
+    ("args", "name"), PATH_PARAMETERS, ids=lambda v: " ".join(v) if isinstance(v, list) else v
+)
+def test_any_odd_path_for_any_path_parameter_is_answered_cleanly(
+    args: list[str], name: str, kind: str, data_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    target = ODD_PATHS[kind](tmp_path)
+    argv = [str(target) if a == "PIPE" else a for a in args]
+    monkeypatch.setattr(sys, "argv", ["b12pain", *argv])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code = run_guarded(app)
+    err = capsys.readouterr().err
+    assert code in (0, 2, 130), (code, err)  # 130: an interactive command ran out of input
+    assert "bug in b12pain" not in err and "Traceback" not in err, err

@@ -189,6 +189,15 @@ def check_export_target(target: Path, data_folder: Path | None, field: str = "fi
     folder, device or pipe (the rename would replace it), and a path whose folder does not exist.
     """
     target = Path(target)
+    try:
+        return _checked_target(target, data_folder, field)
+    except OSError as exc:  # a name too long, a folder that cannot be looked into …
+        raise InputError(
+            [Problem(field, str(target), f"a file b12pain can write ({exc.strerror})")]
+        ) from None
+
+
+def _checked_target(target: Path, data_folder: Path | None, field: str) -> Path:
     shown = str(target)
     if data_folder is not None and is_inside(target, data_folder):
         raise InputError(

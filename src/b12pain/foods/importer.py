@@ -8,6 +8,7 @@ inside the same transaction.
 from __future__ import annotations
 
 import sqlite3
+import stat
 import time
 import zipfile
 from collections.abc import Iterator
@@ -23,8 +24,18 @@ from b12pain.foods.sr28 import SR28Archive, looks_like_sr28
 
 def open_archive(path: Path, progress: ProgressCallback | None = None) -> Dataset:
     """Open an SR28 ASCII zip or a FoodData Central CSV zip; `InputError` for anything else."""
-    if not path.is_file():
-        raise InputError.single("path", str(path), "no such file; give an SR28 or FDC CSV zip")
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError.single(
+            "path", str(path), "no such file; give an SR28 or FDC CSV zip"
+        ) from None
+    except OSError as exc:  # a name too long, a folder that cannot be looked into …
+        raise InputError.single("path", str(path), f"cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):  # a folder, a named pipe (never waited on) or a device
+        raise InputError.single(
+            "path", str(path), "not a regular file; give an SR28 or FDC CSV zip"
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             is_sr28, is_fdc = looks_like_sr28(archive), looks_like_fdc(archive)

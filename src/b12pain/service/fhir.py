@@ -68,6 +68,15 @@ class ImportSummary:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
+def _is_folder(path: Path) -> bool:
+    """Whether `path` is a folder; `InputError` on `file` when it cannot even be looked at (a
+    name too long, a folder without permission)."""
+    try:
+        return path.is_dir()
+    except OSError as exc:
+        raise InputError.single("file", str(path), f"cannot be read ({exc.strerror})") from None
+
+
 def read_fhir_text(path_or_text: str | Path) -> str:
     """The text of a FHIR file (a `Path`, or a string that is either a path or the JSON itself).
 
@@ -77,7 +86,7 @@ def read_fhir_text(path_or_text: str | Path) -> str:
     if isinstance(path_or_text, str) and path_or_text.lstrip()[:1] in ("{", "["):
         return path_or_text
     path = Path(path_or_text)
-    if path.is_dir():
+    if _is_folder(path):
         raise InputError.single(
             "file", str(path), "a folder; give a .json or .ndjson file or a Bulk export folder"
         )
@@ -89,7 +98,7 @@ def fhir_items(path_or_text: str | Path) -> list[tuple[str, Any]]:
     Data export folder (every `*.ndjson` in it); `InputError` naming the file if unreadable."""
     if not isinstance(path_or_text, str) or path_or_text.lstrip()[:1] not in ("{", "["):
         folder = Path(path_or_text)
-        if folder.is_dir():
+        if _is_folder(folder):
             files = sorted(folder.glob("*.ndjson"))
             if not files:
                 raise InputError.single(
