@@ -287,3 +287,62 @@ def test_every_date_option_refuses_a_date_beyond_the_calendar_cleanly(
     code, out, err = cli(monkeypatch, capsys, *args, day)
     assert code == 2, (out, err)
     assert "bug in b12pain" not in err and "Traceback" not in err
+
+
+def _text_parameters() -> list[tuple[list[str], str]]:
+    """Every text argument and option of every command (except `serve`), with placeholders."""
+    import typer.main
+
+    def walk(command: object, path: list[str]):
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            yield from walk(sub, [*path, name])
+        if not getattr(command, "commands", None):
+            yield path, command
+
+    cases = []
+    for path, command in walk(typer.main.get_command(app), []):
+        if path[:1] == ["serve"]:
+            continue
+        params = list(command.params)
+        for target in params:
+            annotation = getattr(getattr(target, "type_descriptor", None), "annotation", None)
+            if annotation not in (str, str | None) and str not in getattr(
+                annotation, "__args__", ()
+            ):
+                continue
+            args = list(path)
+            for param in params:
+                if param.param_type_name == "argument":
+                    args.append("TEXT" if param is target else "1")
+                elif param.required and param is not target:
+                    args += [param.opts[0], "1"]
+            if target.param_type_name == "option":
+                args += [target.opts[0], "TEXT"]
+            cases.append((args, target.name))
+    return cases
+
+
+TEXT_PARAMETERS = _text_parameters()
+
+
+def test_the_enumeration_finds_the_text_parameters() -> None:
+    assert len(TEXT_PARAMETERS) >= 30
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "x" * 10_000, "[/]\x1b[2J\u202e"],
+    ids=["empty", "10k", "hostile"],
+)
+@pytest.mark.parametrize(
+    ("args", "name"), TEXT_PARAMETERS, ids=lambda v: " ".join(v) if isinstance(v, list) else v
+)
+def test_any_text_for_any_text_parameter_is_answered_cleanly(
+    args: list[str], name: str, text: str, data_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = cli(monkeypatch, capsys, *[text if a == "TEXT" else a for a in args])
+    assert code in (0, 2, 130), (code, err[-500:])
+    assert "bug in b12pain" not in err and "Traceback" not in err, err[-500:]
+    for control in ("\x1b", "\u202e"):
+        assert control not in err
