@@ -257,3 +257,13 @@ def test_a_folder_the_person_chose_keeps_its_mode(tmp_path: Path) -> None:
     private_dir(chosen, tighten_existing=False)
     assert mode(chosen) == 0o755
     assert mode(private_dir(chosen / "new", tighten_existing=False)) == 0o700
+
+
+def test_a_ledger_that_cannot_be_written_never_fails_the_export(tmp_path: Path) -> None:
+    from b12pain.privacy import COPIES_LEDGER, note_copy
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / COPIES_LEDGER).mkdir()  # in the way: the rename onto it fails
+    note_copy(data, tmp_path / "export.json")  # no exception
+    assert [p.name for p in data.iterdir()] == [COPIES_LEDGER]  # no temporary left

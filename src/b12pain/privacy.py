@@ -239,7 +239,10 @@ def note_copy(data_folder: Path, copy: Path) -> None:
     known = _ledger(ledger)
     entry = str(Path(copy).resolve())
     if entry not in known:
-        write_private(ledger, "".join(f"{line}\n" for line in [*known, entry]))
+        # Best effort: the copy is written already; a ledger that cannot be updated (a full or
+        # read-only disk) only means delete-all cannot name this copy.
+        with contextlib.suppress(OSError):
+            write_private(ledger, "".join(f"{line}\n" for line in [*known, entry]))
 
 
 def _ledger(ledger: Path) -> list[str]:
