@@ -266,8 +266,8 @@ def delete_copies(data_folder: Path) -> CopiesDeleted:
     SQLite side files) and temporary `.partial` files left by an interrupted write.
 
     Copies written outside the data folder are not touched (the person chose where they went);
-    those recorded in the ledger and still present are returned as `out_of_reach`. The ledger
-    itself is deleted last.
+    those recorded in the ledger and still present are returned as `out_of_reach`, with any
+    copy inside that could not be deleted (permissions). The ledger itself is deleted last.
     """
     data_folder = Path(data_folder)
     deleted: list[Path] = []
@@ -277,15 +277,20 @@ def delete_copies(data_folder: Path) -> CopiesDeleted:
         candidates += [p for p in backups.iterdir() if p.name.startswith(("journal-", "."))]
     if data_folder.is_dir():
         candidates += [p for p in data_folder.iterdir() if p.name.endswith(PARTIAL_SUFFIX)]
+    refused: list[Path] = []  # could not be deleted (permissions): named, not hidden
     for path in sorted(candidates):
         if path.is_file() or path.is_symlink():
-            with contextlib.suppress(FileNotFoundError):
+            try:
                 path.unlink()
                 deleted.append(path)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                refused.append(path)
     with contextlib.suppress(OSError):
         backups.rmdir()  # only when empty: files the person put there stay
     ledger = data_folder / COPIES_LEDGER
-    out_of_reach = tuple(Path(p) for p in _ledger(ledger) if Path(p).exists())
-    with contextlib.suppress(FileNotFoundError):
+    out_of_reach = [Path(p) for p in _ledger(ledger) if Path(p).exists()]
+    with contextlib.suppress(OSError):
         ledger.unlink()
-    return CopiesDeleted(tuple(deleted), out_of_reach)
+    return CopiesDeleted(tuple(deleted), tuple(refused + out_of_reach))
