@@ -4,12 +4,15 @@ as DuckDB, planted truth included, for OMOP and FHIR input."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
-from b12pain.cohort.engines import SparkEngine, java_runtime, local_spark_session
+from b12pain.cohort.engines import java_runtime
 from b12pain.cohort.screen import screen
 from b12pain.cohort.synth import (
     DEFAULT_AS_OF,
@@ -18,6 +21,7 @@ from b12pain.cohort.synth import (
     generate_omop,
     render_fhir,
 )
+from cohort_helpers import run_cli
 
 pytestmark = [
     pytest.mark.spark,
@@ -55,27 +59,36 @@ def population(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def cluster_engine() -> Iterator[SparkEngine]:
+def cluster() -> Iterator[str]:
+    """A standalone cluster (master + 2 workers) for this module; yields its master URL."""
     from b12pain.cohort.standalone import standalone_cluster
 
-    with standalone_cluster(workers=2, cores=1, memory="1g") as cluster:
-        assert cluster.alive_workers() == 2
-        spark = local_spark_session(cluster.master_url, "b12pain-cluster-test")
-        spark.sparkContext.setLogLevel("ERROR")
-        try:
-            yield SparkEngine(spark=spark)
-        finally:
-            spark.stop()
+    with standalone_cluster(workers=2, cores=1, memory="1g") as running:
+        assert running.alive_workers() == 2
+        yield running.master_url
 
 
-def rows(result: object) -> list[dict[str, object]]:
-    flags = result.flags.select(COMPARED)  # type: ignore[attr-defined]
-    return sorted(flags.to_pylist(), key=lambda r: (r["rule_id"], r["person_id"]))
+def screen_with_spark(source: Path, fmt: str, out: Path, master: str | None) -> pa.Table:
+    """`b12pain screen --engine spark` in its own process (one Spark context per process: the
+    shared local session of the other Spark tests must not be reused or stopped here)."""
+    args = ["screen", "--input", str(source), "--format", fmt, "--as-of", "2026-06-30"]
+    args += ["--out", str(out), "--engine", "spark", "--no-cache", "--json"]
+    if master:
+        args += ["--spark-master", master]
+    done = run_cli(*args)
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout)
+    assert summary["engine"] == "spark"
+    return pq.read_table(out)
 
 
-def planted(result: object) -> dict[int, set[str]]:
+def rows(flags: pa.Table) -> list[dict[str, object]]:
+    return sorted(flags.select(COMPARED).to_pylist(), key=lambda r: (r["rule_id"], r["person_id"]))
+
+
+def planted(flags: pa.Table) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {}
-    for row in result.flags.select(["person_id", "rule_id"]).to_pylist():  # type: ignore[attr-defined]
+    for row in flags.select(["person_id", "rule_id"]).to_pylist():
         pid = int(row["person_id"])
         if pid < 100:
             found.setdefault(pid, set()).add(row["rule_id"])
@@ -84,20 +97,19 @@ def planted(result: object) -> dict[int, set[str]]:
 
 @pytest.mark.parametrize("fmt", ["omop", "fhir-bulk"])
 def test_standalone_cluster_gives_the_duckdb_flags(
-    cluster_engine: SparkEngine, population: dict[str, Path], fmt: str
+    cluster: str, population: dict[str, Path], fmt: str, tmp_path: Path
 ) -> None:
-    on_duckdb = screen(population[fmt], fmt, DEFAULT_AS_OF)  # type: ignore[arg-type]
-    on_cluster = screen(population[fmt], fmt, DEFAULT_AS_OF, engine=cluster_engine)  # type: ignore[arg-type]
-    master = cluster_engine.spark.sparkContext.master
-    assert master.startswith("spark://127.0.0.1:")
+    assert cluster.startswith("spark://127.0.0.1:")
+    on_duckdb = screen(population[fmt], fmt, DEFAULT_AS_OF).flags  # type: ignore[arg-type]
+    on_cluster = screen_with_spark(population[fmt], fmt, tmp_path / "flags.parquet", cluster)
     assert rows(on_cluster) == rows(on_duckdb)
     # Rule (d) is refused without a site diet concept set; every other planted flag is found.
     assert planted(on_cluster) == {p: r for p, r in PLANTED_TRUTH.items() if RULE_D not in r}
-    assert on_cluster.flags.num_rows > 50
+    assert set(on_cluster.column("engine").to_pylist()) == {"spark"}
+    assert on_cluster.num_rows > 50
 
 
-def test_local_mode_gives_the_duckdb_flags(population: dict[str, Path]) -> None:
-    on_duckdb = screen(population["omop"], "omop", DEFAULT_AS_OF)
-    on_local = screen(population["omop"], "omop", DEFAULT_AS_OF, engine="spark")
+def test_local_mode_gives_the_duckdb_flags(population: dict[str, Path], tmp_path: Path) -> None:
+    on_duckdb = screen(population["omop"], "omop", DEFAULT_AS_OF).flags
+    on_local = screen_with_spark(population["omop"], "omop", tmp_path / "flags.parquet", None)
     assert rows(on_local) == rows(on_duckdb)
-    assert set(on_local.flags.column("engine").to_pylist()) == {"spark"}
