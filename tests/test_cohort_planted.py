@@ -198,3 +198,30 @@ def test_spark_gives_identical_flags_and_planted_truth(
         duck_rows = [r for r in comparable(on_duckdb.flags) if r["rule_id"] == rule]
         assert spark_rows == duck_rows, rule
     assert set(on_spark.flags.column("engine").to_pylist()) == {"spark"}
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+@pytest.mark.xdist_group("spark")
+def test_engine_name_spark_reuses_a_running_session_and_leaves_it_running(
+    population: dict[str, Path], spark_engine: SparkEngine
+) -> None:
+    """One Spark context per process: `engine="spark"` uses the session already running (and
+    does not stop it), and asking for another master is refused by field."""
+    from b12pain.errors import InputError
+
+    master = spark_engine.spark.sparkContext.master
+    on_spark = screen(
+        population["omop"], "omop", DEFAULT_AS_OF, engine="spark", spark_master=master
+    )
+    assert on_spark.flags.num_rows > 0
+    assert spark_engine.spark.sparkContext._jsc is not None  # still running
+    assert spark_engine.spark.sql("SELECT 1").collect()[0][0] == 1
+    with pytest.raises(InputError, match="--spark-master"):
+        screen(
+            population["omop"],
+            "omop",
+            DEFAULT_AS_OF,
+            engine="spark",
+            spark_master="spark://127.0.0.1:1",
+        )

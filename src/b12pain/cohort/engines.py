@@ -153,6 +153,21 @@ class SparkEngine:
     dialect = SPARK
 
     def __init__(self, spark: Any = None, master: str = "local[2]") -> None:
+        if spark is None:
+            # A process has one Spark context: a session already running is used (and left
+            # running on close), not silently given another master.
+            from pyspark.sql import SparkSession
+
+            active = SparkSession.getActiveSession()
+            if active is not None and active.sparkContext.master != master:
+                from b12pain.errors import InputError
+
+                raise InputError.single(
+                    "--spark-master",
+                    master,
+                    f"this process already runs a Spark session on {active.sparkContext.master}",
+                )
+            spark = active
         self._owned = spark is None
         self.spark = spark if spark is not None else local_spark_session(master)
         self._kept: dict[str, Any] = {}
