@@ -40,11 +40,10 @@ def _page(request: Request, ctx: Any, settings: Any, status_code: int = 200,
         hits, counts = [], {}
         extra.setdefault("errors", problems_of(exc))
         status_code = 422
-    board = insights.insights(ctx)
-    summary = board.intake
-    today_total = None
-    if summary:
-        today_total = next((d for d in summary["per_day"] if d["label"] == ctx.today.isoformat()), None)
+    # The week averages the days with food logged (a day with nothing logged is unknown, not
+    # zero): the dashboard's intake; today is exactly today's log.
+    summary = insights.insights(ctx).intake
+    today_total = intake.intake_summary(ctx, ctx.today, ctx.today)
     context: dict[str, Any] = {
         "title": "Food",
         "query": query or "",
