@@ -92,6 +92,9 @@ def test_a_lab_in_pmol_per_litre_shows_its_band(server: str, page: Any) -> None:
 
 
 def test_food_logged_shows_intake(server: str, page: Any) -> None:
+    # Intake is compared with the reference for the person's own age: save a profile with one.
+    page.request.post(server + "/self-check/about-you", form={"age": "52", "go": "next"})
+    page.request.post(server + "/self-check/blood-tests", form={"go": "next"})
     page.goto(server + "/food")
     search = page.get_by_label("Or search the food list")
     search.press_sequentially("egg", delay=40)
