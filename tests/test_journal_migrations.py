@@ -30,7 +30,11 @@ TABLES_0001 = {
 }
 TABLES_0002 = TABLES_0001 | {"food_entries", "comments"}
 TABLES_0005 = TABLES_0002 | {"stock_counts"}  # 0003 and 0004 add columns only
-TABLES_HEAD = TABLES_0005 | {"entry_changes"}  # 0006 adds columns and indexes only
+TABLES_HEAD = (
+    TABLES_0005
+    | {"entry_changes"}
+    | {"accounts", "sessions", "login_failures", "shares", "audit_events", "preferences"}
+)  # 0006 adds columns and indexes only; 0008 adds server mode
 
 
 def _tables(engine: sa.Engine) -> set[str]:

@@ -309,3 +309,93 @@ DETAIL_TABLES: dict[str, type[Base]] = {
     "assessment": SavedAssessmentRow,
     "stock": StockCountRow,
 }
+
+
+# --- Server mode (migration 0008): accounts, sessions, sharing, the audit log, preferences. ---
+
+ROLES = ("person", "clinician", "admin")
+
+
+class AccountRow(Base):
+    """One account of a multi-user server; `username` is the owner of that person's rows."""
+
+    __tablename__ = "accounts"
+
+    username: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(sa.String(80))
+    role: Mapped[str] = mapped_column(_enum("account_role", ROLES))
+    #: An argon2id hash (the PHC string, with its parameters and salt).
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime())
+    #: Sessions begun before this time are invalid (logout everywhere, password reset).
+    sessions_valid_after: Mapped[dt.datetime] = mapped_column(sa.DateTime())
+    #: Set after too many failed logins; cleared by a password reset.
+    locked_until: Mapped[dt.datetime | None] = mapped_column(sa.DateTime())
+
+
+class SessionRow(Base):
+    """A signed-in browser; the cookie holds only a random id, the table holds its hash."""
+
+    __tablename__ = "sessions"
+
+    id_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(
+        sa.ForeignKey("accounts.username", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime())
+    last_seen_at: Mapped[dt.datetime] = mapped_column(sa.DateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime())
+
+
+class LoginFailureRow(Base):
+    """One failed login, kept for rate limiting per account and per address."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        sa.Index("ix_login_failures_username_at", "username", "at"),
+        sa.Index("ix_login_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    at: Mapped[dt.datetime] = mapped_column(sa.DateTime())
+
+
+class ShareRow(Base):
+    """A person's diary shared with a named clinician, until revoked."""
+
+    __tablename__ = "shares"
+    __table_args__ = (
+        sa.Index("ix_shares_owner_clinician", "owner", "clinician"),
+        sa.Index("ix_shares_clinician_revoked_at", "clinician", "revoked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(sa.String(64))
+    clinician: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime())
+
+
+class AuditEventRow(Base):
+    """One access to an owner's data by someone else (who, when, what); the owner reads these."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (sa.Index("ix_audit_events_owner_id", "owner", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(sa.String(64))
+    actor: Mapped[str] = mapped_column(sa.String(64))
+    at: Mapped[dt.datetime] = mapped_column(sa.DateTime())
+    action: Mapped[str] = mapped_column(sa.String(40))
+    target: Mapped[str] = mapped_column(sa.String(200))
+
+
+class PreferenceRow(Base):
+    """An owner's preferences (units, intake target...) as one JSON object."""
+
+    __tablename__ = "preferences"
+
+    owner: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    values: Mapped[dict[str, Any]] = mapped_column()
