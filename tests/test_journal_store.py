@@ -359,13 +359,17 @@ def test_parse_record_names_the_field() -> None:
 
 
 def test_body_regions_are_the_acr_2016_areas_plus_feet_and_hands() -> None:
-    """The journal's region ids agree with the instruments' ACR 2016 WPI areas (knowledge)."""
+    """The journal's region ids agree with the instruments' ACR 2016 WPI areas (knowledge),
+    plus feet, hands and the head, elbows and knees a diary names (issue 13)."""
     from b12pain.instruments import instrument
     from b12pain.journal import BODY_REGIONS
 
     acr = instrument("acr2016")
     areas = next(item for item in acr.info.items if item.id == "painful_areas").options
-    assert (*areas, "feet", "hands") == BODY_REGIONS
+    diary_only = {"feet", "hands", "head_front", "head_back", "head_side_left", "head_side_right"}
+    diary_only |= {"elbow_left", "elbow_right", "knee_left", "knee_right"}
+    assert set(areas) | diary_only == set(BODY_REGIONS)
+    assert len(BODY_REGIONS) == len(set(BODY_REGIONS))
 
 
 def test_series_uses_each_entry_own_day(journal: Journal) -> None:

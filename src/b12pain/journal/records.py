@@ -24,45 +24,11 @@ from pydantic import (
 
 from b12pain.clinical.profile import LabResult, Profile
 from b12pain.days import check_day
+from b12pain.journal.pain_words import BODY_REGIONS as BODY_REGIONS  # re-exported
+from b12pain.journal.pain_words import PAIN_TYPES as PAIN_TYPES  # re-exported
+from b12pain.journal.pain_words import pain_type_id, region_ids
 
-#: ACR 2016 Widespread Pain Index areas (instruments-spec §4) plus `feet` and `hands`
-#: for the "stocking-glove" pattern of neuropathy.
-BODY_REGIONS: tuple[str, ...] = (
-    "jaw_left",
-    "jaw_right",
-    "shoulder_girdle_left",
-    "shoulder_girdle_right",
-    "upper_arm_left",
-    "upper_arm_right",
-    "lower_arm_left",
-    "lower_arm_right",
-    "hip_left",
-    "hip_right",
-    "upper_leg_left",
-    "upper_leg_right",
-    "lower_leg_left",
-    "lower_leg_right",
-    "neck",
-    "upper_back",
-    "lower_back",
-    "chest",
-    "abdomen",
-    "feet",
-    "hands",
-)
-PAIN_TYPES = (
-    "burning",
-    "tingling",
-    "numbness",
-    "shooting",
-    "stabbing",
-    "aching",
-    "throbbing",
-    "cramping",
-    "electric",
-    "dull",
-    "other",
-)
+#: Body regions and pain types, and the words people use for them: `journal.pain_words`.
 DOSE_STATUSES = ("planned", "taken", "skipped", "late")
 DOSE_FORMS = ("oral", "sublingual", "injection")
 INJECTION_SITES = (
@@ -212,26 +178,34 @@ class LabEntry(Entry):
         return value
 
 
+def _region_word(word: str) -> str:
+    """`word` if it names one or more regions (`pain_words.region_ids`); ValueError otherwise."""
+    region_ids(word)
+    return word
+
+
 class PainEntry(Entry):
     """A pain rating (NRS 0–10) with where, what kind, what triggered it and what helped."""
 
     kind: Literal["pain"] = "pain"
     nrs: int = Field(ge=0, le=10)
-    regions: tuple[Annotated[str, _one_of(BODY_REGIONS, "region")], ...] = ()
-    pain_type: Annotated[str, _one_of(PAIN_TYPES, "pain type")] | None = None
-    descriptors: tuple[Annotated[str, _one_of(PAIN_TYPES, "descriptor")], ...] = ()
+    #: Each item is checked on its own (an error names `regions[1]`); a word for a pair
+    #: ("knees") then stands for both regions, and a region named twice counts once.
+    regions: tuple[Annotated[str, AfterValidator(_region_word)], ...] = ()
+    pain_type: Annotated[str, AfterValidator(pain_type_id)] | None = None
+    descriptors: tuple[Annotated[str, AfterValidator(pain_type_id)], ...] = ()
     triggers: tuple[Label, ...] = ()
     helped: tuple[Label, ...] = ()
 
     @field_validator("regions")
     @classmethod
     def _regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _once(value, "region")
+        return tuple(dict.fromkeys(r for word in value for r in region_ids(word)))
 
     @field_validator("descriptors")
     @classmethod
     def _descriptors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _once(value, "descriptor")
+        return tuple(dict.fromkeys(value))
 
 
 #: Validation context for records read back from the store: ids checked against the
