@@ -20,6 +20,7 @@ from b12pain.cli import (
     questionnaire_cmds,
     report_cmds,
     serve_cmds,
+    users_cmds,
 )
 from b12pain.cli.errors import run_guarded
 
@@ -64,6 +65,7 @@ for module in (
     serve_cmds,
     fhir_cmds,
     report_cmds,
+    users_cmds,
 ):
     module.register(app)
 

@@ -1,7 +1,8 @@
 """The app factory: `create_app(settings)` wires settings, routers, static files and errors.
 
 To add an area's routes, write `web/routes/<area>.py` with a module-level `router` and add the
-module to `ROUTERS` below (one line).
+module to `ROUTERS` below (one line). In server mode every router in `ROUTERS` needs someone
+signed in (pages redirect to /login, the API answers 401); only /login, /logout and /static do not.
 """
 
 from __future__ import annotations
@@ -9,16 +10,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from b12pain import __version__
+from b12pain.errors import Problem
 from b12pain.knowledge import load
-from b12pain.web import errors, security
+from b12pain.web import csrf, deps, errors, security
 from b12pain.web.routes import (
+    admin,
     api,
+    auth,
     cds_hooks,
+    clinic,
     diary,
     downloads,
     fhir_export,
@@ -30,11 +36,12 @@ from b12pain.web.routes import (
     questionnaires,
     selfcheck,
     settings_page,
+    sharing,
     sources,
     supplements,
 )
 from b12pain.web.settings import Settings
-from b12pain.web.templating import TEMPLATE_DIR
+from b12pain.web.templating import TEMPLATE_DIR, templates
 
 STATIC_DIR = TEMPLATE_DIR.parent / "static"
 
@@ -51,6 +58,7 @@ ROUTERS = (
     learn,
     sources,
     settings_page,
+    sharing, clinic, admin,  # server mode: sharing, the clinic, accounts (404 in local mode)
     downloads,
     api,
     fhir_export,
@@ -70,8 +78,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """A ready-to-serve app for `settings` (default: local mode from the environment)."""
+    """A ready-to-serve app for `settings` (default: local mode from the environment).
+
+    Server mode refuses unsafe settings (`InputError` naming each one) before anything starts.
+    """
     settings = settings or Settings()
+    settings.require_safe()
+    csrf.install(templates.env)
     app = FastAPI(
         title="b12pain",
         version=__version__,
@@ -83,13 +96,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=_lifespan,
+        debug=settings.debug and settings.mode == "local",
     )
     app.state.settings = settings
+    server = settings.mode == "server"
+    gate = [Depends(deps.signed_in_gate)] if server else []
     for module in ROUTERS:
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=gate)
+    if server:
+        app.include_router(auth.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)
+    if server:
+        _install_sign_in(app)
     security.install(app, settings)
-    if settings.mode == "local":
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=security.allowed_hosts(settings))
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=security.allowed_hosts(settings))
     return app
+
+
+def _install_sign_in(app: FastAPI) -> None:
+    """Signed out: pages go to /login (and come back), the API answers 401."""
+
+    @app.exception_handler(deps.SignInRequired)
+    async def sign_in(request: Request, exc: deps.SignInRequired) -> Response:
+        if errors.wants_json(request) or request.method != "GET":
+            problem = Problem("(session)", None, "sign in first (no valid session)")
+            return errors.problem_response(request, 401, [problem], "Sign in first")
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)

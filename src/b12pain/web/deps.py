@@ -1,8 +1,11 @@
-"""FastAPI dependencies: settings, the knowledge base, and the service `Context` of a request.
+"""FastAPI dependencies: settings, the knowledge base, the signed-in account, and the service
+`Context` of a request.
 
 Local mode has one implicit owner, "local", and the person's own SQLite journal (opened once per
-app and shared by requests). A multi-user server mode replaces `get_context` with one that
-resolves the signed-in owner.
+app and shared by requests). Server mode resolves the signed-in account from the session cookie:
+`ContextDep` is the signed-in *person's* own context (owner = their username); a clinician or an
+admin asking for a person-only route is refused (403). Signed out, pages redirect to /login and
+the API answers 401.
 """
 
 from __future__ import annotations
@@ -12,13 +15,36 @@ import threading
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 
 from b12pain.knowledge import KnowledgeBase, load
+from b12pain.service.accounts import Account, account_for_session
 from b12pain.service.context import Context, local_context, open_store
 from b12pain.web.settings import Settings
 
 _open_lock = threading.Lock()
+#: The session cookie: `__Host-` pins it to this host over HTTPS (Secure, Path=/, no Domain).
+SESSION_COOKIE_HTTPS = "__Host-b12pain-session"
+SESSION_COOKIE_HTTP = "b12pain-session"
+_UNSET = object()
+
+
+class SignInRequired(HTTPException):
+    """Nobody is signed in: pages go to /login, the API answers 401."""
+
+    def __init__(self) -> None:
+        super().__init__(401, "sign in first")
+
+
+class NotForYourRole(HTTPException):
+    """A signed-in account asked for a route its role does not use (403)."""
+
+    def __init__(self, role: str) -> None:
+        super().__init__(
+            403,
+            f"this page is a person's own diary; a {role} account has none "
+            "(clinicians see people's data through their shares)",
+        )
 
 
 def get_settings(request: Request) -> Settings:
@@ -33,14 +59,15 @@ def get_kb() -> KnowledgeBase:
 
 
 def journal_of(request: Request) -> Any:
-    """The app's journal store, opened on first use (creating or migrating the file)."""
+    """The app's journal store, opened on first use (creating or migrating it)."""
     app = request.app
     store = getattr(app.state, "journal", None)
     if store is None:
         with _open_lock:
             store = getattr(app.state, "journal", None)
             if store is None:
-                store = open_store(get_settings(request).data_dir)
+                settings = get_settings(request)
+                store = open_store(settings.data_dir, url=settings.database_url)
                 app.state.journal = store
     return store
 
@@ -50,11 +77,59 @@ def now() -> dt.datetime:
     return dt.datetime.now().astimezone()
 
 
+def session_cookie_name(settings: Settings) -> str:
+    """The session cookie's name for these settings."""
+    return SESSION_COOKIE_HTTPS if settings.https else SESSION_COOKIE_HTTP
+
+
+def current_account(request: Request) -> Account | None:
+    """The signed-in account (server mode), or None: local mode, or nobody signed in.
+    Looked up once per request."""
+    found = getattr(request.state, "account", _UNSET)
+    if found is not _UNSET:
+        return found  # type: ignore[no-any-return]
+    account = None
+    settings = get_settings(request)
+    if settings.mode == "server":
+        token = request.cookies.get(session_cookie_name(settings), "")
+        if token:
+            account = account_for_session(
+                journal_of(request), token, now=now(), idle_timeout=settings.idle_timeout
+            )
+    request.state.account = account
+    return account
+
+
+def require_account(request: Request) -> Account:
+    """The signed-in account; `SignInRequired` when there is none."""
+    account = current_account(request)
+    if account is None:
+        raise SignInRequired()
+    return account
+
+
+def signed_in_gate(request: Request) -> None:
+    """Server mode: every route but /login and /static needs someone signed in."""
+    require_account(request)
+
+
 def get_context(request: Request) -> Iterator[Context]:
-    """The service context of this request: store, knowledge, owner "local", the time read once."""
-    yield local_context(journal_of(request), get_kb(), now())
+    """The service context of this request, the time read once: local mode, owner "local";
+    server mode, the signed-in person (clinicians and admins: 403)."""
+    settings = get_settings(request)
+    if settings.mode == "local":
+        yield local_context(journal_of(request), get_kb(), now())
+        return
+    account = require_account(request)
+    if account.role != "person":
+        raise NotForYourRole(account.role)
+    at = now()
+    yield Context(
+        store=journal_of(request), kb=get_kb(), owner=account.username, now=at, today=at.date()
+    )
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 KnowledgeDep = Annotated[KnowledgeBase, Depends(get_kb)]
 ContextDep = Annotated[Context, Depends(get_context)]
+AccountDep = Annotated[Account, Depends(require_account)]
