@@ -22,11 +22,20 @@ import pytest
 
 from b12pain.errors import InputError, NotFoundError
 from b12pain.journal import Journal
-from b12pain.service import diary, insights, intake, labs, plans, profile, transfer
+from b12pain.service import (
+    diary,
+    insights,
+    intake,
+    labs,
+    plans,
+    preferences,
+    profile,
+    transfer,
+)
 from b12pain.service.context import Context
 from servicekit import NOW, context
 
-MODULES = (diary, labs, plans, profile, intake, insights, transfer)
+MODULES = (diary, labs, plans, profile, intake, insights, transfer, preferences)
 PROFILE = {"age": 58, "sex": "female", "diet": "vegan", "symptoms": ["tingling"]}
 
 
@@ -133,6 +142,12 @@ AS_BOB: dict[str, Callable[[Context, Alice], Any]] = {
         b, NOW.date() - dt.timedelta(days=6), NOW.date()
     ),
     "insights.insights": lambda b, a: insights.insights(b),
+    "insights.insights_view": lambda b, a: insights.insights_view(b),
+    "preferences.get_preferences": lambda b, a: preferences.get_preferences(b),
+    "preferences.save_preferences": lambda b, a: preferences.save_preferences(
+        b, {"b12_unit": "pmol/L", "intake_region": "eu"}
+    ),
+    "preferences.reset_preferences": lambda b, a: preferences.reset_preferences(b),
     "transfer.export_journal": lambda b, a: transfer.export_journal(b),
     "transfer.export_to_file": lambda b, a: (
         transfer.export_to_file(b, a.folder / "bob.json")

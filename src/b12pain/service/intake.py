@@ -67,19 +67,27 @@ def open_food_database(data_dir: Path | None = None) -> Any:
 
 
 def intake_target(ctx: Context) -> Any | None:
-    """The cited reference intake for `ctx.owner`'s current profile; None without a profile or
-    an age (b12pain compares only with the person's own life stage, never a default age)."""
+    """The cited reference intake for `ctx.owner`'s current profile, in the region and life
+    stage of their preferences (`service.preferences`); None without a profile or an age
+    (b12pain compares only with the person's own life stage, never a default age)."""
     from b12pain.clinical.intake import target_for
+    from b12pain.service.preferences import get_preferences
 
     profile = ctx.store.current_profile(owner=ctx.owner)
     if profile is None or profile.profile.get("age") is None:
         return None
     data = profile.profile
+    chosen = get_preferences(ctx)
+    pregnant, breastfeeding = bool(data.get("pregnant")), bool(data.get("breastfeeding"))
+    if chosen.intake_life_stage != "from_profile":
+        pregnant = chosen.intake_life_stage == "pregnancy"
+        breastfeeding = chosen.intake_life_stage == "breastfeeding"
     return target_for(
         data["age"],
         data.get("sex", "unspecified"),
-        bool(data.get("pregnant")),
-        bool(data.get("breastfeeding")),
+        pregnant,
+        breastfeeding,
+        region=chosen.intake_region,
         kb=ctx.kb,
     )
 
