@@ -9,12 +9,14 @@ account later given the same username never inherits anyone's diary.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from b12pain.errors import ConflictError
 from b12pain.journal import sharing as rows
 from b12pain.journal.store import Journal
 
-__all__ = ["Erased", "erase_person"]
+__all__ = ["Erased", "erase_person", "remove_account_and_data"]
 
 
 @dataclass(frozen=True)
@@ -31,3 +33,19 @@ def erase_person(store: Journal, username: str) -> Erased:
     other = rows.erase_owner(store, username)
     entries = store.delete_all(owner=username)  # last: on SQLite it also truncates the log
     return Erased(entries, other)
+
+
+def remove_account_and_data(store: Journal, username: str, *, by: str, now: dt.datetime) -> Erased:
+    """The admin's "remove": everything `username` left (`erase_person`), then the account.
+    `NotFoundError` when there is no such account; an admin cannot remove their own account
+    (`ConflictError`: another admin does, so the server always keeps one)."""
+    from b12pain.service.accounts import get_account, remove_account
+
+    if username == by:
+        raise ConflictError.single(
+            "username", username, "another account's name (your own is removed by another admin)"
+        )
+    get_account(store, username)  # NotFoundError before anything is deleted
+    erased = erase_person(store, username)
+    remove_account(store, username, now=now)
+    return erased

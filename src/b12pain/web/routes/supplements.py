@@ -55,7 +55,7 @@ async def _submit(request: Request, ctx: Any, form_name: str, action: Any) -> Re
     try:
         result = action(FormReader(raw))
     except InputError as exc:
-        return _page(request, ctx, 422, errors=problems_of(exc), values=values_of(raw),
+        return _page(request, ctx, int(getattr(exc, "status_code", 422)), errors=problems_of(exc), values=values_of(raw),
                      open_form=form_name, error_prefix=_PREFIXES.get(form_name, ""))
     if isinstance(result, plans.SavedPlan) and result.comparison is not None:
         return _page(request, ctx, 200, comparison=result.comparison, saved="plan")

@@ -1,0 +1,210 @@
+"""The clinic (server mode, clinicians only): the people who share their diary with the signed-in
+clinician, most urgent first, and each one's Today, Insights, Labs and report — read-only, red
+flags first in clinical words — with a comment form on each entry.
+
+Someone who does not share with this clinician right now is "not found" (404), whether or not
+they exist; every page read is in that person's audit log (`service.sharing.patient_context`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from b12pain.errors import InputError
+from b12pain.service import diary, insights, labs, profile, reports, sharing
+from b12pain.service.accounts import Account
+from b12pain.service.context import Context
+from b12pain.web.charts import Point, pain_and_b12_chart, time_chart
+from b12pain.web.deps import get_kb, get_settings, journal_of, now, require_account
+from b12pain.web.errors import problems_of
+from b12pain.web.forms import FormReader
+from b12pain.web.templating import render
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+#: Days of entries on a patient's page (each with a comment form).
+SHOWN_DAYS = 14
+#: Kinds listed on a patient's page (profiles and saved assessments are summarised, not listed).
+LISTED_KINDS = (
+    "pain",
+    "symptoms",
+    "sleep",
+    "exercise",
+    "stress",
+    "mood",
+    "instrument",
+    "dose",
+    "food",
+    "lab",
+)
+
+
+def clinician(request: Request) -> Account:
+    """The signed-in clinician. Local mode has no clinic (404); other roles are refused (403)."""
+    if get_settings(request).mode != "server":
+        raise HTTPException(404)
+    account = require_account(request)
+    if account.role != "clinician":
+        raise HTTPException(403, "the clinic is for clinician accounts")
+    return account
+
+
+ClinicianDep = Annotated[Account, Depends(clinician)]
+
+
+def patient(request: Request, viewer: Account, person: str, action: str) -> Context:
+    """`person`'s read-only context for `viewer` (404 without an active share; audited)."""
+    return sharing.patient_context(
+        journal_of(request),
+        get_kb(),
+        viewer,
+        person,
+        now=now(),
+        action=action,
+        target=request.url.path[:200],
+    )
+
+
+@router.get("/clinic", response_class=HTMLResponse)
+def patient_list(request: Request, viewer: ClinicianDep) -> HTMLResponse:
+    """Everyone who shares with this clinician: red flags first, then the highest pain."""
+    found = sharing.patients_of(journal_of(request), get_kb(), viewer, now=now())
+    return render(request, "pages/clinic_patients.html", title="Patients", patients=found)
+
+
+def _nav(person: str, display_name: str) -> dict[str, Any]:
+    return {"person": person, "person_name": display_name}
+
+
+@router.get("/clinic/{person}", response_class=HTMLResponse)
+def patient_today(request: Request, person: str, viewer: ClinicianDep) -> HTMLResponse:
+    """One person's red flags (clinical words), B12 status and the last two weeks of entries,
+    each with a comment form."""
+    ctx = patient(request, viewer, person, "today")
+    return _today(request, ctx)
+
+
+def _today(request: Request, ctx: Context, status_code: int = 200, **extra: Any) -> HTMLResponse:
+    start = ctx.today - dt.timedelta(days=SHOWN_DAYS - 1)
+    entries = diary.list_entries(ctx, list(LISTED_KINDS), start=start)
+    by_day: dict[dt.date, list[Any]] = {}
+    for entry in reversed(entries):
+        by_day.setdefault(entry.at.date(), []).append(entry)
+    return render(
+        request,
+        "pages/clinic_patient.html",
+        status_code=status_code,
+        title=f"Patient {ctx.owner}",
+        red_flags=sharing.red_flags_of(ctx),
+        assessment=profile.assess_current(ctx),
+        by_day=by_day,
+        shown_days=SHOWN_DAYS,
+        saved=request.query_params.get("saved"),
+        **_nav(ctx.owner, ctx.owner),
+        **extra,
+    )
+
+
+@router.post("/clinic/{person}/entries/{entry_id}/comment", response_class=HTMLResponse)
+async def comment(request: Request, person: str, entry_id: str, viewer: ClinicianDep) -> Response:
+    """Comment on one of the person's entries; they see it on the entry, signed with your name."""
+    form = FormReader(await request.form())
+    text = form.text("comment")
+    try:
+        if not text:
+            raise InputError.single(
+                "comment", None, "the text of your comment (1 to 2000 characters)"
+            )
+        sharing.comment_on_entry(
+            journal_of(request), get_kb(), viewer, person, entry_id, text, now=now()
+        )
+    except InputError as exc:
+        if getattr(exc, "status_code", 422) != 422:
+            raise  # not found: no share, or no such entry of this person
+        ctx = patient(request, viewer, person, "today")
+        return _today(
+            request,
+            ctx,
+            422,
+            errors=problems_of(exc),
+            values={"comment": text or ""},
+            error_prefix=entry_id[:32],
+        )
+    return RedirectResponse(
+        f"/clinic/{person}?saved={entry_id[:32]}#entry-{entry_id[:32]}", status_code=303
+    )
+
+
+@router.get("/clinic/{person}/insights", response_class=HTMLResponse)
+def patient_insights(request: Request, person: str, viewer: ClinicianDep) -> HTMLResponse:
+    """The person's insights: pain and B12 over time, is it helping, doses, factors."""
+    ctx = patient(request, viewer, person, "insights")
+    board = insights.insights(ctx)
+    weekly = [Point(day.isoformat(), value) for day, value in board.weekly_pain.items()]
+    daily = [Point(day.isoformat(), value) for day, value in board.daily_pain.items()]
+    b12_test = next((t for t in ("total_b12", "active_b12") if t in board.labs), None)
+    b12 = (
+        [Point(p.day.isoformat(), p.reference_value) for p in board.labs.get(b12_test, ())]
+        if b12_test
+        else []
+    )
+    b12_unit = board.labs[b12_test][0].reference_unit if b12_test else ""
+    charts: dict[str, Any] = {}
+    if weekly or b12:
+        charts["combined"] = pain_and_b12_chart(
+            weekly, b12, f"{(b12_test or '').replace('_', ' ')} ({b12_unit})", []
+        )
+    if daily:
+        charts["daily"] = time_chart(daily, y_title="pain (NRS 0-10)", y_domain=(0, 10))
+    return render(
+        request,
+        "pages/clinic_insights.html",
+        title=f"Insights: {person}",
+        board=board,
+        charts=charts,
+        weekly=weekly,
+        b12=b12,
+        b12_test=b12_test,
+        b12_unit=b12_unit,
+        not_advice=insights.NOT_ADVICE,
+        **_nav(person, person),
+    )
+
+
+@router.get("/clinic/{person}/labs", response_class=HTMLResponse)
+def patient_labs(request: Request, person: str, viewer: ClinicianDep) -> HTMLResponse:
+    """Every result the person entered, newest first, with its band in clinical words."""
+    ctx = patient(request, viewer, person, "labs")
+    history = []
+    for entry in reversed(labs.list_labs(ctx)):
+        result = {
+            "test": entry.test,
+            "value": entry.value,
+            "unit": entry.unit,
+            "date": entry.taken_on or entry.at.date(),
+        }
+        try:
+            reading = labs.read_labs(ctx.kb, [result], ctx.today).readings[0]
+        except InputError:
+            reading = None
+        history.append((entry, reading))
+    return render(
+        request,
+        "pages/clinic_labs.html",
+        title=f"Labs: {person}",
+        history=history,
+        **_nav(person, person),
+    )
+
+
+@router.get("/clinic/{person}/report", response_class=HTMLResponse)
+def patient_report(request: Request, person: str, viewer: ClinicianDep) -> HTMLResponse:
+    """The clinician report of the last 90 days (the same document the person can print)."""
+    ctx = patient(request, viewer, person, "report")
+    built = reports.build_report(ctx)
+    html = reports.render_report(built, html=True).html or ""
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
