@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from b12pain.errors import ConflictError, InputError, Problem
+from b12pain.journal.preferences import delete_preferences
 from b12pain.journal.records import DoseEvent, PlanEntry
 from b12pain.journal.transfer import (
     SCHEMA,
@@ -140,12 +141,13 @@ class Deleted:
 
 
 def delete_everything(ctx: Context, data_folder: Path | None = None) -> Deleted:
-    """Delete every entry and comment of `ctx.owner`; with `data_folder` (the local store), also
-    the backups and half-written copies b12pain made there. Copies the person put elsewhere
-    (exports, `backup --to`) are named, not deleted."""
+    """Delete every entry, comment and preference of `ctx.owner`; with `data_folder` (the local
+    store), also the backups and half-written copies b12pain made there. Copies the person put
+    elsewhere (exports, `backup --to`) are named, not deleted."""
     from b12pain.privacy import delete_copies
 
     count = ctx.store.delete_all(owner=ctx.owner)
+    delete_preferences(ctx.store, owner=ctx.owner)
     if data_folder is None:
         return Deleted(count)
     copies = delete_copies(data_folder)

@@ -3,6 +3,13 @@
 Thin: each route parses the body, calls `service.fhir`, and turns `CdsError` into the status the
 specification names (400 malformed, 412 missing prefetch) with a `reason`; a bad or missing
 bearer token (when issuers are configured) is a 401. No input reaches a 500.
+
+CORS (the specification: CDS Services and browser-based CDS Clients require it): every answer
+under `/cds-services` allows any origin to read it, and an `OPTIONS` preflight there allows
+`GET`/`POST` with the `Authorization` and `Content-Type` headers. Clients authenticate with a
+bearer JWT in a header, never a cookie, so no credentials are allowed (`Allow-Credentials` is
+not sent). Nothing else in the app answers CORS: the pages, the API and `/admin/cds-feedback`
+stay same-origin.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from b12pain.interop.cds import SERVICE_ID, CdsError
 from b12pain.interop.cds_auth import CdsAuthError, SeenTokens, TrustPolicy, verify_bearer
@@ -33,9 +40,28 @@ _REFUSALS: dict[int | str, dict[str, Any]] = {
 }
 MAX_BODY_BYTES = 20 * 1024 * 1024
 
+#: Headers on every answer of a CDS endpoint: any origin may read it (no cookies are involved).
+CORS_HEADERS = {"Access-Control-Allow-Origin": "*", "Vary": "Origin"}
+#: Headers of a CORS preflight answer (`OPTIONS`) on a CDS endpoint.
+PREFLIGHT_HEADERS = {
+    **CORS_HEADERS,
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type",
+    "Access-Control-Max-Age": "600",
+}
+
+
+def _json(content: Any, status_code: int = 200) -> JSONResponse:
+    """A CDS answer, readable from any origin."""
+    return JSONResponse(content, status_code=status_code, headers=CORS_HEADERS)
+
 
 def _reason(status: int, reason: str) -> JSONResponse:
-    return JSONResponse({"status": status, "reason": reason}, status_code=status)
+    return _json({"status": status, "reason": reason}, status)
+
+
+def _preflight() -> Response:
+    return Response(status_code=204, headers=PREFLIGHT_HEADERS)
 
 
 def _policy(request: Request, settings: Settings) -> TrustPolicy:
@@ -88,7 +114,7 @@ async def _json_body(request: Request) -> Any:
 def discovery(request: Request, kb: KnowledgeDep, settings: SettingsDep) -> JSONResponse:
     """The services this CDS Service offers (one: `b12pain-patient-view`)."""
     refused = _check_token(request, settings)
-    return refused or JSONResponse(fhir.cds_discovery(kb))
+    return refused or _json(fhir.cds_discovery(kb))
 
 
 @router.post(SERVICE_PATH, responses=_REFUSALS)
@@ -102,7 +128,7 @@ async def patient_view(request: Request, kb: KnowledgeDep, settings: SettingsDep
         cards = fhir.cds_patient_view(kb, body, now().date(), settings.cds_link_url)
     except CdsError as exc:
         return _reason(exc.status, exc.reason)
-    return JSONResponse(cards)
+    return _json(cards)
 
 
 @router.post(f"{SERVICE_PATH}/feedback", responses={400: _REFUSALS[400], 401: _REFUSALS[401]})
@@ -116,7 +142,15 @@ async def feedback(request: Request, settings: SettingsDep) -> JSONResponse:
         count = _log(settings).record(body, now().astimezone(dt.UTC))
     except CdsError as exc:
         return _reason(exc.status, exc.reason)
-    return JSONResponse({"recorded": count})
+    return _json({"recorded": count})
+
+
+@router.options("/cds-services", include_in_schema=False)
+@router.options(SERVICE_PATH, include_in_schema=False)
+@router.options(f"{SERVICE_PATH}/feedback", include_in_schema=False)
+def preflight() -> Response:
+    """The CORS preflight of a browser-based CDS Client: GET and POST, with a bearer token."""
+    return _preflight()
 
 
 @router.get("/admin/cds-feedback")

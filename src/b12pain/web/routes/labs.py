@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from b12pain.clinical.profile import ALLOWED_UNITS
 from b12pain.errors import InputError
-from b12pain.service import labs
+from b12pain.service import labs, preferences
 from b12pain.web.charts import Point, time_chart
 from b12pain.web.deps import ContextDep
 from b12pain.web.errors import problems_of
@@ -59,6 +59,7 @@ def _history(ctx: Any) -> tuple[list[tuple[Any, Any]], list[dict[str, Any]]]:
 
 def _page(request: Request, ctx: Any, status_code: int = 200, **extra: Any) -> HTMLResponse:
     history, charts = _history(ctx)
+    preferred = preferences.get_preferences(ctx).b12_unit
     context: dict[str, Any] = {
         "title": "Labs",
         "history": history,
@@ -67,6 +68,8 @@ def _page(request: Request, ctx: Any, status_code: int = 200, **extra: Any) -> H
         "reading": None,
         "notes": Footnotes(ctx.kb),
         "today": ctx.today,
+        # The person's usual B12 unit (Settings) is chosen until they pick another.
+        "values": {"unit": preferred} if preferred else {},
     }
     context.update(extra)
     return render(request, "pages/labs.html", status_code=status_code, **context)
