@@ -391,15 +391,13 @@ def test_medication_days_taken() -> None:
     assert [m.days_taken(TODAY) for m in profile.medications] == [10.0, None, 14.0]
 
 
-def test_memoised_findings_stay_correct_when_the_memo_is_full(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from b12pain.clinical import findings
+def test_memoised_findings_stay_correct_when_the_memos_are_emptied() -> None:
+    from b12pain.clinical import assessment
 
-    monkeypatch.setattr(findings, "_BY_IDENTITY_LIMIT", 1)
-    monkeypatch.setattr(findings, "_BY_IDENTITY", {})
     lab = {"test": "total_b12", "value": 300, "unit": "ng/L"}
     first = assess(parse_profile({"age": 30, "symptoms": ["fatigue"], "labs": [lab]}), TODAY)
+    assessment._testing_answer.cache_clear()
+    assessment._treated.cache_clear()
     second = assess(
         parse_profile({"age": 30, "diet": "vegan", "labs": [{**lab, "value": 100}]}), TODAY
     )
@@ -409,7 +407,7 @@ def test_memoised_findings_stay_correct_when_the_memo_is_full(
     assert [f.code for f in second.findings] == [f.code for f in again.findings]
     assert first.findings[0].code == "testing.clinician_judgement"
     assert second.findings[0].code == "testing.not_indicated"
-    assert len(findings._BY_IDENTITY) <= 1
+    assert assessment._testing_answer.cache_info().currsize == 1
 
 
 def test_profile_built_directly_with_synonyms_is_read_the_same() -> None:

@@ -41,7 +41,14 @@ from b12pain.clinical.result import (
     Urgency,
     trusted,
 )
-from b12pain.clinical.screening import RiskProfile, first_tests, risk_profile, screen
+from b12pain.clinical.screening import (
+    RiskProfile,
+    TestingInputs,
+    first_tests,
+    risk_profile,
+    testing_for,
+    testing_inputs,
+)
 from b12pain.clinical.triage import has_b12_risk, red_flags
 from b12pain.clinical.vocabulary import canonical_profile
 from b12pain.instruments import InstrumentsForAssessment, instruments_for_assessment
@@ -94,7 +101,7 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
     #    (Extra T1 features, e.g. a positive neuropathic screen: `risks.with_symptoms(...)`.)
     if linked.neuropathic_positive:  # a positive DN4 / S-LANSS / MNSI counts for T1
         risks = risks.with_symptoms(_SCREEN_SYMPTOM)
-    testing = screen(profile, today, cat, risks)
+    testing, testing_finding = _testing_answer(testing_inputs(profile, today, cat, risks))
     # 3. Lab results against their published bands, with caveats (§A.3-A.5).
     context = lab_context(profile, today, cat)
     readings = tuple(read_lab(lab, context, cat) for lab in profile.labs)
@@ -108,12 +115,15 @@ def assess(profile: Profile, today: dt.date) -> Assessment:
     # 5. Treatment by cause and neurological involvement (§B); without a result, tests first
     #    and no dated schedule (§J.4).
     has_result = bool(readings) and _has_result(readings)
-    treatment = _treatment(
+    treated = _treatment(
         profile, risks, deficiency, neurological, context, readings, today, cat, has_result
     )
+    treatment, treatment_finding = (None, None) if treated is None else treated
     before = None if has_result else _before_treatment(profile, testing, neurological, cat)
     # 6. Findings in plain and clinician words, and the pain plan.
-    found = _findings(profile, testing, readings, deficiency, context, treatment, cat)
+    found = _findings(
+        profile, testing_finding, testing, readings, deficiency, context, treatment_finding, cat
+    )
     if linked.pain_types:
         found += _pain_support_findings(linked)
         plan = plan_for((*profile.pain.types, *linked.supported_pain_types), cat)
@@ -215,7 +225,9 @@ def _treatment(
     today: dt.date,
     cat: Catalogue,
     has_result: bool = True,
-) -> Treatment | None:
+) -> tuple[Treatment, Finding] | None:
+    """The treatment, with its finding, when there is a deficiency or neurological involvement
+    (or a raised functional marker after nitrous oxide); otherwise None."""
     if not (deficiency == "confirmed" or neurological):
         nitrous_marker = context.nitrous_oxide and any(
             r.test in FUNCTIONAL_MARKERS and r.band == "raised" for r in readings
@@ -232,15 +244,54 @@ def _treatment(
                 reading.band == "deficiency_confirmed" if flag is None else flag in reading.flags
             ):
                 notes.append(cat.regimens[regimen_id].plain)
-    return treatment_for(
+    return _treated(
         risks.cause,
         neurological,
         today,
-        pregnant_or_breastfeeding=profile.pregnant or profile.breastfeeding,
-        extra_notes=tuple(dict.fromkeys(notes)),
-        cat=cat,
-        with_schedule=has_result,
+        profile.pregnant or profile.breastfeeding,
+        tuple(dict.fromkeys(notes)) if notes else (),
+        cat,
+        has_result,
     )
+
+
+@lru_cache(maxsize=4096)
+def _treated(
+    cause: str | None,
+    neurological: bool,
+    today: dt.date,
+    pregnant_or_breastfeeding: bool,
+    extra_notes: tuple[str, ...],
+    cat: Catalogue,
+    with_schedule: bool,
+) -> tuple[Treatment, Finding]:
+    """The treatment for these values and its finding, built together once (memoised by value:
+    the same values give the same immutable pair)."""
+    treatment = treatment_for(
+        cause,
+        neurological,
+        today,
+        pregnant_or_breastfeeding=pregnant_or_breastfeeding,
+        extra_notes=extra_notes,
+        cat=cat,
+        with_schedule=with_schedule,
+    )
+    return treatment, _treatment_finding(treatment, cat)
+
+
+@lru_cache(maxsize=8192)
+def _testing_answer(inputs: TestingInputs) -> tuple[Testing, Finding]:
+    """The testing answer and its finding, built together once per distinct inputs (by value)."""
+    testing = testing_for(inputs)
+    cat = inputs[-1]
+    finding = words.make(
+        f"testing.{testing.status}",
+        _TESTING_SEVERITY[testing.status],
+        " ".join(testing.reasons),
+        cat.test_rules[_TESTING_RULE[testing.status]].text,
+        testing.citations,
+    )
+    return testing, finding
 
 
 #: The red flag of suspected neurological involvement without a lab (§J.2); in knowledge it is
@@ -287,25 +338,15 @@ def _before(status: str, tests: tuple[str, ...], note_id: str, cat: Catalogue) -
 
 def _findings(
     profile: Profile,
+    testing_finding: Finding,
     testing: Testing,
     readings: tuple[LabReading, ...],
     deficiency: Deficiency,
     context: LabContext,
-    treatment: Treatment | None,
+    treatment_finding: Finding | None,
     cat: Catalogue,
 ) -> tuple[Finding, ...]:
-    out: list[Finding] = [
-        words.memo_by_identity(
-            testing,
-            lambda: words.make(
-                f"testing.{testing.status}",
-                _TESTING_SEVERITY[testing.status],
-                " ".join(testing.reasons),
-                cat.test_rules[_TESTING_RULE[testing.status]].text,
-                testing.citations,
-            ),
-        )
-    ]
+    out = [testing_finding]
     if testing.monitoring_suggested:
         out.append(
             words.from_test_rule(
@@ -350,8 +391,8 @@ def _findings(
         out.append(words.from_note("assay_dependence", "note.assay_dependence", "info", cat))
     if profile.pregnant and deficiency in ("confirmed", "indeterminate", "discordant"):
         out.append(words.from_note("pregnancy_review", "note.pregnancy_review", "warning", cat))
-    if treatment is not None:
-        out.append(words.memo_by_identity(treatment, lambda: _treatment_finding(treatment, cat)))
+    if treatment_finding is not None:
+        out.append(treatment_finding)
     if profile.age >= _AGE_NOTE_FROM:
         out.append(words.from_note("age_prevalence", "note.age_prevalence", "info", cat))
     out.extend(pain_type_findings(profile.pain.types, cat))

@@ -52,7 +52,12 @@ def _synonym_map(entries: Iterable[Symptom | Condition | Medicine]) -> dict[str,
 
 @dataclass(frozen=True, eq=False)
 class Catalogue:
-    """Everything `clinical` reads from knowledge, keyed for constant-time access."""
+    """Everything `clinical` reads from knowledge, keyed for constant-time access.
+
+    Immutable by convention (built once, never changed) and compared by identity (`eq=False`):
+    one catalogue per knowledge base. The memos that take it as an argument hold it, so it
+    outlives every entry keyed by it.
+    """
 
     kb: KnowledgeBase
     symptoms: dict[str, Symptom]

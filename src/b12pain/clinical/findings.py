@@ -7,32 +7,12 @@ evidence is. `evidence` labels how directly the sources were read (§0.1).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 
 from b12pain.clinical.catalogue import Catalogue
 from b12pain.clinical.result import Evidence, Finding, LabReading, Severity, trusted
 from b12pain.knowledge import Citation
-
-#: Findings memoised by the identity of the (immutable, itself memoised) object they describe.
-_BY_IDENTITY: dict[int, tuple[object, Finding]] = {}
-_BY_IDENTITY_LIMIT = 8192  # about the size of the caches it sits beside
-
-
-def memo_by_identity(subject: object, build: Callable[[], Finding]) -> Finding:
-    """The finding about `subject`, built once per subject object (bounded memo).
-
-    Used for results that are themselves memoised (a `Testing`, a `Treatment`), so a batch of
-    assessments builds each distinct finding once.
-    """
-    hit = _BY_IDENTITY.get(id(subject))
-    if hit is not None and hit[0] is subject:
-        return hit[1]
-    if len(_BY_IDENTITY) >= _BY_IDENTITY_LIMIT:
-        _BY_IDENTITY.clear()
-    finding = build()
-    _BY_IDENTITY[id(subject)] = (subject, finding)
-    return finding
 
 
 def evidence_of(citations: Iterable[Citation], unverified: bool = False) -> Evidence:

@@ -139,7 +139,35 @@ def screen(
 ) -> Testing:
     """Whether a B12 test is indicated for this person, which tests, and the reasons with citations."""
     cat = cat or catalogue()
-    risks = risks or risk_profile(profile, cat)
+    return testing_for(testing_inputs(profile, today, cat, risks or risk_profile(profile, cat)))
+
+
+#: Everything the testing answer depends on, as plain hashable values (see `testing_inputs`).
+TestingInputs = tuple[
+    bool,
+    tuple[str, ...],
+    tuple[str, ...],
+    bool,
+    bool,
+    tuple[str, ...],
+    bool,
+    tuple[str, ...],
+    tuple[str, ...],
+    Catalogue,
+]
+
+
+def testing_for(inputs: TestingInputs) -> Testing:
+    """The testing answer for `testing_inputs(...)` (memoised on those values)."""
+    return _testing(*inputs)
+
+
+def testing_inputs(
+    profile: Profile, today: dt.date, cat: Catalogue, risks: RiskProfile
+) -> TestingInputs:
+    """The few values about a person that decide the testing answer: adult, T1 symptoms, risk
+    factor ids, metformin (long-term, with nerve symptoms), on replacement, which tests first and
+    the rules that say so, and the catalogue. A memo key: equal inputs give an equal answer."""
     long_term_days = cat.metformin_long_term_days
     metformin_long_term = False
     nerve: tuple[str, ...] = ()
@@ -156,10 +184,10 @@ def screen(
         ):
             nerve = ("neuropathy",)
     case = _first_test_case(profile, cat)
-    return _testing(
+    return (
         profile.age >= cat.min_age_years,
         risks.t1_symptoms,
-        tuple(f.id for f in risks.factors),
+        tuple([f.id for f in risks.factors]),
         risks.on_metformin,
         metformin_long_term,
         nerve,

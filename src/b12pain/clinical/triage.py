@@ -155,8 +155,8 @@ def _red_flags(
 @lru_cache(maxsize=4096)
 def _flag(rule_id: str, present: tuple[str, ...], cat: Catalogue) -> RedFlag:
     """The red flag of one rule with the features that fired it (built once per combination:
-    the same rule and features recur across many different profiles; keyed by id, since
-    hashing a knowledge entry is slow)."""
+    the same rule and features recur across many different profiles; keyed by the rule's id
+    string, since hashing a whole knowledge entry is slow)."""
     rule = cat.red_flags[cat.red_flag_order[rule_id]]
     return RedFlag(
         id=rule.id,
