@@ -1,0 +1,127 @@
+"""Server mode's per-person export and delete-everything, and the admin's accounts page, through
+the web app on SQLite and PostgreSQL: each touches one person's rows only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from b12pain.journal import tables as t
+from b12pain.service import diary, sharing
+from b12pain.service.context import Context
+from serverkit import make_account, server_app, signed_in, store_of
+from servicekit import NOW
+from sharingkit import count
+
+
+@pytest.fixture
+def app(journal_url: str) -> Iterator[FastAPI]:
+    app = server_app(journal_url)
+    store = store_of(app)
+    make_account(store, "ann", "person", display_name="Ann Example")
+    make_account(store, "bob", "person", display_name="Bob Example")
+    make_account(store, "okafor", "clinician", display_name="Dr Okafor")
+    make_account(store, "root", "admin", display_name="The admin")
+    from b12pain.knowledge import load
+
+    for who in ("ann", "bob"):
+        ctx = Context(store=store, kb=load(), owner=who, now=NOW, today=NOW.date())
+        diary.log_pain(ctx, diary.PainInput(nrs=4, note=f"{who}'s pain"))
+        sharing.share(ctx, "okafor")
+    yield app
+
+
+def client_for(app: FastAPI, who: str) -> TestClient:
+    return signed_in(TestClient(app), who)
+
+
+def test_export_is_the_persons_own_entries_only(app: FastAPI) -> None:
+    answer = client_for(app, "ann").get("/settings/export")
+    assert answer.status_code == 200
+    notes = [e.get("note") for e in answer.json()["entries"]]
+    assert notes == ["ann's pain"]
+
+
+def test_delete_everything_removes_the_persons_rows_signs_them_out_and_keeps_others(
+    app: FastAPI,
+) -> None:
+    ann = client_for(app, "ann")
+    client_for(app, "okafor").get("/clinic/ann")  # an audit event for ann
+    refused = ann.post("/settings/delete", data={"confirm": "no"})
+    assert refused.status_code == 422
+    answer = ann.post("/settings/delete", data={"confirm": "delete"}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/login"
+
+    store = store_of(app)
+    for table, column in [
+        (t.EntryRow, "owner"),
+        (t.ShareRow, "owner"),
+        (t.AuditEventRow, "owner"),
+        (t.SessionRow, "username"),
+    ]:
+        assert count(store, table, **{column: "ann"}) == 0, table.__tablename__
+    assert count(store, t.EntryRow, owner="bob") == 1
+    assert count(store, t.ShareRow, owner="bob") == 1
+    assert ann.get("/", follow_redirects=False).status_code == 303  # signed out
+    assert "Ann Example" not in client_for(app, "okafor").get("/clinic").text
+    assert count(store, t.AccountRow, username="ann") == 1  # the account stays (admin removes)
+    assert client_for(app, "ann").get("/diary").status_code == 200  # an empty diary
+
+
+def test_the_admin_adds_resets_and_removes_accounts(app: FastAPI) -> None:
+    root = client_for(app, "root")
+    page = root.get("/admin/accounts")
+    assert page.status_code == 200 and "Dr Okafor" in page.text
+    bad = root.post(
+        "/admin/accounts",
+        data={"username": "bad name", "display_name": "", "role": "wizard", "password": "short"},
+    )
+    assert bad.status_code == 422
+    for field in ("username", "display_name", "role", "password"):
+        assert field.replace("_", " ") in bad.text.lower() or field in bad.text
+    taken = root.post(
+        "/admin/accounts",
+        data={
+            "username": "ann",
+            "display_name": "Ann",
+            "role": "person",
+            "password": "long enough password",
+        },
+    )
+    assert taken.status_code == 409
+    added = root.post(
+        "/admin/accounts",
+        data={
+            "username": "cat",
+            "display_name": "Cat",
+            "role": "person",
+            "password": "long enough password",
+        },
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    assert (
+        signed_in(TestClient(app), "cat", "long enough password").get("/diary").status_code == 200
+    )
+
+    reset = root.post(
+        "/admin/accounts/ann/password",
+        data={"password": "a new long password"},
+        follow_redirects=False,
+    )
+    assert reset.status_code == 303
+    signed_in(TestClient(app), "ann", "a new long password")
+
+    removed = root.post("/admin/accounts/ann/remove", follow_redirects=False)
+    assert removed.status_code == 303
+    store = store_of(app)
+    assert count(store, t.AccountRow, username="ann") == 0
+    assert count(store, t.EntryRow, owner="ann") == 0  # a future "ann" starts empty
+    assert count(store, t.ShareRow, owner="ann") == 0
+    assert count(store, t.EntryRow, owner="bob") == 1
+    assert root.post("/admin/accounts/ann/remove").status_code == 404
+    assert root.post("/admin/accounts/root/remove").status_code == 409  # not oneself
+    assert root.get("/diary").status_code == 403  # an admin reads no diary
