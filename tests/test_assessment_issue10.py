@@ -408,6 +408,21 @@ def test_no_retest_on_replacement_even_after_a_recent_injection() -> None:
     assert any(f.code == "testing.no_retest_on_replacement" for f in result.findings)
 
 
+def test_no_retest_rule_is_policy_not_the_superseded_page() -> None:
+    """§J.12: no current page says T2g, so it is labelled b12pain policy (UNVERIFIED in
+    guidance), never cited to the superseded BNSSG interim page."""
+    rule = load().get("test.t2g")
+    assert {(c.source, c.level) for c in rule.citations} == {("b12pain-policy", "policy")}
+    assert "UNVERIFIED" in rule.text  # type: ignore[attr-defined]
+    result = assessed(diet="vegan", b12_treatment={"route": "oral"})
+    assert result.testing.status == "not_indicated"
+    assert {c.source for c in result.testing.citations} >= {"b12pain-policy"}
+    assert "bnssg" not in {c.source for c in result.testing.citations}
+    finding = next(f for f in result.findings if f.code == "testing.no_retest_on_replacement")
+    assert finding.evidence == "policy"
+    assert "bnssg" not in {c.source for c in finding.citations}
+
+
 @pytest.mark.parametrize(
     "regimen_id",
     [
