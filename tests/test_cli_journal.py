@@ -59,7 +59,7 @@ def test_log_pain_then_history(cli: Cli, data_dir: Path) -> None:
     assert entry["note"] == "worse at night" and entry["at"] == "2026-11-20T21:30:00+01:00"
     assert (data_dir / "journal.sqlite").exists()
     assert cli.json("history", "--from", "2026-11-21")["entries"] == []
-    code, out, _ = cli("history")
+    code, out, _ = cli("history", "--all")  # the default is one line a day (issue 13)
     assert "worse at night" in out
 
 

@@ -41,9 +41,10 @@ SERVICE_API = {
     ],
     "errors": ["http_status"],
     "diary": [
-        "EntryChanges", "ExerciseInput", "InstrumentInput", "LevelInput", "PainInput",
-        "ScoredInstrument", "SleepInput", "SymptomsInput", "UndoneChange", "add_comment", "counts",
-        "delete_entry", "edit_entry", "find_entry_id", "get_entry", "list_entries",
+        "DaySummary", "EntryChanges", "ExerciseInput", "InstrumentInput", "LevelInput",
+        "PainInput", "ScoredInstrument", "SleepInput", "SymptomsInput", "UndoneChange",
+        "add_comment", "counts", "daily_summary", "delete_entry", "edit_entry", "find_entry_id",
+        "get_entry", "list_entries",
         "log_exercise", "log_instrument", "log_mood", "log_pain", "log_sleep", "log_stress",
         "log_symptoms", "save", "undo_last_change",
     ],

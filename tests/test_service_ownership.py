@@ -104,6 +104,7 @@ AS_BOB: dict[str, Callable[[Context, Alice], Any]] = {
         b, diary.InstrumentInput("nrs", {"nrs": 4})
     ),
     "diary.list_entries": lambda b, a: diary.list_entries(b),
+    "diary.daily_summary": lambda b, a: diary.daily_summary(b),
     "diary.find_entry_id": lambda b, a: diary.find_entry_id(b, a.pain[:8]),
     "diary.get_entry": lambda b, a: diary.get_entry(b, a.pain),
     "diary.edit_entry": lambda b, a: diary.edit_entry(

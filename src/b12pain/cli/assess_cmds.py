@@ -14,6 +14,7 @@ from typing import Any
 import typer
 
 from b12pain.cli.dates import parse_date
+from b12pain.cli.journal_common import DataDir
 from b12pain.errors import InputError, Problem
 
 TODAY_HELP = "The date to assess on (YYYY-MM-DD); default today."
@@ -46,19 +47,70 @@ def _console() -> Any:
     return Console()
 
 
-def _print_assessment(data: dict[str, Any], today: dt.date, as_json: bool, clinician: bool) -> None:
+def _print_assessment(data: dict[str, Any], today: dt.date, as_json: bool, clinician: bool) -> Any:
+    """Assess the profile, print the result, and return it (an `Assessment`)."""
     from b12pain import assess, parse_profile
     from b12pain.cli.render import render_assessment
 
-    try:
-        profile = parse_profile(data)
-    except InputError:
-        raise
-    result = assess(profile, today)
+    result = assess(parse_profile(data), today)
     if as_json:
         typer.echo(json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False))
     else:
         render_assessment(result, _console(), clinician=clinician)
+    return result
+
+
+def _offer_to_save(
+    console: Any, profile: dict[str, Any], day: dt.date, data_dir: Path | None
+) -> bool:
+    """Ask whether to keep the answers and the result in the diary; save them if so (through
+    `service.profile.save_profile`). No answer (end of input) keeps nothing."""
+    from rich.markup import escape
+
+    from b12pain.cli.journal_common import session
+    from b12pain.service import profile as profiles
+
+    while True:
+        try:
+            reply = console.input(
+                escape("\nSave your answers and this result to your diary? [y/n]: ")
+            )
+        except EOFError:
+            return False
+        reply = reply.strip().lower()
+        if reply in {"n", "no", ""}:
+            console.print("Not saved.")
+            return False
+        if reply in {"y", "yes"}:
+            break
+        console.print("Please answer y or n.")
+    with session(data_dir, today=day) as ctx:
+        saved = profiles.save_profile(
+            ctx, profile, assess=True, assess_on=day, note="from the guided check"
+        )
+    stored = f" and the result ({saved.saved_assessment.uid[:8]})" if saved.saved_assessment else ""
+    console.print(
+        f"Saved to your diary: your answers (profile version {saved.version}){stored}. "
+        "See them with `b12pain history --all`."
+    )
+    return True
+
+
+def _print_next_steps(console: Any, assessment: Any, saved: bool) -> None:
+    """The next steps after the check, each with its command and web page."""
+    from rich.markup import escape
+
+    from b12pain.service.next_steps import LOCAL_ADDRESS, after_check
+
+    console.print("\n[bold]Next steps[/bold]")
+    for number, step in enumerate(after_check(assessment, saved), start=1):
+        console.print(f"{number}. {escape(step.what)}")
+        if step.command:
+            console.print(f"   Command: {escape(step.command)}")
+        if step.page:
+            console.print(
+                f"   Page: {LOCAL_ADDRESS}{step.page} (after `make run` or `b12pain serve`)"
+            )
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -86,11 +138,14 @@ def check_command(
     ),
     today: str = typer.Option(None, "--today", help=TODAY_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the assessment as JSON at the end."),
+    data_dir: DataDir = None,
 ) -> None:
     """Guided self-check: answer questions in the terminal, then see the assessment.
 
     Red-flag questions come first, and a red flag is shown as soon as its question is answered
     (then continue or stop). Type `b` to go back one question; Ctrl-C leaves (nothing saved).
+    At the end it offers to save your answers and the result to your diary, and says what to
+    do next.
 
     Example: b12pain check --save my-profile.yaml
     """
@@ -113,7 +168,7 @@ def check_command(
     kb = load()
     options, titles = options_from_knowledge(kb)
     check = GuidedCheck(
-        ask=lambda prompt: console.input(f"{prompt}: "),
+        ask=lambda prompt: console.input(escape(f"{prompt}: ")),  # "[y/N]" is not markup
         say=lambda text: console.print(escape(text)),
         options=options,
         titles=titles,
@@ -143,7 +198,9 @@ def check_command(
             ) from None
         console.print(f"Profile saved to {save}")
     console.print()
-    _print_assessment(profile, day, as_json, clinician=False)
+    result = _print_assessment(profile, day, as_json, clinician=False)
+    saved = _offer_to_save(console, profile, day, data_dir)
+    _print_next_steps(console, result, saved)
 
 
 def labs_command(

@@ -8,22 +8,29 @@ Each command parses its arguments, makes one call into `b12pain.service`, and pr
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from b12pain.cli.dates import parse_date
 from b12pain.cli.journal_common import (
-    AT,
-    DATA_DIR,
-    JSON,
-    NOTE,
     NUMBERS_MAY_BE_NEGATIVE,
+    AsJson,
+    At,
+    DataDir,
+    FromDay,
+    Kinds,
+    Note,
+    ToDay,
     confirm_saved,
     print_json,
     session,
     shown,
     split,
 )
+
+#: The entry a command works on, as `history --all` shows it.
+EntryId = Annotated[str, typer.Argument(help="The entry id (or its first 8 characters).")]
 
 log_app = typer.Typer(
     help="Record pain, doses, sleep, exercise, stress, mood, food, symptoms, questionnaires, profile, comments.",
@@ -34,20 +41,28 @@ log_app = typer.Typer(
 @log_app.command("pain", context_settings=NUMBERS_MAY_BE_NEGATIVE)
 def log_pain(
     nrs: int = typer.Argument(..., help="Pain now, 0 (none) to 10 (worst imaginable)."),
-    regions: str | None = typer.Option(None, "--regions", help="Comma-separated, e.g. feet,hands."),
-    pain_type: str | None = typer.Option(None, "--type", help="burning, tingling, shooting …"),
-    descriptors: str | None = typer.Option(None, "--descriptors", help="Comma-separated."),
+    regions: str | None = typer.Option(
+        None, "--regions", help='Comma-separated, e.g. "feet,hands" or "left knee,head".'
+    ),
+    pain_type: str | None = typer.Option(
+        None, "--type", help='burning, tingling, shooting … or words like "pins and needles".'
+    ),
+    descriptors: str | None = typer.Option(
+        None, "--descriptors", help='Comma-separated, e.g. "burning,pins and needles".'
+    ),
     triggers: str | None = typer.Option(None, "--triggers", help="Comma-separated."),
     helped: str | None = typer.Option(None, "--helped", help="What helped, comma-separated."),
-    note: str | None = NOTE,
-    at: str | None = AT,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    note: Note = None,
+    at: At = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Record a pain rating (NRS 0–10) with body regions, type and a note.
 
     Regions: the ACR 2016 WPI areas (jaw_left … lower_leg_right, neck, upper_back, lower_back,
-    chest, abdomen) plus feet and hands.
+    chest, abdomen), feet, hands, the head (head_front, head_back, head_side_left/right),
+    elbows and knees (elbow_left, knee_right …); words such as "left knee", "knees", "foot" or
+    "back of the head" work too.
 
     Example: b12pain log pain 6 --regions feet,hands --type burning --note "worse at night"
     """
@@ -71,10 +86,10 @@ def log_pain(
 def log_sleep(
     hours: float = typer.Argument(..., help="Hours slept, 0–24."),
     quality: int | None = typer.Option(None, "--quality", help="0 very bad … 4 very good."),
-    note: str | None = NOTE,
-    at: str | None = AT,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    note: Note = None,
+    at: At = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Record last night's sleep (hours and quality 0–4).
 
@@ -91,10 +106,10 @@ def log_sleep(
 def log_exercise(
     minutes: int = typer.Argument(..., help="Minutes of exercise, 0–1440."),
     kind: str | None = typer.Option(None, "--kind", help="What kind, e.g. walking."),
-    note: str | None = NOTE,
-    at: str | None = AT,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    note: Note = None,
+    at: At = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Record exercise (minutes and kind).
 
@@ -110,10 +125,10 @@ def log_exercise(
 @log_app.command("stress", context_settings=NUMBERS_MAY_BE_NEGATIVE)
 def log_stress(
     level: int = typer.Argument(..., help="Stress 0 (none) to 10 (worst)."),
-    note: str | None = NOTE,
-    at: str | None = AT,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    note: Note = None,
+    at: At = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Record stress (0–10).
 
@@ -128,10 +143,10 @@ def log_stress(
 @log_app.command("mood", context_settings=NUMBERS_MAY_BE_NEGATIVE)
 def log_mood(
     level: int = typer.Argument(..., help="Mood 0 very bad, 1 bad, 2 okay, 3 good, 4 very good."),
-    note: str | None = NOTE,
-    at: str | None = AT,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    note: Note = None,
+    at: At = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Record mood (0 very bad … 4 very good).
 
@@ -146,10 +161,10 @@ def log_mood(
 @log_app.command("symptoms")
 def log_symptoms(
     symptoms: str = typer.Argument(..., help="Comma-separated ids, e.g. tingling,fatigue."),
-    note: str | None = NOTE,
-    at: str | None = AT,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    note: Note = None,
+    at: At = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Record a symptom check (which symptoms are present now).
 
@@ -170,10 +185,10 @@ def log_food(
     food_id: str | None = typer.Option(
         None, "--food-id", help="A food id (from the alternatives shown, or `foods search`)."
     ),
-    note: str | None = NOTE,
-    at: str | None = AT,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    note: Note = None,
+    at: At = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Record something eaten, in your own words; shows the food matched, its grams and B12,
     and other foods it might be (pick one with --food-id).
@@ -208,12 +223,12 @@ def log_food(
 
 @log_app.command("comment")
 def log_comment(
-    entry: str = typer.Argument(..., help="The entry id (or its first 8 characters)."),
+    entry: EntryId,
     text: str = typer.Argument(..., help="The comment."),
     author: str = typer.Option("me", "--author", help="Who writes it (e.g. a clinician's name)."),
-    at: str | None = AT,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    at: At = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Add a comment to any earlier entry.
 
@@ -234,9 +249,9 @@ def log_profile(
     path: Path = typer.Argument(..., help="Profile file (YAML or JSON, CONTRACT.md fields)."),
     assess: bool = typer.Option(False, "--assess", help="Also assess it and save the result."),
     on: str | None = typer.Option(None, "--today", help="Assessment date (YYYY-MM-DD)."),
-    note: str | None = NOTE,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    note: Note = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Save a new version of your profile (earlier versions are kept), optionally assessed.
 
@@ -283,10 +298,10 @@ def log_instrument(
     answers: str = typer.Argument(
         ..., help='Answers as JSON ({"q1": true, …}) or a YAML/JSON file of answers.'
     ),
-    note: str | None = NOTE,
-    at: str | None = AT,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    note: Note = None,
+    at: At = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Score a questionnaire and save the answers, score and category.
 
@@ -329,27 +344,69 @@ def labs_add(
 
 
 def history(
-    start: str | None = typer.Option(None, "--from", help="First day (YYYY-MM-DD)."),
-    end: str | None = typer.Option(None, "--to", help="Last day (YYYY-MM-DD), inclusive."),
-    kind: str | None = typer.Option(None, "--kind", help="Only these kinds, e.g. pain,dose."),
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    start: FromDay = None,
+    end: ToDay = None,
+    kind: Kinds = None,
+    every_entry: bool = typer.Option(
+        False, "--all", help="List every entry instead of one line a day."
+    ),
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
-    """Show journal entries, oldest first, optionally between two days.
+    """Show your diary, oldest first: one line a day (pain average and range, doses, sleep,
+    notes), or every entry with --all; optionally between two days.
 
-    Example: b12pain history --from 2026-11-01 --to 2026-11-24 --kind pain
+    Example: b12pain history --from 2026-11-01 --to 2026-11-24 --all --kind pain
     """
+    import dataclasses
+
     from b12pain.service import diary
 
     first, last = parse_date(start, "from"), parse_date(end, "to")
+    kinds = split(kind) or None
     with session(data_dir) as ctx:
-        records = diary.list_entries(ctx, split(kind) or None, first, last)
+        records = diary.list_entries(ctx, kinds, first, last)
+        days = [] if every_entry else diary.daily_summary(ctx, kinds, first, last)
     if as_json:
-        print_json({"entries": [r.model_dump(mode="json") for r in records]})
-        return
-    if not records:
+        data = {"entries": [r.model_dump(mode="json") for r in records]}
+        if not every_entry:
+            data["days"] = [dataclasses.asdict(d) for d in days]
+        print_json(data)
+    elif not records:
         typer.echo("No entries in this period.")
-        return
+    elif every_entry:
+        _print_entries(records)
+    else:
+        _print_days(days)
+
+
+def _print_days(days: list[Any]) -> None:
+    """One line a day, at most 80 columns."""
+    rows = [("day", "pain: avg (range)", "doses", "sleep", "notes", "entries")]
+    for d in days:
+        pain = "-"
+        if d.pain_mean is not None:
+            pain = f"{d.pain_mean:.1f}"
+            if d.pain_ratings > 1:
+                pain += f" ({d.pain_low}-{d.pain_high}, {d.pain_ratings}x)"
+        doses = ", ".join(
+            f"{n} {word}"
+            for n, word in ((d.doses_taken, "taken"), (d.doses_missed, "skipped"))
+            if n
+        )
+        sleep = "-" if d.sleep_hours is None else f"{d.sleep_hours:g} h"
+        day = f"{d.day:%a %Y-%m-%d}"
+        rows.append((day, pain, doses or "-", sleep, str(d.notes or "-"), str(d.entries)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        typer.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+    typer.echo("Every entry, with its id and note: b12pain history --all")
+
+
+def _print_entries(records: list[Any]) -> None:
+    """Every entry in a table (wrapped to the terminal's width)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -371,14 +428,14 @@ def history(
 
 
 def edit(
-    entry: str = typer.Argument(..., help="The entry id (or its first 8 characters)."),
+    entry: EntryId,
     changes: list[str] = typer.Option(
         [], "--set", help="FIELD=VALUE, e.g. nrs=4 or regions=feet,hands; repeatable."
     ),
-    note: str | None = typer.Option(None, "--note", help="A new note for the entry."),
-    at: str | None = typer.Option(None, "--at", help="A new time (ISO date-time)."),
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    note: Note = None,
+    at: At = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Change one entry (checked as a new entry would be); `b12pain undo` takes it back.
 
@@ -403,9 +460,9 @@ def edit(
 
 
 def delete(
-    entry: str = typer.Argument(..., help="The entry id (or its first 8 characters)."),
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    entry: EntryId,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Delete one entry (and its comments); `b12pain undo` brings it back.
 
@@ -423,7 +480,7 @@ def delete(
     typer.echo("Bring it back with `b12pain undo`.")
 
 
-def undo(as_json: bool = JSON, data_dir: Path | None = DATA_DIR) -> None:
+def undo(as_json: AsJson = False, data_dir: DataDir = None) -> None:
     """Undo your last edit or delete: the entry is back as it was.
 
     Example: b12pain undo

@@ -15,7 +15,7 @@ import typer
 from b12pain.cli import plan_cmds
 from b12pain.cli.dates import parse_date
 from b12pain.cli.diary_cmds import delete, edit, history, labs_add, log_app, undo
-from b12pain.cli.journal_common import DATA_DIR, JSON, print_json, session, shown
+from b12pain.cli.journal_common import AsJson, DataDir, Today, print_json, session, shown
 
 __all__ = ["labs_add", "register"]
 
@@ -41,9 +41,9 @@ def register(app: typer.Typer) -> None:
 
 
 def insights(
-    on: str | None = typer.Option(None, "--today", help="Pretend today is this day (YYYY-MM-DD)."),
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    on: Today = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Trends, adherence, "is it helping?" and factor effects from your own entries.
 
@@ -118,8 +118,8 @@ def export(
     csv_dir: Path | None = typer.Option(
         None, "--csv", help="Instead: write one CSV file per diary kind into this folder."
     ),
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Export the whole journal as one JSON file (schema b12pain.journal/1), or as CSV files.
 
@@ -147,8 +147,8 @@ def import_(
     csv_dir: Path | None = typer.Option(
         None, "--csv", help="Instead: read the CSV files `export --csv` wrote in this folder."
     ),
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Import a journal export: every entry in one go, or nothing if any entry is invalid.
 
@@ -180,8 +180,8 @@ def import_(
 
 def backup(
     folder: Path | None = typer.Option(None, "--to", help="Folder (default: data dir/backups)."),
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Save a dated copy of the journal (SQLite file; a JSON export in server mode).
 
@@ -202,8 +202,8 @@ def backup(
 
 def delete_all(
     yes: bool = typer.Option(False, "--yes", help="Confirm: delete every entry for good."),
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Delete every journal entry, and the backups in the data folder (consider `b12pain
     export` first). Needs --yes.

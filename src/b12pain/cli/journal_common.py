@@ -11,19 +11,48 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
     from b12pain.service.context import Context
 
-DATA_DIR = typer.Option(
-    None, "--data-dir", help="Journal folder (default: B12PAIN_DATA_DIR or the user data folder)."
+_DATA_DIR_HELP = "Journal folder (default: B12PAIN_DATA_DIR or the user data folder)."
+_AT_HELP = (
+    'When: "08:30" (today), "yesterday 08:30", "today 7pm", "2h ago", "30 min ago", '
+    "or an ISO date-time (2026-11-24T08:30); default now."
 )
-AT = typer.Option(None, "--at", help="When (ISO date-time, e.g. 2026-11-24T08:30); default now.")
-NOTE = typer.Option(None, "--note", help="A free-text note on this entry.")
-JSON = typer.Option(False, "--json", help="Print the result as JSON.")
+_NOTE_HELP = "A free-text note on this entry."
+_JSON_HELP = "Print the result as JSON."
+
+#: The options every journal command shares, written once. Use them as annotations:
+#: `note: Note = None, at: At = None, as_json: AsJson = False, data_dir: DataDir = None`.
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help=_DATA_DIR_HELP)]
+At = Annotated[str | None, typer.Option("--at", help=_AT_HELP)]
+Note = Annotated[str | None, typer.Option("--note", help=_NOTE_HELP)]
+AsJson = Annotated[bool, typer.Option("--json", help=_JSON_HELP)]
+PlanId = Annotated[
+    str | None, typer.Option("--plan", help="Plan id (default: the latest plan still running).")
+]
+StartDay = Annotated[
+    str | None, typer.Option("--start", help="First day (YYYY-MM-DD); default today.")
+]
+Today = Annotated[
+    str | None, typer.Option("--today", help="Pretend today is this day (YYYY-MM-DD).")
+]
+FromDay = Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")]
+ToDay = Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD), inclusive.")]
+Kinds = Annotated[
+    str | None, typer.Option("--kind", help="Only these kinds, comma-separated, e.g. pain,dose.")
+]
+
+#: The same options as defaults, for commands written in that style (`data_dir: Path | None =
+#: DATA_DIR`).
+DATA_DIR = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP)
+AT = typer.Option(None, "--at", help=_AT_HELP)
+NOTE = typer.Option(None, "--note", help=_NOTE_HELP)
+JSON = typer.Option(False, "--json", help=_JSON_HELP)
 #: `log pain -3` reaches the model (and its "0 to 10" message) instead of "No such option: -3".
 NUMBERS_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}
 

@@ -6,19 +6,21 @@ Each command parses its arguments, makes one call into `b12pain.service.plans` (
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 from b12pain.cli.dates import parse_date
 from b12pain.cli.diary_cmds import log_app
 from b12pain.cli.journal_common import (
-    AT,
-    DATA_DIR,
-    JSON,
-    NOTE,
     NUMBERS_MAY_BE_NEGATIVE,
+    AsJson,
+    At,
+    DataDir,
+    Note,
+    PlanId,
+    StartDay,
+    Today,
     confirm_saved,
     print_json,
     session,
@@ -30,10 +32,14 @@ plan_app = typer.Typer(
     "stop a plan, record stock on hand, list them.",
     no_args_is_help=True,
 )
-PLAN = typer.Option(None, "--plan", help="Plan id (default: the latest plan still running).")
-EVERY = typer.Option(
-    None, "--every", help='How often: daily, "every 2 days", weekly, or a number of days.'
-)
+#: Options the plan commands share (the journal-wide ones are in `journal_common`).
+Every = Annotated[
+    str | None,
+    typer.Option("--every", help='How often: daily, "every 2 days", weekly, or a number of days.'),
+]
+StockAtStart = Annotated[
+    int | None, typer.Option("--stock", help="Tablets, ampoules or doses on hand at the start.")
+]
 
 
 @log_app.command("dose")
@@ -42,11 +48,11 @@ def log_dose(
     form: str | None = typer.Option(None, "--form", help="oral, sublingual or injection."),
     site: str | None = typer.Option(None, "--site", help="Injection site, e.g. deltoid_left."),
     amount: float | None = typer.Option(None, "--amount", help="Amount in micrograms (µg)."),
-    plan: str | None = typer.Option(None, "--plan", help="Plan id (default: the latest plan)."),
-    note: str | None = NOTE,
-    at: str | None = AT,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    plan: PlanId = None,
+    note: Note = None,
+    at: At = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Record a supplement dose: taken, skipped or late (form and amount default to the plan).
 
@@ -66,13 +72,11 @@ def plan_start(
         None, "--amount", help="Amount per dose in µg as prescribed (within the regimen's dose)."
     ),
     form: str | None = typer.Option(None, "--form", help="oral, or injection for IM regimens."),
-    start: str | None = typer.Option(
-        None, "--start", help="First day (YYYY-MM-DD); default today."
-    ),
-    stock: int | None = typer.Option(None, "--stock", help="Tablets/ampoules on hand at start."),
-    note: str | None = NOTE,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    start: StartDay = None,
+    stock: StockAtStart = None,
+    note: Note = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Start a supplement plan following a cited regimen, as your clinician prescribed it.
 
@@ -106,18 +110,16 @@ def plan_mine(
     form: str = typer.Option(
         "tablet", "--form", help="tablet, capsule, liquid, lozenge, spray or injection."
     ),
-    every: str = typer.Option("daily", "--every", help='daily, "every 2 days", weekly, or days.'),
+    every: Every = "daily",
     route: str | None = typer.Option(
         None, "--route", help="oral, sublingual or im (default: the form's usual way)."
     ),
     name: str | None = typer.Option(None, "--name", help="What it is called, e.g. the brand."),
-    start: str | None = typer.Option(
-        None, "--start", help="First day (YYYY-MM-DD); default today."
-    ),
-    stock: int | None = typer.Option(None, "--stock", help="Tablets/doses on hand at start."),
-    note: str | None = NOTE,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    start: StartDay = None,
+    stock: StockAtStart = None,
+    note: Note = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Record a supplement you bought and take ("my supplement"): no regimen needed.
 
@@ -139,14 +141,14 @@ def plan_mine(
 @plan_app.command("change", context_settings=NUMBERS_MAY_BE_NEGATIVE)
 def plan_change(
     amount: float | None = typer.Option(None, "--amount", help="New amount per dose in µg."),
-    every: str | None = EVERY,
+    every: Every = None,
     form: str | None = typer.Option(None, "--form", help="New form (a supplement's product form)."),
     on: str | None = typer.Option(None, "--from", help="First day of the change (default today)."),
-    stock: int | None = typer.Option(None, "--stock", help="Units on hand for the new plan."),
-    plan: str | None = PLAN,
-    note: str | None = NOTE,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    stock: StockAtStart = None,
+    plan: PlanId = None,
+    note: Note = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Change a plan from a day on: the old plan stops, the changed one starts (history kept).
 
@@ -162,10 +164,10 @@ def plan_change(
 
 @plan_app.command("stop")
 def plan_stop(
-    plan: str | None = PLAN,
+    plan: PlanId = None,
     on: str | None = typer.Option(None, "--from", help="First day without doses (default today)."),
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Stop a plan: no doses are due from that day (its history stays).
 
@@ -223,11 +225,11 @@ def _print_sources(items: Any) -> None:
 @plan_app.command("stock", context_settings=NUMBERS_MAY_BE_NEGATIVE)
 def plan_stock(
     units: int = typer.Argument(..., help="Tablets/ampoules on hand now (after today's dose)."),
-    plan: str | None = typer.Option(None, "--plan", help="Plan id (default: the latest plan)."),
-    note: str | None = NOTE,
-    at: str | None = AT,
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    plan: PlanId = None,
+    note: Note = None,
+    at: At = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Record how many units you have now (after buying more, or a recount).
 
@@ -241,7 +243,7 @@ def plan_stock(
 
 
 @plan_app.command("list")
-def plan_list(as_json: bool = JSON, data_dir: Path | None = DATA_DIR) -> None:
+def plan_list(as_json: AsJson = False, data_dir: DataDir = None) -> None:
     """List supplement plans, oldest first, with adherence over 30 days and stock.
 
     Example: b12pain plan list --json
@@ -299,9 +301,9 @@ def _status_json(status: Any) -> dict[str, Any]:
 
 
 def today(
-    on: str | None = typer.Option(None, "--today", help="Pretend today is this day (YYYY-MM-DD)."),
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    on: Today = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """What is due today: doses from your plans, reviews with your clinician, follow-up checks.
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from b12pain.cli.dates import parse_date
-from b12pain.cli.journal_common import DATA_DIR, JSON, print_json, session, shown
+from b12pain.cli.journal_common import AsJson, DataDir, print_json, session, shown
 
 if TYPE_CHECKING:
     from b12pain.reports.model import Report
@@ -43,8 +43,8 @@ def report(
         "--since",
         help="Day of your last report: 'what changed' counts from it (default --from).",
     ),
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """The report for your clinician: page 1 readable in a minute, details after (PDF and/or HTML).
 
@@ -149,8 +149,8 @@ def plan_ics(
         help="Your time zone (IANA name, e.g. Europe/London); default this computer's.",
     ),
     at: str = typer.Option("09:00", "--at", help="Reminder time for doses (HH:MM, your time)."),
-    as_json: bool = JSON,
-    data_dir: Path | None = DATA_DIR,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Write your supplement plans as a calendar file: doses with reminders, reviews and tests.
 

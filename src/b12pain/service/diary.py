@@ -186,6 +186,61 @@ def list_entries(
     return ctx.store.entries(wanted, lower, upper, owner=ctx.owner)
 
 
+@dataclass(frozen=True)
+class DaySummary:
+    """One day of the diary in a line: pain (mean and range of the ratings), doses, sleep,
+    notes. A value is None when nothing of its kind was recorded that day."""
+
+    day: dt.date
+    entries: int
+    pain_ratings: int
+    pain_mean: float | None
+    pain_low: int | None
+    pain_high: int | None
+    doses_taken: int
+    doses_missed: int
+    sleep_hours: float | None
+    notes: int
+
+
+def daily_summary(
+    ctx: Context,
+    kinds: Sequence[str] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[DaySummary]:
+    """`ctx.owner`'s entries summed up one day at a time, oldest first (each entry counts on its
+    own local day); the same filters as `list_entries`. Days without entries are left out."""
+    return _summarise_days(list_entries(ctx, kinds, start, end))
+
+
+def _summarise_days(entries: Sequence[Entry]) -> list[DaySummary]:
+    """The daily summaries of `entries` (pure): pain mean and range, doses taken (on time or
+    late) and skipped, hours slept, and notes (an entry's note and each comment count)."""
+    by_day: dict[dt.date, list[Any]] = {}
+    for entry in entries:
+        by_day.setdefault(entry.at.date(), []).append(entry)
+    return [_summary(day, by_day[day]) for day in sorted(by_day)]
+
+
+def _summary(day: dt.date, entries: list[Any]) -> DaySummary:
+    ratings = [e.nrs for e in entries if e.kind == "pain"]
+    statuses = [e.status for e in entries if e.kind == "dose"]
+    sleep = [e.hours for e in entries if e.kind == "sleep"]
+    return DaySummary(
+        day=day,
+        entries=len(entries),
+        pain_ratings=len(ratings),
+        pain_mean=sum(ratings) / len(ratings) if ratings else None,
+        pain_low=min(ratings, default=None),
+        pain_high=max(ratings, default=None),
+        doses_taken=sum(s in ("taken", "late") for s in statuses),
+        doses_missed=statuses.count("skipped"),
+        sleep_hours=sum(sleep) if sleep else None,
+        notes=sum(bool(e.note) + len(e.comments) for e in entries),
+    )
+
+
 def find_entry_id(ctx: Context, prefix: str, kind: str | None = None) -> str:
     """The full id of `ctx.owner`'s one entry starting with `prefix` (8 characters as shown)."""
     return ctx.store.resolve(prefix, owner=ctx.owner, kind=kind)
@@ -263,6 +318,7 @@ __all__ = [
     "BODY_REGIONS",
     "KINDS",
     "PAIN_TYPES",
+    "DaySummary",
     "EntryChanges",
     "EntryView",
     "ExerciseInput",
@@ -275,6 +331,7 @@ __all__ = [
     "UndoneChange",
     "add_comment",
     "counts",
+    "daily_summary",
     "delete_entry",
     "edit_entry",
     "find_entry_id",
