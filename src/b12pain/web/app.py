@@ -58,7 +58,9 @@ ROUTERS = (
     learn,
     sources,
     settings_page,
-    sharing, clinic, admin,  # server mode: sharing, the clinic, accounts (404 in local mode)
+    sharing,
+    clinic,
+    admin,  # server mode: sharing, the clinic, accounts (404 in local mode)
     downloads,
     api,
     fhir_export,
