@@ -17,8 +17,12 @@ $(STAMP): requirements.lock pyproject.toml package-lock.json
 	touch $(STAMP)
 
 ## run: start the web app on this machine and print its address (`b12pain check` stays for the terminal)
+# Ctrl-C is how a person stops the server: the recipe's shell catches it (the server still gets
+# it and shuts down), and an exit by Ctrl-C (130) counts as success, so make does not print
+# "Error 130". Any other failure still fails the target.
 run: $(STAMP)
-	$(BIN)/b12pain serve --host 127.0.0.1 --port $${PORT:-8000}
+	@trap : INT; $(BIN)/b12pain serve --host 127.0.0.1 --port $${PORT:-8000}; \
+	  status=$$?; [ $$status -eq 0 ] || [ $$status -eq 130 ] || exit $$status
 
 ## test: lint, type-check, then the whole test suite with branch coverage of clinical/
 test: $(STAMP) lint typecheck

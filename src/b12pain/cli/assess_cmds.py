@@ -175,7 +175,11 @@ def check_command(
         today=day,
         kb=kb,
     )
-    profile = to_profile_dict(check.run())
+    try:
+        profile = to_profile_dict(check.run())
+    except KeyboardInterrupt:  # Ctrl-C: leave quietly, as a person expects (exit status 130)
+        console.print("\nStopped; nothing was saved.")
+        raise typer.Exit(130) from None
     if check.stopped:  # after a red flag: nothing saved, no further questions (§J.13)
         console.print(
             "\nYou stopped the check. Please act on the red flag above now. Nothing was saved."
@@ -199,7 +203,11 @@ def check_command(
         console.print(f"Profile saved to {save}")
     console.print()
     result = _print_assessment(profile, day, as_json, clinician=False)
-    saved = _offer_to_save(console, profile, day, data_dir)
+    try:
+        saved = _offer_to_save(console, profile, day, data_dir)
+    except KeyboardInterrupt:
+        console.print("\nStopped; nothing was saved to your diary.")
+        raise typer.Exit(130) from None
     _print_next_steps(console, result, saved)
 
 
