@@ -8,7 +8,9 @@ changes it:
 - adding or importing entries: their count and the highest id;
 - deleting an entry: the count and the sum of ids (and the undo log's row);
 - editing an entry (rewritten in place, possibly under its old id on SQLite) and undoing: the
-  undo log (`entry_changes`), whose newest row and time change with every edit and undo;
+  undo log (`entry_changes`), whose newest row and time change with every edit and undo. After
+  an undo, SQLite may give the next edit's log row the undone row's id; its time (to the
+  microsecond, the clock each request reads) then tells the two edits apart;
 - a comment, or a plan stopped: the comment count and id, the number of stopped plans.
 """
 
