@@ -23,13 +23,10 @@ from serverkit import PASSWORD, csrf_token, make_account, server_app, signed_in,
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def where(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path | str]:
+@pytest.fixture
+def where(journal_url: str, tmp_path: Path) -> Path | str:
     """A server's journal: a SQLite file in tmp_path, or a private PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield tmp_path
-    else:
-        yield request.getfixturevalue("journal_url")
+    return tmp_path if journal_url.startswith("sqlite") else journal_url
 
 
 @pytest.fixture
@@ -341,9 +338,7 @@ def test_users_commands(
     assert code == 0 and "Ann Smith" in out and "clinician" in out
     code, out, _ = cli("list", "--json")
     assert '"username": "ann"' in out
-    code, _, _ = cli(
-        "reset-password", "ann", "--password-stdin", stdin="a different passphrase\n"
-    )
+    code, _, _ = cli("reset-password", "ann", "--password-stdin", stdin="a different passphrase\n")
     assert code == 0
     code, _, _ = cli("remove", "dr.lee")
     assert code == 0

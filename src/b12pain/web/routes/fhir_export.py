@@ -13,7 +13,16 @@ from b12pain.web.deps import ContextDep
 router = APIRouter(tags=["FHIR"])
 
 
-@router.get("/api/v1/fhir/bundle")
+@router.get(
+    "/api/v1/fhir/bundle",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "A FHIR R4 Bundle (JSON)",
+            "content": {"application/fhir+json": {"schema": {"type": "object"}}},
+        }
+    },
+)
 def download_bundle(
     ctx: ContextDep,
     start: dt.date | None = Query(None, alias="from", description="First day, inclusive."),
