@@ -22,6 +22,7 @@ from b12pain.clinical.result import RedFlag
 from b12pain.days import check_day
 from b12pain.knowledge import KnowledgeBase
 from b12pain.presentation.assessment import red_flag_text
+from b12pain.service.quantities import DURATION_EXAMPLES, duration_code, split_unit
 from b12pain.service.selfcheck import (
     RED_FLAG_ANSWERS,
     Question,
@@ -243,11 +244,16 @@ class GuidedCheck:
         for name in picked:
             while True:
                 duration = self._answer(
-                    f"For how long have you taken {self.title(name)}? (e.g. 6y, 18m, 10w; empty if unsure)"
+                    f"For how long have you taken {self.title(name)}? "
+                    "(e.g. 6 years, 18 months, 10 weeks; empty if unsure)"
                 )
-                if not duration or _is_duration(duration):
+                if not duration:
                     break
-                self.say("Please answer like 6y, 18m, 10w or 30d.")
+                try:
+                    duration = duration_code(duration)
+                    break
+                except ValueError:
+                    self.say(f"Please answer like {DURATION_EXAMPLES}.")
             medications.append({"name": name, **({"duration": duration} if duration else {})})
         self.profile["medications"] = medications
 
@@ -286,10 +292,7 @@ class GuidedCheck:
             "Do you have a blood test result to add?" if not labs else "Add another result?"
         ):
             test = self.choose_one("Which test?", self.options.lab_tests, "total_b12")
-            value = None
-            while value is None:
-                value = self.number("The value, as printed on the report", 0.000001, 1_000_000)
-            unit = self._lab_unit(test)
+            value, unit = self._lab_value(test)
             date = self._lab_date()
             labs.append(
                 {"test": test, "value": value, "unit": unit, **({"date": date} if date else {})}
@@ -311,6 +314,31 @@ class GuidedCheck:
                 return day.isoformat()
             self.say(f"That is after today ({self.today.isoformat()}); please check the date.")
 
+    def _lab_value(self, test: str) -> tuple[float, str]:
+        """The value as printed, with its unit after it ("250 ng/L") or asked next. A unit that
+        is not one of the test's is refused, naming the units allowed. Re-asks."""
+        from b12pain.clinical.profile import ALLOWED_UNITS, canonical_unit
+
+        allowed = ", ".join(ALLOWED_UNITS[test])
+        while True:
+            reply = self._answer(
+                f"The value, as printed on the report (e.g. 250 or 250 {ALLOWED_UNITS[test][0]})"
+            )
+            try:
+                value, typed_unit = split_unit(reply)
+            except ValueError:
+                self.say("Please type the number from the report, with its unit if you like.")
+                continue
+            if not 0 < value <= 1_000_000:
+                self.say("Please type a number above 0, as printed on the report.")
+                continue
+            if typed_unit is None:
+                return value, self._lab_unit(test)
+            unit = canonical_unit(test, typed_unit)
+            if unit is not None:
+                return value, unit
+            self.say(f"For {self.title(test)} the unit must be one of {allowed}.")
+
     def _lab_unit(self, test: str) -> str:
         from b12pain.clinical.profile import ALLOWED_UNITS, canonical_unit
 
@@ -320,16 +348,6 @@ class GuidedCheck:
             if unit is not None:
                 return unit
             self.say(f"For {self.title(test)} the unit must be one of {allowed}.")
-
-
-def _is_duration(text: str) -> bool:
-    from b12pain.clinical.profile import duration_in_days
-
-    try:
-        duration_in_days(text)
-    except ValueError:
-        return False
-    return True
 
 
 def to_profile_dict(answers: dict[str, Any]) -> dict[str, Any]:

@@ -54,13 +54,40 @@ def _parse(item: InstrumentItem, text: str) -> Any:
         if word.replace(" ", "_") in words:
             return word.replace(" ", "_")
         raise ValueError(allowed(item) + " (or its number)")
-    try:
-        value: float = float(word)
-    except ValueError:
-        raise ValueError(allowed(item)) from None
+    value = _number(item, text)
     return check_answer(
         item, int(value) if item.answer == "integer" and value.is_integer() else value
     )
+
+
+#: The unit a number item is asked in, from the end of its id (`duration_months`, `attack_hours`).
+_ID_UNITS = {"_months": "months", "_hours": "hours", "_days": "days", "_years": "years"}
+
+
+def _unit_of(item: InstrumentItem) -> str | None:
+    return next((unit for end, unit in _ID_UNITS.items() if item.id.endswith(end)), None)
+
+
+def _number(item: InstrumentItem, text: str) -> float:
+    """A number typed for `item`, with an optional unit after it: a duration in words where the
+    item asks a duration ("6 years" for a number of months is 72); any other unit is refused
+    with what is allowed."""
+    from b12pain.instruments._common import allowed
+    from b12pain.service.quantities import duration_in, is_duration_unit, split_unit
+
+    unit = _unit_of(item)
+    examples = {"months": "'6 months' or '2 years'", "hours": "'4 hours' or '2 days'"}
+    example = examples.get(unit or "", f"'6 {unit}'")
+    in_unit = f" {unit} (e.g. 6, or {example})" if unit else " (a number, no unit)"
+    try:
+        value, typed_unit = split_unit(text)
+    except ValueError:
+        raise ValueError(allowed(item) + in_unit) from None
+    if typed_unit is None:
+        return value
+    if unit is not None and is_duration_unit(typed_unit):
+        return duration_in(text, unit)
+    raise ValueError(f"{allowed(item)}{in_unit}; not {typed_unit!r}")
 
 
 def _questions(items: tuple[InstrumentItem, ...]) -> list[tuple[str, str | None, InstrumentItem]]:
@@ -88,20 +115,57 @@ def _prompt(number: int, total: int, item: InstrumentItem, option: str | None) -
     return f"({number}/{total}) {item.id}: {item.descriptor}{who} [{hint}{optional}]: "
 
 
+class UseInstead(Exception):
+    """The person has no examination findings: score the answers with the instrument made of
+    the interview items alone (`instrument`), e.g. DN4-interview for DN4."""
+
+    def __init__(self, instrument: str, answers: dict[str, Any]) -> None:
+        super().__init__(instrument)
+        self.instrument, self.answers = instrument, answers
+
+
+def without_examination(instrument_id: str) -> str | None:
+    """The instrument made of exactly the items of `instrument_id` that need no examination
+    (`dn4` → `dn4_interview`), or None."""
+    from b12pain.instruments import INSTRUMENTS, instrument
+
+    items = instrument(instrument_id, field="NAME").info.items
+    if not any(item.clinician_entered for item in items):
+        return None
+    interview_ids = [item.id for item in items if not item.clinician_entered]
+    for key, other in INSTRUMENTS.items():
+        if key != instrument_id and [i.id for i in other.info.items] == interview_ids:
+            return key
+    return None
+
+
 def interview(instrument_id: str, ask: Ask, say: Say) -> dict[str, Any]:
-    """Ask every question of one instrument; `b` goes back one question. Returns the answers."""
+    """Ask every question of one instrument; `b` goes back one question. Returns the answers.
+
+    Where an instrument has a version without the examination (DN4 → DN4-interview), Enter at
+    the first examination question raises `UseInstead` with the answers so far."""
     from b12pain.instruments import instrument
 
     entry = instrument(instrument_id, field="NAME").info
     questions = _questions(entry.items)
     say(f"{entry.title}: {entry.purpose}")
     say("Answer each question; type b to go back one question, Ctrl-C to stop.")
+    alternative = without_examination(instrument_id)
     if any(item.clinician_entered for item in entry.items):
         say("Questions marked [clinician] are examination findings for a clinician to enter.")
+        if alternative is not None:
+            say(
+                "Without an examination, press Enter at the first of them: your answers are "
+                f"then scored as {instrument(alternative).info.short_name} "
+                f"(b12pain questionnaire {alternative})."
+            )
     given: list[Any] = []
     while len(given) < len(questions):
         key, option, item = questions[len(given)]
         text = ask(_prompt(len(given) + 1, len(questions), item, option))
+        if not text.strip() and item.clinician_entered and alternative is not None:
+            answered = {k: v for (k, _o, _i), v in zip(questions, given, strict=False)}
+            raise UseInstead(alternative, answered)
         if text.strip().lower() == BACK:
             if given:
                 given.pop()
@@ -241,6 +305,28 @@ def list_instruments(as_json: bool) -> None:
         console.print(for_terminal(f"Left out: {row['instrument']}: {row['reason']}"))
 
 
+def _score_or_suggest(name: str, given: Any) -> InstrumentResult:
+    """`instruments.score`; when only the examination answers are missing, the refusal also
+    names the instrument that needs none (`dn4` → `dn4_interview`)."""
+    from b12pain.errors import InputError, Problem
+    from b12pain.instruments import instrument, score
+
+    try:
+        return score(name, given)
+    except InputError as exc:
+        alternative = without_examination(name)
+        exam = {f"{name}.{i.id}" for i in instrument(name).info.items if i.clinician_entered}
+        if alternative is None or not {p.field for p in exc.problems} <= exam:
+            raise
+        hint = Problem(
+            "NAME",
+            name,
+            f"without the examination answers, use {alternative}: "
+            f"b12pain questionnaire {alternative}",
+        )
+        raise InputError([*exc.problems, hint]) from None
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the app."""
 
@@ -266,7 +352,7 @@ def register(app: typer.Typer) -> None:
         Example: b12pain questionnaire dn4 --answers dn4.yaml --json
         """
         from b12pain.errors import InputError
-        from b12pain.instruments import instrument, score
+        from b12pain.instruments import instrument
 
         if show_list:
             list_instruments(as_json)
@@ -283,11 +369,14 @@ def register(app: typer.Typer) -> None:
                 given = interview(
                     name, _ask_on(as_json), lambda text: typer.echo(text, err=as_json)
                 )
+            except UseInstead as switch:
+                typer.echo(f"Scoring your answers as {switch.instrument}.", err=as_json)
+                name, given = switch.instrument, switch.answers
             except (KeyboardInterrupt, EOFError):
                 typer.echo("\nStopped; nothing was scored.", err=True)
                 # Interrupted input (Ctrl-C or end of input) is not a failure of b12pain: 130.
                 raise typer.Exit(130) from None
-        result = score(name, given if given is not None else {})
+        result = _score_or_suggest(name, given if given is not None else {})
         if as_json:
             typer.echo(json.dumps(result.to_json_dict() | {"disclaimer": DISCLAIMER}, indent=2))
         else:
