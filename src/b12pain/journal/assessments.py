@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from b12pain.journal.records import InstrumentEntry, ProfileEntry, SavedAssessment
+from b12pain.journal.records import InstrumentEntry, ProfileEntry, SavedAssessment, entry_as
 from b12pain.journal.store import Journal, make_record
 from b12pain.journal.tables import LOCAL_OWNER
 
@@ -28,8 +28,7 @@ def save_profile(
     )
     record = make_record("profile", at=at, profile=data, note=note)
     journal.add(record, owner=owner)
-    assert isinstance(record, ProfileEntry)
-    return record
+    return entry_as(record, ProfileEntry)
 
 
 def save_assessment(
@@ -52,8 +51,7 @@ def save_assessment(
         note=note,
     )
     journal.add(record, owner=owner)
-    assert isinstance(record, SavedAssessment)
-    return record
+    return entry_as(record, SavedAssessment)
 
 
 def save_instrument_result(
@@ -75,5 +73,4 @@ def save_instrument_result(
         note=note,
     )
     journal.add(record, owner=owner)
-    assert isinstance(record, InstrumentEntry)
-    return record
+    return entry_as(record, InstrumentEntry)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -430,3 +430,13 @@ RECORD_TYPES: dict[str, type[Entry]] = {
     "assessment": SavedAssessment,
     "stock": StockCount,
 }
+
+_Kind = TypeVar("_Kind", bound=Entry)
+
+
+def entry_as(record: Entry, model: type[_Kind]) -> _Kind:
+    """`record` typed as the `model` its kind says it is; `TypeError` (a bug, never bad input)
+    if it is another kind. An explicit check, unlike `assert`, which `python -O` removes."""
+    if not isinstance(record, model):
+        raise TypeError(f"expected a {model.__name__} record, got {type(record).__name__}")
+    return record

@@ -37,6 +37,7 @@ from b12pain.journal.records import (
     ProfileEntry,
     Record,
     StockCount,
+    entry_as,
 )
 from b12pain.journal.tables import LOCAL_OWNER
 
@@ -533,8 +534,7 @@ class Journal:
                 return None
             ((_, row),) = rows
             record = self._to_record("profile", row, self._comments(conn, [row["id"]]))
-        assert isinstance(record, ProfileEntry)
-        return record
+        return entry_as(record, ProfileEntry)
 
     def profile_count(self, *, owner: str = LOCAL_OWNER) -> int:
         """How many profile versions `owner` has saved."""

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from b12pain.errors import InputError
-from b12pain.journal.records import BODY_REGIONS, KINDS, PAIN_TYPES, Comment, Entry, InstrumentEntry
+from b12pain.journal.records import (
+    BODY_REGIONS,
+    KINDS,
+    PAIN_TYPES,
+    Comment,
+    Entry,
+    InstrumentEntry,
+    entry_as,
+)
 from b12pain.journal.store import make_record
 from b12pain.service.context import Context
 from b12pain.service.when import day_bounds, resolve_at
@@ -169,8 +177,7 @@ def log_instrument(ctx: Context, entry: InstrumentInput) -> ScoredInstrument:
         category=result.category,
         note=entry.note,
     )
-    assert isinstance(record, InstrumentEntry)
-    return ScoredInstrument(record, result)
+    return ScoredInstrument(entry_as(record, InstrumentEntry), result)
 
 
 def list_entries(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from b12pain.journal.records import FoodEntry
+from b12pain.journal.records import FoodEntry, entry_as
 from b12pain.service.context import Context
 from b12pain.service.diary import save
 from b12pain.service.when import resolve_at
@@ -53,8 +53,7 @@ def log_food(ctx: Context, food: FoodInput, foods: Any) -> FoodLogView:
         b12_added_ug=measured.b12_added_ug,
         note=food.note,
     )
-    assert isinstance(record, FoodEntry)
-    return FoodLogView(record, measured)
+    return FoodLogView(entry_as(record, FoodEntry), measured)
 
 
 def open_food_database(data_dir: Path | None = None) -> Any:

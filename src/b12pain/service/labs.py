@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from b12pain.journal.records import LabEntry
+from b12pain.journal.records import LabEntry, entry_as
 from b12pain.knowledge import KnowledgeBase
 from b12pain.service.context import Context
 from b12pain.service.diary import save
@@ -49,8 +49,7 @@ def add_lab(ctx: Context, lab: LabInput) -> LabEntry:
         reference_range=lab.reference_range,
         note=lab.note,
     )
-    assert isinstance(record, LabEntry)
-    return record
+    return entry_as(record, LabEntry)
 
 
 def list_labs(

@@ -26,7 +26,7 @@ from b12pain.days import check_day
 from b12pain.errors import ConflictError, InputError, NotFoundError, Problem
 from b12pain.insights.schedule import DueItem, dose_days, due_on
 from b12pain.insights.trends import Stock
-from b12pain.journal.records import DoseEvent, PlanEntry, StockCount
+from b12pain.journal.records import DoseEvent, PlanEntry, StockCount, entry_as
 from b12pain.journal.series import latest_stock_counts, plan_view, taken_days
 from b12pain.journal.store import make_record
 from b12pain.knowledge import KnowledgeBase
@@ -310,7 +310,7 @@ def start_plan(ctx: Context, request: PlanFromRegimen) -> PlanEntry:
         schedule=steps,
         note=request.note,
     )
-    assert isinstance(record, PlanEntry)
+    record = entry_as(record, PlanEntry)
     ctx.store.add(record, owner=ctx.owner)
     return record
 
@@ -336,7 +336,7 @@ def _own_plan(ctx: Context, request: OwnSupplementInput) -> tuple[PlanEntry, Com
         stock_units=request.stock_units,
         note=request.note,
     )
-    assert isinstance(record, PlanEntry)
+    record = entry_as(record, PlanEntry)
     return record, compare(ctx.kb, record.amount_ug, record.form, every_days)
 
 
@@ -426,7 +426,7 @@ def change_plan(ctx: Context, plan: str | None, changes: PlanChanges) -> SavedPl
                 note=note,
             ),
         )
-    assert isinstance(new, PlanEntry)
+    new = entry_as(new, PlanEntry)
     ctx.store.stop_plan(old.uid, day, owner=ctx.owner, then_add=[new])
     return SavedPlan(new, comparison, replaced=old)
 
@@ -457,7 +457,7 @@ def log_dose(ctx: Context, dose: DoseInput) -> DoseEvent:
         amount_ug=amount,
         note=dose.note,
     )
-    assert isinstance(record, DoseEvent)
+    record = entry_as(record, DoseEvent)
     if record.amount_ug is not None and dose.amount_ug is not None:
         route = ROUTE_OF_FORM[record.form]
         product = {"oral": "tablet", "sublingual": "lozenge", "im": "injection"}[route]
@@ -479,7 +479,7 @@ def record_stock(ctx: Context, stock: StockInput) -> StockCount:
         units=stock.units,
         note=stock.note,
     )
-    assert isinstance(record, StockCount)
+    record = entry_as(record, StockCount)
     ctx.store.add(record, owner=ctx.owner)
     return record
 

@@ -14,7 +14,7 @@ from typing import Any
 from b12pain.clinical.parse import parse_profile
 from b12pain.clinical.profile import Profile
 from b12pain.clinical.result import Assessment
-from b12pain.journal.records import ProfileEntry, SavedAssessment
+from b12pain.journal.records import ProfileEntry, SavedAssessment, entry_as
 from b12pain.knowledge import KnowledgeBase
 from b12pain.service.context import Context
 from b12pain.service.diary import save
@@ -63,7 +63,7 @@ def save_profile(
         profile=profile.model_dump(mode="json", exclude_defaults=True),
         note=note,
     )
-    assert isinstance(saved, ProfileEntry)
+    saved = entry_as(saved, ProfileEntry)
     version = ctx.store.profile_count(owner=ctx.owner)
     stored = None
     if assessment is not None:
@@ -108,5 +108,4 @@ def _save_assessment(
         assessment=dict(data),
         note=note,
     )
-    assert isinstance(record, SavedAssessment)
-    return record
+    return entry_as(record, SavedAssessment)
