@@ -13,6 +13,13 @@ docs/benchmarks.md ("Web app"). Not a test: no timing is asserted anywhere.
 
 `make bench` also runs `test_today_page_in_process` (pytest-benchmark), the Today page rendered
 in-process over the same dense year.
+
+    .venv/bin/python benchmarks/bench_web.py --in-process [--rounds 5]
+
+measures instead the CPU time of one request to each page in-process (TestClient, one thread),
+the pages alternated round by round so a busy machine slows them alike; "Insights, recomputed"
+forgets the kept Insights views before each request: the cost before they were kept, and the
+cost of the first visit after each change to the journal.
 """
 
 from __future__ import annotations
@@ -146,11 +153,55 @@ def test_today_page_in_process(benchmark: Any, tmp_path: Path) -> None:
     assert response.status_code == 200
 
 
+#: In-process measurements: (name, path, forget the kept Insights views before each request).
+IN_PROCESS = (
+    ("Today", "/", False),
+    ("Diary", "/diary", False),
+    ("Insights", "/insights", False),
+    ("Insights, recomputed", "/insights", True),
+)
+
+
+def in_process(rounds: int = 5, per_round: int = 20) -> dict[str, list[float]]:
+    """CPU milliseconds per request of each page, in-process over one dense year, per round."""
+    from fastapi.testclient import TestClient
+
+    from b12pain.service.insights import forget_kept_views
+    from b12pain.web import Settings, create_app
+
+    with tempfile.TemporaryDirectory(prefix="b12pain-bench-web-") as folder:
+        data = Path(folder) / "data"
+        fill_dense_year(data)
+        with TestClient(create_app(Settings(data_dir=data))) as client:
+            for _, path, _ in IN_PROCESS:
+                assert client.get(path).status_code == 200  # warm
+            found: dict[str, list[float]] = {name: [] for name, _, _ in IN_PROCESS}
+            for _ in range(rounds):
+                for name, path, forget in IN_PROCESS:
+                    start = time.process_time()
+                    for _ in range(per_round):
+                        if forget:
+                            forget_kept_views()
+                        client.get(path)
+                    found[name].append(1000 * (time.process_time() - start) / per_round)
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--in-process", action="store_true", help="CPU per request, in-process")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    if args.in_process:
+        import statistics
+
+        print(f"CPU ms per request, in-process, {args.rounds} alternated rounds "
+              f"(load average {os.getloadavg()[0]:.2f})")
+        for name, values in in_process(args.rounds).items():
+            print(f"| {name} | {statistics.median(values):.1f} | {min(values):.1f}-{max(values):.1f} |")
+        return
     result = run(args.users, args.seconds)
     print(f"{result['entries']} entries, {result['users']} users, {result['seconds']} s; "
           f"server memory idle {result['idle_rss_mib']:.0f} MiB, peak {result['peak_rss_mib']:.0f} MiB; "

@@ -92,6 +92,11 @@ def insights_view(ctx: Context) -> InsightsView:
     return _KEPT.get_or_compute(key, lambda: _view(ctx, chosen))
 
 
+def forget_kept_views() -> None:
+    """Forget every kept view (the next call computes afresh; for benchmarks and tests)."""
+    _KEPT.clear()
+
+
 def _view(ctx: Context, chosen: Preferences) -> InsightsView:
     board = _dashboard(ctx)
     return InsightsView(board, _timeline(ctx, board, chosen))
