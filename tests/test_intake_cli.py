@@ -123,7 +123,8 @@ def test_all_problems_are_reported_together(
 ) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(
-        "person: {age: 40}\nmeals: {lunch: ['2 slices', 'banana', '3 slices egg']}\n",
+        # "banana" alone is read as one banana, as `log food` reads it (issue 13)
+        "person: {age: 40}\nmeals: {lunch: ['2 slices', '1 zzxqv', '3 slices egg']}\n",
         encoding="utf-8",
     )
     code, _, err = run(monkeypatch, capsys, "intake", str(path))

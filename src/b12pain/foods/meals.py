@@ -8,8 +8,9 @@ days:
       breakfast: ["2 eggs", "1 cup milk", {amount: "1/2 cup", food: "08077"}]
       dinner: ["150 g salmon"]
 ```
-A single day may be written as top-level `meals:` instead of `days:`. Every entry is weighed with
-`FoodDatabase.measure`; all problems are reported together, each with its place in the file.
+A single day may be written as top-level `meals:` instead of `days:`. Every entry is read as
+`log food` reads it (`FoodDatabase.match_phrase`: "1 bowl oatmeal", "2 slices toast", "1 can
+tuna"); all problems are reported together, each with its place in the file.
 """
 
 from __future__ import annotations
@@ -92,10 +93,13 @@ class MealsFile(BaseModel):
 
 
 class LoggedFood(MeasuredFood):
-    """A measured food with the meal and day it was eaten (accepted by `summarise_intake`)."""
+    """A measured food with the meal and day it was eaten (accepted by `summarise_intake`), and
+    how its words were read (the measure's basis, a "did you mean" when unsure)."""
 
     meal: str = ""
     day: dt.date | None = None
+    measure_basis: str = ""
+    did_you_mean: str | None = None
 
 
 def read_meals(path: Path) -> MealsFile:
@@ -125,7 +129,9 @@ def read_meals(path: Path) -> MealsFile:
 
 
 def measure_meals(db: FoodDatabase, meals: MealsFile) -> list[LoggedFood]:
-    """Weigh every entry; collect every problem (with its place in the file) before failing."""
+    """Weigh every entry with the food-phrase reader `log food` uses (`FoodDatabase.match_phrase`:
+    household measures such as bowl, slice, glass, can; plain common foods first); collect every
+    problem (with its place in the file) before failing."""
     logged: list[LoggedFood] = []
     problems: list[Problem] = []
     for d, day in enumerate(meals.days):
@@ -133,11 +139,25 @@ def measure_meals(db: FoodDatabase, meals: MealsFile) -> list[LoggedFood]:
             for e, entry in enumerate(entries):
                 where = f"days[{d}].meals.{meal}[{e}]"
                 try:
-                    measured = db.measure(entry.amount, food_id=entry.food)
+                    match = db.match_phrase(entry.amount, food_id=entry.food)
                 except InputError as exc:
                     problems += [Problem(where, p.value, p.message) for p in exc.problems]
                     continue
-                logged.append(LoggedFood(**measured.model_dump(), meal=meal, day=day.date))
+                logged.append(
+                    LoggedFood(
+                        food_id=match.food_id,
+                        description=match.description,
+                        grams=match.grams,
+                        b12_ug=match.b12_ug,
+                        b12_added_ug=match.b12_added_ug,
+                        amount_text=match.amount_text,
+                        portion=match.portion,
+                        meal=meal,
+                        day=day.date,
+                        measure_basis=match.measure_basis,
+                        did_you_mean=match.did_you_mean,
+                    )
+                )
     if problems:
         raise InputError(problems)
     return logged
