@@ -8,7 +8,7 @@ The journal stores and reads; who may share, and what an access means, are the s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,16 +20,19 @@ from b12pain.journal.store import Journal, from_utc
 
 __all__ = [
     "AuditRecord",
+    "Glance",
     "OthersComment",
     "ShareRecord",
     "account_role",
     "accounts_named",
     "active_share",
     "add_audit_event",
+    "add_audit_events",
     "add_share",
     "audit_log",
     "comments_by_others",
     "erase_owner",
+    "glances",
     "owners_sharing_with",
     "revoke_share",
     "shares_of_owner",
@@ -259,3 +262,102 @@ def comments_by_others(store: Journal, owner: str, limit: int = 20) -> list[Othe
             )
             for row in conn.execute(query)
         ]
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What a clinician's patient list shows of one owner, read in a few queries for everyone:
+    the current profile, the symptoms ticked since a time, and the latest pain since a time."""
+
+    profile: dict[str, Any] | None
+    symptoms: tuple[str, ...]
+    latest_pain: tuple[dt.datetime, int] | None
+
+
+def glances(
+    store: Journal,
+    owners: Sequence[str],
+    *,
+    symptoms_since: dt.datetime,
+    pain_since: dt.datetime,
+) -> dict[str, Glance]:
+    """A `Glance` of each of `owners`, in three queries whatever their number (the patient list
+    of a clinician with many patients stays fast)."""
+    wanted = sorted(set(owners))
+    if not wanted:
+        return {}
+    entries = t.EntryRow.__table__
+    profiles, checks, pains = (
+        t.ProfileVersionRow.__table__,
+        t.SymptomCheckRow.__table__,
+        t.PainEntryRow.__table__,
+    )
+    found_profile: dict[str, tuple[int, dict[str, Any]]] = {}
+    found_symptoms: dict[str, list[str]] = {}
+    found_pain: dict[str, tuple[dt.datetime, int, int]] = {}
+    mine = entries.c.owner.in_(wanted)
+    with store.engine.connect() as conn:
+        for owner, version, profile in conn.execute(
+            sa.select(entries.c.owner, profiles.c.version, profiles.c.profile)
+            .join(profiles, profiles.c.entry_id == entries.c.id)
+            .where(mine, entries.c.kind == "profile")
+        ):
+            if owner not in found_profile or version > found_profile[owner][0]:
+                found_profile[owner] = (version, dict(profile))
+        for owner, symptoms in conn.execute(
+            sa.select(entries.c.owner, checks.c.symptoms)
+            .join(checks, checks.c.entry_id == entries.c.id)
+            .where(
+                mine, entries.c.kind == "symptoms", entries.c.recorded_at >= _utc(symptoms_since)
+            )
+            .order_by(entries.c.recorded_at)
+        ):
+            seen = found_symptoms.setdefault(owner, [])
+            seen += [s for s in symptoms if s not in seen]
+        for owner, at, offset, nrs in conn.execute(
+            sa.select(
+                entries.c.owner, entries.c.recorded_at, entries.c.utc_offset_minutes, pains.c.nrs
+            )
+            .join(pains, pains.c.entry_id == entries.c.id)
+            .where(mine, entries.c.kind == "pain", entries.c.recorded_at >= _utc(pain_since))
+        ):
+            if owner not in found_pain or at >= found_pain[owner][0]:
+                found_pain[owner] = (at, offset, nrs)
+    return {
+        owner: Glance(
+            profile=found_profile[owner][1] if owner in found_profile else None,
+            symptoms=tuple(found_symptoms.get(owner, ())),
+            latest_pain=(from_utc(*found_pain[owner][:2]), found_pain[owner][2])
+            if owner in found_pain
+            else None,
+        )
+        for owner in wanted
+    }
+
+
+def add_audit_events(
+    store: Journal,
+    owners: Sequence[str],
+    *,
+    actor: str,
+    at: dt.datetime,
+    action: str,
+    target: str,
+) -> None:
+    """Write one access by `actor` to each of `owners`' data, in one transaction."""
+    if not owners:
+        return
+    with _writing(store) as conn:
+        conn.execute(
+            sa.insert(t.AuditEventRow),
+            [
+                {
+                    "owner": owner,
+                    "actor": actor,
+                    "at": _utc(at),
+                    "action": action[:40],
+                    "target": target[:200],
+                }
+                for owner in owners
+            ],
+        )

@@ -9,13 +9,14 @@ answer never says whether the person exists. Every read by a clinician is in the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from b12pain.clinical.result import URGENCY_ORDER, RedFlag, Urgency
 from b12pain.errors import InputError, NotFoundError
 from b12pain.journal import sharing as rows
-from b12pain.journal.records import Comment, PainEntry
+from b12pain.journal.records import Comment
 from b12pain.journal.store import Journal
 from b12pain.knowledge import KnowledgeBase
 from b12pain.service.audit import record_access
@@ -23,6 +24,7 @@ from b12pain.service.context import Context
 
 __all__ = [
     "RED_FLAG_DAYS",
+    "LatestPain",
     "Patient",
     "ReceivedComment",
     "Share",
@@ -72,6 +74,14 @@ class Share:
 
 
 @dataclass(frozen=True)
+class LatestPain:
+    """A person's latest pain rating: when, and 0-10."""
+
+    at: dt.datetime
+    nrs: int
+
+
+@dataclass(frozen=True)
 class Patient:
     """One person on a clinician's list: red flags first, then the latest pain."""
 
@@ -79,7 +89,7 @@ class Patient:
     display_name: str
     shared_since: dt.datetime
     red_flags: tuple[RedFlag, ...]
-    latest_pain: PainEntry | None
+    latest_pain: LatestPain | None
 
     @property
     def urgency(self) -> Urgency:
@@ -165,36 +175,35 @@ def patient_context(
 def red_flags_of(ctx: Context) -> tuple[RedFlag, ...]:
     """`ctx.owner`'s red flags now: from their current profile (as the self-check saved it) and
     the symptoms ticked in the diary in the last `RED_FLAG_DAYS` days, most urgent first."""
+    glance = _glances(ctx.store, [ctx.owner], ctx.now)[ctx.owner]
+    return _red_flags(glance)
+
+
+def _glances(store: Journal, owners: Sequence[str], now: dt.datetime) -> dict[str, rows.Glance]:
+    return rows.glances(
+        store,
+        owners,
+        symptoms_since=now - dt.timedelta(days=RED_FLAG_DAYS),
+        pain_since=now - dt.timedelta(days=PAIN_DAYS),
+    )
+
+
+def _red_flags(glance: rows.Glance) -> tuple[RedFlag, ...]:
+    """The red flags of a profile and the symptoms ticked lately (as the clinician report reads
+    them: without a profile, age 0 only fills the required field)."""
     from b12pain.clinical.profile import Profile
     from b12pain.clinical.triage import red_flags
-    from b12pain.journal.records import SymptomCheck
 
-    current = ctx.store.current_profile(owner=ctx.owner)
-    start = ctx.now - dt.timedelta(days=RED_FLAG_DAYS)
-    checks = ctx.store.entries(["symptoms"], start=start, owner=ctx.owner)
-    symptoms: list[str] = list(current.profile.get("symptoms", ())) if current else []
-    for check in checks:
-        if isinstance(check, SymptomCheck):
-            symptoms += [s for s in check.symptoms if s not in symptoms]
+    symptoms = list((glance.profile or {}).get("symptoms", ()))
+    symptoms += [s for s in glance.symptoms if s not in symptoms]
     if not symptoms:
         return ()
-    data: dict[str, object] = dict(current.profile) if current else {"age": 0}
-    data["symptoms"] = symptoms
+    data: dict[str, object] = {**(glance.profile or {"age": 0}), "symptoms": symptoms}
     try:
         profile = Profile.model_validate(data)
     except ValueError:  # a profile saved by an older version: red flags from symptoms alone
         profile = Profile(age=0, symptoms=tuple(symptoms))
-    # Age plays no part in which red flag fires for these symptoms' rules beyond the age fact;
-    # without a profile, 0 fills the required field, as the clinician report does.
     return red_flags(profile)
-
-
-def _latest_pain(ctx: Context) -> PainEntry | None:
-    recent = ctx.store.entries(
-        ["pain"], start=ctx.now - dt.timedelta(days=PAIN_DAYS), owner=ctx.owner
-    )
-    pains = [e for e in recent if isinstance(e, PainEntry)]
-    return pains[-1] if pains else None
 
 
 def patients_of(
@@ -202,29 +211,34 @@ def patients_of(
 ) -> list[Patient]:
     """The people who share their diary with `viewer` (a clinician) right now: red flags first
     (emergencies, then urgent), then the highest latest pain, then by name. Reading each
-    person's red flags and latest pain is written to their audit log."""
+    person's red flags and latest pain is written to their audit log. A few queries in all,
+    however many patients."""
+    del kb  # red flags come from the shipped catalogue (clinical.triage)
     if viewer.role != "clinician":
         return []
     shares = rows.owners_sharing_with(store, viewer.username)
-    names = rows.accounts_named(store, {s.owner for s in shares})
-    found: list[Patient] = []
+    owners = [s.owner for s in shares]
+    names = rows.accounts_named(store, owners)
+    seen = _glances(store, owners, now)
+    rows.add_audit_events(
+        store,
+        owners,
+        actor=viewer.username,
+        at=now,
+        action="patient list",
+        target="red flags and latest pain",
+    )
+    found = []
     for made in shares:
-        ctx = patient_context(
-            store,
-            kb,
-            viewer,
-            made.owner,
-            now=now,
-            action="patient list",
-            target="red flags and latest pain",
-        )
+        glance = seen[made.owner]
+        pain = LatestPain(*glance.latest_pain) if glance.latest_pain is not None else None
         found.append(
             Patient(
                 username=made.owner,
                 display_name=names.get(made.owner, (made.owner, ""))[0],
                 shared_since=made.created_at,
-                red_flags=red_flags_of(ctx),
-                latest_pain=_latest_pain(ctx),
+                red_flags=_red_flags(glance),
+                latest_pain=pain,
             )
         )
     return sorted(found, key=_most_urgent_first)

@@ -1,0 +1,333 @@
+"""The clinic server under load, on PostgreSQL: 50 people signed in, each with a dense year,
+opening Today, and 5 clinicians signed in (10 patients each) opening their patient list; p95 per
+page, errors, the server's CPU per request and peak memory; and what one login (argon2id) costs.
+
+    .venv/bin/python benchmarks/bench_server.py [--people 50] [--clinicians 5] [--seconds 60]
+        [--url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+
+A real `b12pain serve --multi-user` (uvicorn, one process) runs over a private schema of the
+PostgreSQL database (`B12PAIN_TEST_PG_URL`, dropped afterwards) holding one dense year per person
+(`bench_journal.dense_year`, ~3,700 entries, ending today); every 7th person also ticked a red-flag
+symptom yesterday, so the clinicians' lists have red flags to put first. Locust runs headless in
+its own process with `locust_server.py`: each user pauses 0.5-1.5 s between pages, like a person. The baseline, measured in the same
+run, is the static stylesheet. Every account is first signed in through /login (CSRF token and
+all, one after another: the cost of one login over HTTP), then the locust users carry those
+session cookies, so the pages are measured in the steady state; one login is also timed
+in-process (`service.accounts.login`, which verifies the argon2id hash; median of 10), and the
+hash's parameters are printed. Results go in
+docs/benchmarks.md ("Clinic server"). Not a test: no timing is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_web import PeakMemory, _free_port  # noqa: E402
+
+PASSWORD = "benchmark password, long enough"
+PAGES = ("Today (person)", "Patient list (clinician)")
+BASELINE = "baseline: static stylesheet"
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+COOKIE = "b12pain-session"
+
+
+def _schema_url(base: str) -> tuple[str, str]:
+    """A fresh private schema of `base` and the URL that uses it."""
+    import sqlalchemy as sa
+
+    schema = f"bench_server_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    separator = "&" if "?" in base else "?"
+    return schema, f"{base}{separator}options=-csearch_path%3D{schema}"
+
+
+def _drop(base: str, schema: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def fill(url: str, people: int, clinicians: int) -> tuple[list[str], list[str], int]:
+    """Accounts, one dense year per person ending today, shares; returns the usernames and the
+    number of entries written."""
+    import bench_journal
+
+    from b12pain.journal import Journal
+    from b12pain.knowledge import load
+    from b12pain.service import accounts, diary, sharing
+    from b12pain.service.context import Context
+
+    today = dt.date.today()
+    bench_journal.TODAY = today  # the dense year ends today, so Today has this week's pain
+    bench_journal.FIRST_DAY = today - dt.timedelta(days=bench_journal.DAYS - 1)
+    now = dt.datetime.now().astimezone()
+    kb = load()
+    persons = [f"person{i:02d}" for i in range(people)]
+    doctors = [f"dr{i:02d}" for i in range(clinicians)]
+    entries = 0
+    with Journal.open(url) as store:
+        for name in doctors:
+            accounts.add_account(
+                store,
+                username=name,
+                display_name=f"Dr {name}",
+                role="clinician",
+                password=PASSWORD,
+                now=now,
+            )
+        for i, name in enumerate(persons):
+            accounts.add_account(
+                store,
+                username=name,
+                display_name=f"Person {i}",
+                role="person",
+                password=PASSWORD,
+                now=now,
+            )
+            entries += store.add_many(bench_journal.dense_year(seed=i), owner=name)
+            ctx = Context(store=store, kb=kb, owner=name, now=now, today=now.date())
+            if i % 7 == 0:
+                diary.log_symptoms(
+                    ctx,
+                    diary.SymptomsInput(
+                        symptoms=["saddle_numbness"], at=now - dt.timedelta(days=1)
+                    ),
+                )
+            sharing.share(ctx, doctors[i % clinicians])
+    return persons, doctors, entries
+
+
+def login_cost(url: str, username: str, attempts: int = 10) -> float:
+    """Median milliseconds of one successful `service.accounts.login` (argon2id verify)."""
+    from b12pain.journal import Journal
+    from b12pain.service import accounts
+
+    times = []
+    with Journal.open(url) as store:
+        for _ in range(attempts):
+            start = time.perf_counter()
+            accounts.login(
+                store,
+                username=username,
+                password=PASSWORD,
+                address="127.0.0.1",
+                now=dt.datetime.now().astimezone(),
+            )
+            times.append(1000 * (time.perf_counter() - start))
+    return statistics.median(times)
+
+
+def sign_in_all(address: str, usernames: list[str]) -> tuple[dict[str, str], list[float]]:
+    """Sign each account in through /login (CSRF token and all), one after another; their
+    session tokens, and each login's round trip in ms (argon2id verify included)."""
+    import re
+
+    tokens, times = {}, []
+    for username in usernames:
+        with httpx.Client(base_url=address) as client:
+            form = client.get("/login")
+            found = re.search(r'name="csrftoken" value="([^"]+)"', form.text)
+            assert found, "no CSRF token on /login"
+            start = time.perf_counter()
+            answer = client.post(
+                "/login",
+                data={"username": username, "password": PASSWORD, "csrftoken": found.group(1)},
+            )
+            times.append(1000 * (time.perf_counter() - start))
+            assert answer.status_code == 303, f"login of {username}: {answer.status_code}"
+            tokens[username] = client.cookies[COOKIE]
+    return tokens, times
+
+
+def _serve(url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
+    address = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "B12PAIN_DATABASE_URL": url,
+        "B12PAIN_DATA_DIR": str(folder),
+        "B12PAIN_SECRET_KEY": "bench-" + "s" * 48,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from b12pain.cli.main import run; run()",
+            "serve",
+            "--multi-user",
+            "--port",
+            str(port),
+            "--public-url",
+            address,
+            "--insecure-dev",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    for _ in range(600):
+        try:
+            httpx.get(address + "/login", timeout=2)
+            return process
+        except httpx.TransportError:
+            if process.poll() is not None:
+                err = process.stderr.read().decode() if process.stderr else "stopped"
+                raise RuntimeError(err) from None
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError("b12pain serve --multi-user did not start")
+
+
+def run(base: str, people: int, clinicians: int, seconds: int) -> dict[str, Any]:
+    """Fill, serve, load; p50/p95/max per page, failures, CPU, memory and login cost."""
+    schema, url = _schema_url(base)
+    try:
+        started = time.perf_counter()
+        persons, doctors, entries = fill(url, people, clinicians)
+        filled_s = time.perf_counter() - started
+        login_ms = login_cost(url, persons[0])
+        with tempfile.TemporaryDirectory(prefix="b12pain-bench-server-") as folder:
+            port = _free_port()
+            server = _serve(url, port, Path(folder))
+            memory = PeakMemory(server.pid)
+            memory.start()
+            try:
+                address = f"http://127.0.0.1:{port}"
+                tokens, login_http = sign_in_all(address, persons + doctors)
+                for path in ("/", "/clinic"):  # warm: knowledge, templates, the pool
+                    httpx.get(
+                        address + path,
+                        cookies={COOKIE: tokens[persons[0] if path == "/" else doctors[0]]},
+                        timeout=60,
+                    )
+                cpu_before = sum(memory.process.cpu_times()[:2])
+                prefix = Path(folder) / "locust"
+                env = {
+                    **os.environ,
+                    "B12PAIN_BENCH_PASSWORD": PASSWORD,
+                    "B12PAIN_BENCH_PEOPLE": ",".join(f"{u}={tokens[u]}" for u in persons),
+                    "B12PAIN_BENCH_CLINICIANS": ",".join(f"{u}={tokens[u]}" for u in doctors),
+                    "B12PAIN_BENCH_PERSON_USERS": str(people),
+                    "B12PAIN_BENCH_CLINICIAN_USERS": str(clinicians),
+                }
+                users = people + clinicians
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "locust",
+                        "-f",
+                        str(HERE / "locust_server.py"),
+                        "--headless",
+                        "-u",
+                        str(users),
+                        "-r",
+                        str(users),
+                        "-t",
+                        f"{seconds}s",
+                        "--only-summary",
+                        "--host",
+                        f"http://127.0.0.1:{port}",
+                        "--csv",
+                        str(prefix),
+                    ],
+                    check=False,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                cpu_used = sum(memory.process.cpu_times()[:2]) - cpu_before
+                with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
+                    rows = {row["Name"]: row for row in csv.DictReader(stats)}
+            finally:
+                memory.stopped.set()
+                server.terminate()
+                server.wait(timeout=30)
+    finally:
+        _drop(base, schema)
+    result: dict[str, Any] = {
+        "entries": entries,
+        "people": people,
+        "clinicians": clinicians,
+        "seconds": seconds,
+        "fill_s": filled_s,
+        "login_ms": login_ms,
+        "login_http_p50_ms": statistics.median(login_http),
+        "login_http_max_ms": max(login_http),
+        "peak_rss_mib": memory.peak / 2**20,
+        "server_cpu_s": cpu_used,
+    }
+    base_p95 = float(rows[BASELINE]["95%"])
+    for name in (*PAGES, BASELINE, "Aggregated"):
+        row = rows[name]
+        result[name] = {
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "p50_ms": float(row["50%"]),
+            "p95_ms": float(row["95%"]),
+            "max_ms": float(row["Max Response Time"]),
+            "p95_vs_baseline": float(row["95%"]) / base_p95 if base_p95 else float("nan"),
+        }
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=50)
+    parser.add_argument("--clinicians", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--url", default=os.environ.get("B12PAIN_TEST_PG_URL", DEFAULT_URL))
+    args = parser.parse_args()
+    r = run(args.url, args.people, args.clinicians, args.seconds)
+    print(
+        f"{r['entries']} entries for {r['people']} people ({r['fill_s']:.0f} s to fill), "
+        f"{r['clinicians']} clinicians, {r['people'] + r['clinicians']} users signed in, "
+        f"{r['seconds']} s; server peak memory {r['peak_rss_mib']:.0f} MiB; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
+    total = r["Aggregated"]["requests"]
+    print(
+        f"server CPU {r['server_cpu_s']:.1f} s for {total} requests = "
+        f"{1000 * r['server_cpu_s'] / max(total, 1):.1f} ms per request"
+    )
+    from b12pain.service.accounts import hash_password
+
+    parameters = hash_password("x").split("$")[3]
+    print(
+        f"one login (argon2id verify, {parameters}): in-process median of 10 "
+        f"{r['login_ms']:.0f} ms; over HTTP, {r['people'] + r['clinicians']} logins one after "
+        f"another: median {r['login_http_p50_ms']:.0f} ms, max {r['login_http_max_ms']:.0f} ms"
+    )
+    print("| page | requests | failures | p50 ms | p95 ms | max ms | p95 vs baseline |")
+    print("|---|---|---|---|---|---|---|")
+    for name in (*PAGES, BASELINE, "Aggregated"):
+        x = r[name]
+        print(
+            f"| {name} | {x['requests']} | {x['failures']} | {x['p50_ms']:.0f} | "
+            f"{x['p95_ms']:.0f} | {x['max_ms']:.0f} | {x['p95_vs_baseline']:.1f}x |"
+        )
+
+
+if __name__ == "__main__":
+    main()
