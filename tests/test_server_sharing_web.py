@@ -125,3 +125,11 @@ def test_the_admin_adds_resets_and_removes_accounts(app: FastAPI) -> None:
     assert root.post("/admin/accounts/ann/remove").status_code == 404
     assert root.post("/admin/accounts/root/remove").status_code == 409  # not oneself
     assert root.get("/diary").status_code == 403  # an admin reads no diary
+
+
+def test_a_backup_on_the_servers_disk_is_refused_export_is_offered(app: FastAPI) -> None:
+    answer = client_for(app, "ann").post("/settings/backup")
+    assert answer.status_code == 409
+    assert "Export" in answer.text
+    folder = app.state.settings.data_dir
+    assert not (folder / "backups").exists()

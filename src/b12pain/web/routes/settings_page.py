@@ -163,6 +163,12 @@ async def import_file(request: Request, ctx: ContextDep, settings: SettingsDep) 
 @router.post("/settings/backup", response_class=HTMLResponse, include_in_schema=False)
 def make_backup(request: Request, ctx: ContextDep, settings: SettingsDep) -> HTMLResponse:
     """A dated private copy of the journal in the data folder's backups."""
+    if settings.mode == "server":  # a copy on the server's disk would be nobody's to manage
+        from b12pain.errors import ConflictError
+
+        raise ConflictError.single(
+            "backup", None, "on a clinic server its operator backs up the database; use "
+            "Export to download your own copy")
     folder = data_folder(settings)
     path = transfer.backup_journal(ctx, folder / "backups", folder)
     return _page(request, ctx, settings, message=f"Backup saved: {path}")
