@@ -64,7 +64,11 @@ SERVICE_API = {
         "FoodInput", "FoodLogView", "intake_summary", "intake_target", "log_food",
         "open_food_database",
     ],
-    "insights": ["insights"],
+    "insights": ["InsightsView", "Timeline", "forget_kept_views", "insights", "insights_view"],
+    "preferences": [
+        "Preferences", "get_preferences", "parse_preferences", "reset_preferences",
+        "save_preferences",
+    ],
     "transfer": [
         "Deleted", "backup_journal", "delete_everything", "export_journal", "export_to_file",
         "import_document", "import_journal",
