@@ -79,6 +79,21 @@ def test_login_goes_on_to_the_page_asked_for_on_this_site_only(client: TestClien
         assert done.status_code == 303 and done.headers["location"] == lands
 
 
+@pytest.mark.parametrize(
+    ("username", "home"), [("ann", "/"), ("dr.lee", "/clinic"), ("root", "/admin/accounts")]
+)
+def test_each_role_lands_on_its_own_home(client: TestClient, username: str, home: str) -> None:
+    token = csrf_token(client)
+    done = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrftoken": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == home
+    again = client.get("/login", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == home
+
+
 def test_a_wrong_password_shows_the_form_again_with_an_error(client: TestClient) -> None:
     token = csrf_token(client)
     page = client.post(

@@ -32,6 +32,13 @@ router = APIRouter(tags=["sign in"], include_in_schema=False)
 
 #: Paths a signed-out browser may open in server mode (everything else needs a session).
 PUBLIC_PATHS = ("/login", "/logout", "/static", "/api/v1/openapi.json")
+#: Where each role lands after signing in when no other page was asked for.
+HOME_OF_ROLE = {"person": "/", "clinician": "/clinic", "admin": "/admin/accounts"}
+
+
+def landing(account: accounts.Account, target: str) -> str:
+    """The page to open after signing in: the one asked for, else the role's own home."""
+    return target if target != "/" else HOME_OF_ROLE.get(account.role, "/")
 
 
 def safe_next(target: str | None) -> str:
@@ -51,8 +58,10 @@ def _page(request: Request, status_code: int = 200, **context: Any) -> HTMLRespo
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request) -> Response:
     """The sign-in form (signed in already: straight on)."""
-    if current_account(request) is not None:
-        return RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    account = current_account(request)
+    if account is not None:
+        target = landing(account, safe_next(request.query_params.get("next")))
+        return RedirectResponse(target, status_code=303)
     return _page(request)
 
 
@@ -72,7 +81,7 @@ async def login(request: Request, settings: SettingsDep) -> Response:
         return _page(request, 422, errors=problems, values={"username": username}, next=target)
     address = request.client.host if request.client else "unknown"
     try:
-        _, token = accounts.login(
+        account, token = accounts.login(
             journal_of(request),
             username=username,
             password=password,
@@ -88,7 +97,7 @@ async def login(request: Request, settings: SettingsDep) -> Response:
             values={"username": username},
             next=target,
         )
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(landing(account, target), status_code=303)
     set_session_cookie(response, settings, token)
     return response
 
