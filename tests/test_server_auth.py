@@ -355,7 +355,7 @@ def test_users_commands(
     assert '"username": "ann"' in out
     code, _, _ = cli("reset-password", "ann", "--password-stdin", stdin="a different passphrase\n")
     assert code == 0
-    code, _, _ = cli("remove", "dr.lee")
+    code, _, _ = cli("remove", "dr.lee", "--yes")
     assert code == 0
     code, out, _ = cli("list")
     assert "dr.lee" not in out
@@ -369,7 +369,8 @@ def test_users_commands(
         (["add", "ann2", "--password-stdin"], "short", "password"),
         (["add", "ann2"], "", "password"),  # no terminal to ask on
         (["add", "ann", "--password-stdin"], PASSWORD, "username"),  # taken
-        (["remove", "nobody"], "", "username"),
+        (["remove", "nobody", "--yes"], "", "username"),
+        (["remove", "ann"], "", "--yes"),  # no terminal to confirm on
         (["reset-password", "nobody", "--password-stdin"], PASSWORD, "username"),
         (["reset-password", "ann", "--password-stdin"], "short", "password"),
     ],
@@ -389,3 +390,26 @@ def test_users_commands_refuse_bad_input_with_exit_2(
     assert code == 2, (out, err)
     assert field in err and "Traceback" not in err
     assert "short" not in err.replace("(5 characters)", "")  # a password is never shown
+
+
+def test_removing_a_person_deletes_their_diary_too(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+
+    from b12pain.journal.store import Journal, make_record
+
+    for name in ("bea", "cal"):
+        code = _cli(monkeypatch, capsys, "users", "add", name, "--password-stdin", stdin=PASSWORD)[
+            0
+        ]
+        assert code == 0
+    with Journal.open(data_dir=data_dir) as store:
+        at = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+        for name in ("bea", "cal"):
+            store.add(make_record("sleep", hours=7, at=at), owner=name)
+    code, out, _ = _cli(monkeypatch, capsys, "users", "remove", "bea", "--yes")
+    assert code == 0 and "1 diary entries" in out
+    with Journal.open(data_dir=data_dir) as store:
+        assert store.counts(owner="bea") == {} or sum(store.counts(owner="bea").values()) == 0
+        assert sum(store.counts(owner="cal").values()) == 1

@@ -19,6 +19,9 @@ import typer
 
 from b12pain.cli.journal_common import DATA_DIR, JSON, print_json, shown
 
+#: Who removes an account from the command line (no username can look like this).
+COMMAND_LINE = "(command line)"
+
 users = typer.Typer(help="Accounts of a multi-user server (b12pain serve --multi-user).")
 
 ROLE = typer.Option("person", "--role", help="person (keeps a diary), clinician or admin.")
@@ -103,17 +106,35 @@ def add(
 @users.command("remove")
 def remove(
     username: str = typer.Argument(..., help="The account to remove."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
     data_dir: Path | None = DATA_DIR,
 ) -> None:
-    """Remove an account and end its sessions (a person's diary is deleted from Settings).
+    """Remove an account and everything it left: diary, shares, audit log, preferences, sessions.
 
-    Example: b12pain users remove ann
+    Example: b12pain users remove ann --yes
     """
-    from b12pain.service import accounts
+    from b12pain.service import accounts, erasure
 
     with _store(data_dir) as store:
-        accounts.remove_account(store, username, now=_now())
-    typer.echo(f"Removed {shown(username)}; every session of it has ended.")
+        accounts.get_account(store, username)  # an unknown name is refused before asking
+        _confirm(f"Remove {shown(username)} and delete everything this account left?", yes)
+        erased = erasure.remove_account_and_data(store, username, by=COMMAND_LINE, now=_now())
+    typer.echo(
+        f"Removed {shown(username)}: {erased.entries} diary entries and {erased.other_rows} "
+        "other rows deleted; every session of it has ended."
+    )
+
+
+def _confirm(question: str, yes: bool) -> None:
+    """Go on only when told `--yes` or answered yes at a terminal (else exit 2, nothing done)."""
+    from b12pain.errors import InputError
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise InputError.single("--yes", None, "given to confirm when no terminal can ask")
+    if not typer.confirm(question, default=False):
+        raise typer.Exit(1)
 
 
 @users.command("reset-password")
