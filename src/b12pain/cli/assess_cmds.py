@@ -360,29 +360,30 @@ def _print_readings(readings: list[Any], as_json: bool) -> None:
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     from rich.markup import escape
+    from rich.padding import Padding
     from rich.panel import Panel
-    from rich.table import Table
 
-    from b12pain.cli.render import cite
-    from b12pain.presentation.assessment import band_words
+    from b12pain.cli.render import print_sources
+    from b12pain.presentation.assessment import Footnotes, band_words
+    from b12pain.presentation.labs import band_limits, next_test_purposes, test_title
 
+    kb = load()
     console = _console()
-    table = Table(title="Blood tests", show_lines=True)
-    for column in ("test", "result", "what it shows", "detail", "next", "sources"):
-        table.add_column(column, overflow="fold")
-    for r in readings:
+    notes = Footnotes()
+    console.print("[bold]Blood tests[/bold]")
+    for r in readings:  # one short block a result: readable at 80 columns
         shown = f"{r.value:g} {r.unit}"
         if r.equivalent_value is not None:
-            shown += f" (≈{r.equivalent_value:.4g} {r.equivalent_unit})"
-        table.add_row(
-            r.test,
-            shown,
-            escape(band_words(r.test, r.band)),  # never "deficiency confirmed" (§J.7)
-            escape(r.explanation),
-            ", ".join(r.next_tests),
-            cite(r.citations),
-        )
-    console.print(table)
+            shown += f" (about {r.equivalent_value:.4g} {r.equivalent_unit})"
+        console.print(f"\n[bold]{escape(test_title(kb, r.test))}[/bold]: {escape(shown)}")
+        mark = notes.mark(r.citations)
+        # never "deficiency confirmed" in plain words (§J.7)
+        lines = [f"What it shows: {band_words(r.test, r.band)}. {mark}", band_limits(kb, r)]
+        lines += [f"Next test: {purpose}" for purpose in next_test_purposes(kb, r.next_tests)]
+        for line in filter(None, lines):
+            console.print(Padding(escape(line), (0, 0, 0, 2)))  # wrapped lines stay indented
+    console.print()
+    print_sources(notes, console)
     console.print(Panel(escape(disclaimer), title="Not medical advice", border_style="dim"))
 
 

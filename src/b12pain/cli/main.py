@@ -7,8 +7,12 @@ Modules register commands with `register(app)`. Keep imports at the top of those
 from __future__ import annotations
 
 import sys
+from difflib import get_close_matches
+from typing import Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from b12pain.cli import (
     assess_cmds,
@@ -24,7 +28,32 @@ from b12pain.cli import (
 )
 from b12pain.cli.errors import run_guarded
 
+#: Commands never offered as "Did you mean …?" for a typo: `b12pain delet` must not lead a
+#: person one Enter away from erasing everything.
+NEVER_SUGGESTED = frozenset({"delete-all"})
+
+
+class _Commands(TyperGroup):
+    """The top-level command group: suggests a close command for a typo, never a destructive one."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        try:
+            return click.Group.resolve_command(self, ctx, args)
+        except click.UsageError as exc:
+            if hasattr(exc, "possibilities"):  # click's own suggestions (click 8.4 and later)
+                kept = [name for name in exc.possibilities or () if name not in NEVER_SUGGESTED]
+                exc.possibilities = kept or None  # type: ignore[misc]
+            elif args:
+                offered = [name for name in self.commands if name not in NEVER_SUGGESTED]
+                matches = get_close_matches(args[0], offered)
+                if matches:
+                    shown = ", ".join(repr(name) for name in matches)
+                    exc.message = f"{exc.message.rstrip('.')}. Did you mean {shown}?"
+            raise
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="b12pain",
     help=(
         "Could low vitamin B12 be part of this pain? Cited self-check, blood-test reading, pain "
