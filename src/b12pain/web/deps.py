@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, HTTPException, Request
 
@@ -87,7 +87,7 @@ def current_account(request: Request) -> Account | None:
     Looked up once per request."""
     found = getattr(request.state, "account", _UNSET)
     if found is not _UNSET:
-        return found  # type: ignore[no-any-return]
+        return cast("Account | None", found)
     account = None
     settings = get_settings(request)
     if settings.mode == "server":

@@ -136,7 +136,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     """Add the origin check and the security headers; in server mode the CSRF token check too
     (the login form included, so nobody can be signed in to someone else's account)."""
     if settings.mode == "server":
-        from asgi_csrf import asgi_csrf
+        from asgi_csrf import asgi_csrf  # type: ignore[import-untyped]
 
         assert settings.secret_key is not None  # `Settings.require_safe` has checked it
         app.add_middleware(
