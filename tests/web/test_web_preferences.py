@@ -105,6 +105,14 @@ def test_labs_form_starts_with_the_preferred_unit(client: TestClient) -> None:
     assert set(re.findall(r'<option value="([^"]*)" selected>', kept)) == {"ng/L"}
 
 
+def test_the_self_checks_blood_test_step_starts_with_the_preferred_unit(client: TestClient) -> None:
+    assert selected_options(client.get("/self-check/blood-tests").text, "f-lab-unit") == []
+    client.post("/settings/preferences", data=GOOD)
+    assert set(selected_options(client.get("/self-check/blood-tests").text, "f-lab-unit")) == {
+        "pmol/L"
+    }
+
+
 def test_intake_target_follows_region_and_life_stage(client: TestClient) -> None:
     assert "Add your age" in client.get("/settings").text  # no profile age: no target, any region
     client.post("/settings/preferences", data=GOOD)

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from b12pain.clinical.profile import ALLOWED_UNITS, LabTest, NitrousOxide, Sex
 from b12pain.errors import InputError, Problem
-from b12pain.service import profile
+from b12pain.service import preferences, profile
 from b12pain.service.selfcheck import (
     RED_FLAG_ANSWERS,
     answers_to_profile,
@@ -134,6 +134,10 @@ def _step_page(request: Request, ctx: Any, index: int, answers: dict[str, Any],
                status_code: int = 200, errors: list[Problem] | None = None) -> HTMLResponse:
     options, titles = _options(ctx)
     step = STEPS[index]
+    values = answers
+    preferred = preferences.get_preferences(ctx).b12_unit
+    if preferred and not answers.get("lab_unit") and not (answers.get("labs") or [{}])[0].get("unit"):
+        values = {**answers, "lab_unit": preferred}  # the person's usual B12 unit (Settings)
     return render(
         request,
         "pages/selfcheck_step.html",
@@ -143,7 +147,7 @@ def _step_page(request: Request, ctx: Any, index: int, answers: dict[str, Any],
         index=index,
         steps=STEPS,
         answers=answers,
-        values=answers,
+        values=values,
         errors=errors or [],
         options=options,
         titles=titles,
