@@ -6,11 +6,12 @@ The journal is read for the period the dashboard looks at (the last `LOOKBACK_DA
 weeks before the supplement start that "is it helping?" compares with), so its cost follows that
 period and not the size of a journal kept for years.
 
-The page's view (`insights_view`: the dashboard and the timeline) is kept once computed (`service._cache`), keyed by value: the journal's location, the
-owner, the owner's journal revision (`journal.revision`, which changes with every add, edit,
-delete, undo or import, from any process), the day, the time zone, the knowledge version and
-the owner's preferences. A page opened again before anything changed reads two small aggregates
-instead of a year of entries.
+The page's view (`insights_view`: the dashboard and the timeline) is kept once computed, in a
+bounded thread-safe cache (`service._cache`) keyed by value: the journal's location, the owner,
+the owner's journal revision (`journal.revision`, which changes with every add, edit, delete,
+undo or import, from any process), the day, the time zone, the knowledge version and the
+owner's preferences. A page opened again before anything changed costs one aggregate query
+instead of reading a year of entries. Kept views are shared: read them, never change them.
 """
 
 from __future__ import annotations
