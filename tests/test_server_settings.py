@@ -74,7 +74,9 @@ def test_plain_http_only_with_insecure_dev() -> None:
     assert _server(public_url="http://127.0.0.1:8000", insecure_dev=True).problems() == []
     assert not _server(public_url="http://127.0.0.1:8000", insecure_dev=True).https
     # insecure_dev does not excuse a missing key or debug
-    assert _fields(_server(public_url="http://x", insecure_dev=True, secret_key=None, debug=True)) == [
+    assert _fields(
+        _server(public_url="http://x", insecure_dev=True, secret_key=None, debug=True)
+    ) == [
         "secret_key",
         "debug",
     ]
@@ -102,7 +104,14 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
 def _serve(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("B12PAIN_")}
     return subprocess.run(
-        [sys.executable, "-c", "from b12pain.cli.main import run; run()", "serve", "--multi-user", *args],
+        [
+            sys.executable,
+            "-c",
+            "from b12pain.cli.main import run; run()",
+            "serve",
+            "--multi-user",
+            *args,
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -129,3 +138,42 @@ def test_serve_multi_user_names_a_malformed_setting(tmp_path: Path) -> None:
     done = _serve({"B12PAIN_SESSION_IDLE_MINUTES": "soon"}, "--data-dir", str(tmp_path))
     assert done.returncode == 2, done.stderr
     assert "session_idle_minutes" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_serve_multi_user_runs_on_sqlite_and_postgresql(journal_url: str, tmp_path: Path) -> None:
+    """A real uvicorn server in server mode over the journal URL: signed out, pages go to /login,
+    the API answers 401, and the login page carries its CSRF token."""
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    address = f"http://127.0.0.1:{port}"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("B12PAIN_")}
+    env = {**clean, "B12PAIN_SECRET_KEY": GOOD_KEY, "B12PAIN_DATABASE_URL": journal_url}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from b12pain.cli.main import run; run()", "serve", "--multi-user",
+         "--port", str(port), "--public-url", address, "--insecure-dev", "--data-dir", str(tmp_path)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    login = None
+    try:
+        for _ in range(600):
+            try:
+                login = httpx.get(address + "/login", timeout=2)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, (
+                    process.stderr.read().decode() if process.stderr else ""
+                )
+                time.sleep(0.1)
+        assert login is not None, "b12pain serve --multi-user did not answer within a minute"
+        assert login.status_code == 200 and 'name="csrftoken"' in login.text
+        assert httpx.get(address + "/", timeout=5).headers["location"] == "/login?next=/"
+        assert httpx.get(address + "/api/v1/entries", timeout=5).status_code == 401
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
