@@ -258,3 +258,15 @@ def test_an_idle_session_ends(store: Journal) -> None:
     idle = NOW + POLICY.idle_timeout + dt.timedelta(seconds=1)
     assert _signed_in(store, token, now=idle) is None
     assert _signed_in(store, token, now=NOW) is None
+
+
+def test_failures_older_than_the_window_are_forgotten(store: Journal) -> None:
+    _add(store)
+    with pytest.raises(LoginRefused):
+        _login(store, password="wrong password!")
+    later = NOW + POLICY.window + dt.timedelta(minutes=1)
+    with pytest.raises(LoginRefused):
+        _login(store, password="wrong password!", now=later)
+    with store.engine.connect() as conn:
+        kept = conn.execute(sa.select(t.LoginFailureRow.at)).scalars().all()
+    assert len(kept) == 1  # only the recent one is still stored

@@ -63,6 +63,26 @@ def test_signed_out_pages_go_to_login_and_the_api_answers_401(client: TestClient
     assert client.get("/static/app.css").status_code == 200
 
 
+def test_an_htmx_request_signed_out_is_sent_to_the_login_page(client: TestClient) -> None:
+    answer = client.get("/food?q=egg", headers={"hx-request": "true"}, follow_redirects=False)
+    assert answer.status_code == 401
+    assert answer.headers["hx-redirect"] == "/login?next=/food%3Fq%3Degg"
+
+
+def test_signing_in_again_ends_the_browsers_previous_session(client: TestClient) -> None:
+    signed_in(client, "ann")
+    before = client.cookies.get("b12pain-session")
+    token = client.headers["x-csrftoken"]
+    done = client.post(
+        "/login",
+        data={"username": "bob", "password": PASSWORD, "csrftoken": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    client.cookies.set("b12pain-session", before)  # ann's old cookie, replayed
+    assert client.get("/api/v1/entries").status_code == 401
+
+
 def test_login_goes_on_to_the_page_asked_for_on_this_site_only(client: TestClient) -> None:
     for target, lands in [
         ("/diary", "/diary"),
@@ -168,6 +188,8 @@ def test_security_headers_in_server_mode(client: TestClient) -> None:
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "same-origin"
     assert headers["x-frame-options"] == "DENY"
+    assert headers["cross-origin-opener-policy"] == "same-origin"
+    assert "camera=()" in headers["permissions-policy"]
     assert "strict-transport-security" not in headers  # not over plain http
     assert "<script>" not in page.text and " on" + "click=" not in page.text
 

@@ -242,6 +242,7 @@ def login(
     if record is None or not _verify(record.password_hash, password):
         if record is None:
             _verify(_dummy(), password)  # the same work as a real check: timing does not tell
+        rows.forget_failures_before(store, now - policy.window)  # old ones no longer count
         rows.record_failure(store, username, address, now)
         if record is not None and by_name + 1 >= policy.max_account_failures:
             rows.lock_account(store, record.username, now + policy.lockout)

@@ -127,4 +127,7 @@ def _install_sign_in(app: FastAPI) -> None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         from urllib.parse import quote
 
-        return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
+        login = f"/login?next={quote(target, safe='/')}"
+        if request.headers.get("hx-request"):  # htmx: open the login page, not a fragment of it
+            return Response(status_code=401, headers={"HX-Redirect": login})
+        return RedirectResponse(login, status_code=303)

@@ -72,13 +72,20 @@ _BASE_HEADERS = [
     (b"cache-control", b"no-store"),
     (b"x-frame-options", b"DENY"),
 ]
+#: Server mode also keeps other sites' windows out of its pages and turns off device features.
+_SERVER_HEADERS = [
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+]
 
 
 def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
     """The headers every response carries (HSTS only when people reach the app over HTTPS)."""
     headers = list(_BASE_HEADERS)
-    if settings.mode == "server" and settings.https:
-        headers.append((b"strict-transport-security", STRICT_TRANSPORT_SECURITY.encode()))
+    if settings.mode == "server":
+        headers += _SERVER_HEADERS
+        if settings.https:
+            headers.append((b"strict-transport-security", STRICT_TRANSPORT_SECURITY.encode()))
     return headers
 
 

@@ -97,6 +97,9 @@ async def login(request: Request, settings: SettingsDep) -> Response:
             values={"username": username},
             next=target,
         )
+    previous = request.cookies.get(session_cookie_name(settings), "")
+    if previous:  # this browser was signed in already: that session ends now
+        accounts.logout(journal_of(request), previous)
     response = RedirectResponse(landing(account, target), status_code=303)
     set_session_cookie(response, settings, token)
     return response
