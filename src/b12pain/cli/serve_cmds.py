@@ -57,11 +57,12 @@ def serve(
     ),
 ) -> None:
     """Open b12pain in your browser: the web app at the printed address, on this machine only.
+    With --multi-user: a clinic server with accounts and login (docs/server.md).
 
     Example: b12pain serve --port 8000
     """
     from b12pain.errors import InputError
-    from b12pain.web.settings import Settings, is_loopback
+    from b12pain.web.settings import is_loopback
 
     if multi_user:
         _serve_multi_user(host, port, data_dir, public_url, insecure_dev)
@@ -78,7 +79,7 @@ def serve(
 
     from b12pain.web import create_app
 
-    settings = Settings(mode="local", host=host, port=port, data_dir=data_dir)
+    settings = read_settings(mode="local", host=host, port=port, data_dir=data_dir)
     typer.echo(f"b12pain is running at {settings.address()}  (press Ctrl-C to stop)")
     typer.echo("Not medical advice. Your data stays in your journal on this computer.")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)

@@ -67,7 +67,10 @@ def journal_of(request: Request) -> Any:
             store = getattr(app.state, "journal", None)
             if store is None:
                 settings = get_settings(request)
-                store = open_store(settings.data_dir, url=settings.database_url)
+                # Server mode: B12PAIN_DATABASE_URL, else data_dir. Local mode as the CLI does:
+                # data_dir when given, else B12PAIN_DATABASE_URL, else the user data folder.
+                url = settings.database_url if settings.mode == "server" else None
+                store = open_store(settings.data_dir, url=url)
                 app.state.journal = store
     return store
 
