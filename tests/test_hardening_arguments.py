@@ -6,26 +6,16 @@ and empty `--sex/--diet/--region` that were silently ignored.
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 from pathlib import Path
 
+import click
 import pytest
 
-from b12pain.cli.errors import run_guarded
-from b12pain.cli.main import app
+from cli_walk import annotated_with, annotation, cli, parameter_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 MEALS = str(ROOT / "examples" / "meals.yaml")
-
-
-def cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["b12pain", *args])
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    code = run_guarded(app)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 TYPED = [
@@ -97,50 +87,15 @@ def test_an_empty_choice_is_refused_not_ignored(
 
 def _numeric_parameters() -> list[tuple[list[str], str]]:
     """Every int or float argument and option of every command, as (command line, field)."""
-    import types
-    import typing
-
-    import typer.main
-
-    def numeric(param: object) -> bool:
-        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
-        kinds = (
-            set(typing.get_args(annotation))
-            if isinstance(annotation, types.UnionType)
-            else {annotation}
+    return [
+        (
+            args,
+            max((o for o in target.opts if o.startswith("-")), key=len)
+            if target.param_type_name == "option"
+            else str(target.name),
         )
-        kinds |= (
-            set(typing.get_args(annotation))
-            if typing.get_origin(annotation) is typing.Union
-            else set()
-        )
-        return bool(kinds & {int, float})
-
-    def walk(command: object, path: list[str]):
-        for name, sub in (getattr(command, "commands", None) or {}).items():
-            yield from walk(sub, [*path, name])
-        if not getattr(command, "commands", None):
-            yield path, command
-
-    cases = []
-    for path, command in walk(typer.main.get_command(app), []):
-        params = list(command.params)
-        for target in params:
-            if not numeric(target):
-                continue
-            args = list(path)
-            for param in params:
-                if param.param_type_name == "argument":
-                    args.append("abc" if param is target else "1")
-                elif param.required and param is not target:
-                    args += [param.opts[0], "1"]
-            if target.param_type_name == "option":
-                args += [target.opts[0], "abc"]
-                field = max((o for o in target.opts if o.startswith("-")), key=len)
-            else:
-                field = target.name
-            cases.append((args, field))
-    return cases
+        for args, target in parameter_cases(lambda p: annotated_with(p, int, float), "abc")
+    ]
 
 
 NUMERIC = _numeric_parameters()
@@ -241,32 +196,18 @@ def test_cohort_dates_are_checked_like_every_other_date(
 
 def _date_options() -> list[tuple[list[str], str]]:
     """Every option of every command whose help asks for a date, with placeholders for the
-    required arguments and options around it."""
-    import typer.main
+    required arguments and options around it (the date itself is added by the test)."""
 
-    def walk(command: object, path: list[str]):
-        for name, sub in (getattr(command, "commands", None) or {}).items():
-            yield from walk(sub, [*path, name])
-        if not getattr(command, "commands", None):
-            yield path, command
+    def asks_for_a_date(param: click.Parameter) -> bool:
+        words = str(getattr(param, "help", "") or "")
+        return param.param_type_name == "option" and any(
+            mark in words for mark in ("YYYY-MM-DD", "ISO date")
+        )
 
-    cases = []
-    for path, command in walk(typer.main.get_command(app), []):
-        params = list(command.params)
-        for target in params:
-            words = str(getattr(target, "help", "") or "")
-            if target.param_type_name != "option" or not any(
-                mark in words for mark in ("YYYY-MM-DD", "ISO date")
-            ):
-                continue
-            args = list(path)
-            for param in params:
-                if param.param_type_name == "argument":
-                    args.append("1")
-                elif param.required and param is not target:
-                    args += [param.opts[0], "1"]
-            cases.append(([*args, target.opts[0]], target.opts[0]))
-    return cases
+    return [
+        (args[:-1], target.opts[0])  # without the marker: the test appends the date
+        for args, target in parameter_cases(asks_for_a_date, "DATE")
+    ]
 
 
 DATE_OPTIONS = _date_options()
@@ -291,35 +232,15 @@ def test_every_date_option_refuses_a_date_beyond_the_calendar_cleanly(
 
 def _text_parameters() -> list[tuple[list[str], str]]:
     """Every text argument and option of every command (except `serve`), with placeholders."""
-    import typer.main
 
-    def walk(command: object, path: list[str]):
-        for name, sub in (getattr(command, "commands", None) or {}).items():
-            yield from walk(sub, [*path, name])
-        if not getattr(command, "commands", None):
-            yield path, command
+    def is_text(param: click.Parameter) -> bool:
+        declared = annotation(param)
+        return declared in (str, str | None) or str in getattr(declared, "__args__", ())
 
-    cases = []
-    for path, command in walk(typer.main.get_command(app), []):
-        if path[:1] == ["serve"]:
-            continue
-        params = list(command.params)
-        for target in params:
-            annotation = getattr(getattr(target, "type_descriptor", None), "annotation", None)
-            if annotation not in (str, str | None) and str not in getattr(
-                annotation, "__args__", ()
-            ):
-                continue
-            args = list(path)
-            for param in params:
-                if param.param_type_name == "argument":
-                    args.append("TEXT" if param is target else "1")
-                elif param.required and param is not target:
-                    args += [param.opts[0], "1"]
-            if target.param_type_name == "option":
-                args += [target.opts[0], "TEXT"]
-            cases.append((args, target.name))
-    return cases
+    return [
+        (args, str(target.name))
+        for args, target in parameter_cases(is_text, "TEXT", skip=("serve",))
+    ]
 
 
 TEXT_PARAMETERS = _text_parameters()

@@ -15,19 +15,12 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 
 from b12pain.cli.errors import run_guarded
 from b12pain.cli.main import app
-
-
-def cli(monkeypatch, capsys, *args: str, stdin: str = "") -> tuple[int, str, str]:
-    """Run `b12pain ARGS` in-process through the same guard as the console script."""
-    monkeypatch.setattr(sys, "argv", ["b12pain", *args])
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = run_guarded(app)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from cli_walk import annotation, cli, parameter_cases
 
 
 def _bomb(path: Path) -> None:
@@ -203,38 +196,15 @@ def test_cohort_rule_and_concept_set_files_follow_the_same_rules(kind: str, tmp_
 def _path_parameters() -> list[tuple[list[str], str]]:
     """Every argument and option of every command typed as a path (except `serve`, which would
     start a server), with placeholders for the other required parameters."""
-    import typer.main
 
-    def is_path(param: object) -> bool:
-        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
-        return annotation is Path or (
-            getattr(annotation, "__args__", None) is not None and Path in annotation.__args__
-        )
+    def is_path(param: click.Parameter) -> bool:
+        declared = annotation(param)
+        return declared is Path or Path in (getattr(declared, "__args__", None) or ())
 
-    def walk(command: object, path: list[str]):
-        for name, sub in (getattr(command, "commands", None) or {}).items():
-            yield from walk(sub, [*path, name])
-        if not getattr(command, "commands", None):
-            yield path, command
-
-    cases = []
-    for path, command in walk(typer.main.get_command(app), []):
-        if path[:1] == ["serve"]:
-            continue
-        params = list(command.params)
-        for target in params:
-            if not is_path(target):
-                continue
-            args = list(path)
-            for param in params:
-                if param.param_type_name == "argument":
-                    args.append("PIPE" if param is target else "1")
-                elif param.required and param is not target:
-                    args += [param.opts[0], "1"]
-            if target.param_type_name == "option":
-                args += [target.opts[0], "PIPE"]
-            cases.append((args, target.name))
-    return cases
+    return [
+        (args, str(target.name))
+        for args, target in parameter_cases(is_path, "PIPE", skip=("serve",))
+    ]
 
 
 PATH_PARAMETERS = _path_parameters()
