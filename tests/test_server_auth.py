@@ -435,3 +435,20 @@ def test_removing_a_person_deletes_their_diary_too(
     with Journal.open(data_dir=data_dir) as store:
         assert store.counts(owner="bea") == {} or sum(store.counts(owner="bea").values()) == 0
         assert sum(store.counts(owner="cal").values()) == 1
+
+
+def test_every_post_form_in_every_template_gets_the_token_field() -> None:
+    """The token is added when a template is compiled: every `method="post"` form of every
+    template (anyone's, today's or tomorrow's) is followed by the field."""
+    from b12pain.web import csrf
+    from b12pain.web.templating import TEMPLATE_DIR, templates
+
+    csrf.install(templates.env)
+    checked = 0
+    for path in sorted(TEMPLATE_DIR.rglob("*.html")):
+        source = path.read_text(encoding="utf-8")
+        posts = len(re.findall(r"method=[\"']?post\b", source, re.IGNORECASE))
+        compiled = templates.env.preprocess(source, path.name)
+        assert compiled.count("{{ csrf_field() }}") == posts, path.name
+        checked += posts
+    assert checked >= 25
