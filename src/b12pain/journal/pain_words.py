@@ -14,7 +14,7 @@ synonyms for symptoms and pain words alike.
 
 from __future__ import annotations
 
-#: Every body region id, in the order a form shows them.
+#: Every body region id, in the order a form shows them (head to toe; hands beside feet).
 BODY_REGIONS: tuple[str, ...] = (
     "head_front",
     "head_back",
@@ -31,7 +31,6 @@ BODY_REGIONS: tuple[str, ...] = (
     "elbow_right",
     "lower_arm_left",
     "lower_arm_right",
-    "hands",
     "chest",
     "abdomen",
     "upper_back",
@@ -45,6 +44,7 @@ BODY_REGIONS: tuple[str, ...] = (
     "lower_leg_left",
     "lower_leg_right",
     "feet",
+    "hands",  # with feet: the "stocking-glove" pattern starts in the feet, then the hands
 )
 
 #: What a pain feels like (the `--type` and `--descriptors` of a pain entry).
