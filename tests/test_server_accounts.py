@@ -270,3 +270,11 @@ def test_failures_older_than_the_window_are_forgotten(store: Journal) -> None:
     with store.engine.connect() as conn:
         kept = conn.execute(sa.select(t.LoginFailureRow.at)).scalars().all()
     assert len(kept) == 1  # only the recent one is still stored
+
+
+def test_an_overlong_password_is_refused_without_hashing_all_of_it(store: Journal) -> None:
+    _add(store)
+    with pytest.raises(LoginRefused):
+        _login(store, password=PASSWORD + "x" * 100_000)
+    with pytest.raises(LoginRefused):
+        _login(store, username="x" * 10_000)

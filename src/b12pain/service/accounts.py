@@ -239,9 +239,10 @@ def login(
             username,
             "locked after too many failed logins; wait a few minutes or ask for a password reset",
         )
-    if record is None or not _verify(record.password_hash, password):
-        if record is None:
-            _verify(_dummy(), password)  # the same work as a real check: timing does not tell
+    usable = record is not None and len(password) <= MAX_PASSWORD
+    if record is None or not usable or not _verify(record.password_hash, password):
+        if not usable:  # the same work as a real check: timing does not tell names apart
+            _verify(_dummy(), password[:MAX_PASSWORD])
         rows.forget_failures_before(store, now - policy.window)  # old ones no longer count
         rows.record_failure(store, username, address, now)
         if record is not None and by_name + 1 >= policy.max_account_failures:
