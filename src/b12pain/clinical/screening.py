@@ -48,6 +48,8 @@ class RiskProfile(NamedTuple):
     on_metformin: bool
     #: The most specific likely cause (worked out once with the factors; see `cause`).
     likely_cause: str | None = None
+    #: The ids of `factors`, in the same order.
+    factor_ids: tuple[str, ...] = ()
 
     def with_symptoms(self, *labels: str) -> RiskProfile:
         """A copy counting more features for T1, e.g. a positive DN4 screen (`"dn4 positive"`);
@@ -65,19 +67,18 @@ def risk_profile(profile: Profile, cat: Catalogue | None = None) -> RiskProfile:
     """Match a profile's diet, medicines, conditions and nitrous oxide use to risk factors."""
     cat = cat or catalogue()
     medicines = tuple([m.name for m in profile.medications]) if profile.medications else ()
-    factors, matched, cause = _risk_factors(
+    factors, matched, cause, ids = _risk_factors(
         profile.diet, profile.nitrous_oxide, medicines, profile.conditions, cat
     )
+    t1 = cat.t1_ids.intersection(profile.symptoms)
+    # Positional, in field order: a named tuple built from keywords costs about three times as much.
     return RiskProfile(
-        factors=factors,
-        matched_by=matched,
-        t1_symptoms=tuple(
-            sorted(
-                filter(cat.t1_ids.__contains__, profile.symptoms), key=cat.symptom_rank.__getitem__
-            )
-        ),
-        on_metformin="metformin" in medicines,
-        likely_cause=cause,
+        factors,
+        matched,  # matched_by
+        tuple(sorted(t1, key=cat.symptom_rank.__getitem__)) if t1 else (),  # t1_symptoms
+        "metformin" in medicines,  # on_metformin
+        cause,  # likely_cause
+        ids,  # factor_ids
     )
 
 
@@ -88,7 +89,7 @@ def _risk_factors(
     medicines: tuple[str, ...],
     conditions: tuple[str, ...],
     cat: Catalogue,
-) -> tuple[tuple[RiskFactor, ...], tuple[tuple[str, str], ...], str | None]:
+) -> tuple[tuple[RiskFactor, ...], tuple[tuple[str, str], ...], str | None, tuple[str, ...]]:
     keys: list[tuple[str, str]] = [("diet", diet), ("nitrous_oxide", nitrous_oxide)]
     for medicine in medicines:
         keys.append(("medicine", medicine))
@@ -106,7 +107,7 @@ def _risk_factors(
             matched.append((factor.id, key[1]))
     causes = {f.cause for f in found.values() if f.cause}
     cause = next((c for c in CAUSE_PRIORITY if c in causes), None)
-    return tuple(found.values()), tuple(dict.fromkeys(matched)), cause
+    return tuple(found.values()), tuple(dict.fromkeys(matched)), cause, tuple(found)
 
 
 def first_tests(profile: Profile, cat: Catalogue | None = None) -> tuple[str, ...]:
@@ -187,7 +188,7 @@ def testing_inputs(
     return (
         profile.age >= cat.min_age_years,
         risks.t1_symptoms,
-        tuple([f.id for f in risks.factors]),
+        risks.factor_ids,
         risks.on_metformin,
         metformin_long_term,
         nerve,

@@ -124,23 +124,23 @@ def red_flags(
     fire, read = cat.red_flag_sets[facts]
     if fire.isdisjoint(profile.symptoms):
         return ()
-    symptoms = tuple(sorted(read.intersection(profile.symptoms), key=cat.symptom_rank.__getitem__))
     pains = pain_context(profile) if profile.conditions else profile.pain.types
-    return _red_flags(symptoms, pains, facts, cat)
+    return _red_flags(read.intersection(profile.symptoms), pains, facts, cat)
 
 
 @lru_cache(maxsize=16384)
 def _red_flags(
-    symptoms: tuple[str, ...], pains: tuple[str, ...], facts: tuple[bool, ...], cat: Catalogue
+    symptoms: frozenset[str], pains: tuple[str, ...], facts: tuple[bool, ...], cat: Catalogue
 ) -> tuple[RedFlag, ...]:
+    """The red flags of the features a rule reads (in any order: rules are taken in knowledge
+    order and report features in their own order)."""
     candidates: dict[str, RedFlagRule] = {}
     for symptom in symptoms:
         for rule in cat.red_flags_by_symptom.get(symptom, ()):
             candidates[rule.id] = rule
     found: list[RedFlag] = []
-    present_set = frozenset(symptoms)
     for rule in sorted(candidates.values(), key=lambda r: cat.red_flag_order[r.id]):
-        present = _applies(rule, present_set, pains, facts)
+        present = _applies(rule, symptoms, pains, facts)
         if present:
             found.append(_flag(rule.id, present, cat))
     fired = {flag.id for flag in found}
