@@ -144,3 +144,11 @@ def test_the_cli_takes_region_and_descriptor_words(
     saved = json.loads(capsys.readouterr().out)["saved"]
     assert saved["regions"][0] == "knee_left" and "head_side_right" in saved["regions"]
     assert saved["descriptors"] == ["tingling"]
+
+
+def test_an_edit_takes_one_word_for_a_list_field(ctx: Context) -> None:
+    saved = diary.log_pain(ctx, diary.PainInput(5, regions=["feet"]))
+    changes = diary.EntryChanges({"regions": "knees", "descriptors": "pins and needles"})
+    edited = diary.edit_entry(ctx, saved.uid, changes)
+    assert edited.regions == ("knee_left", "knee_right")  # type: ignore[attr-defined]
+    assert edited.descriptors == ("tingling",)  # type: ignore[attr-defined]

@@ -270,7 +270,10 @@ def edit_entry(ctx: Context, entry_id: str, changes: EntryChanges) -> EntryView:
         raise InputError.single("field", unknown[0], f"one of {allowed}")
     if old.kind == "plan":  # type: ignore[attr-defined]
         raise InputError.single("entry", entry_id, "change a plan with `plan change`")
-    data.update(changes.fields)
+    for name, value in changes.fields.items():  # one word for a list field is a list of one
+        data[name] = (
+            [value] if isinstance(data.get(name), list) and isinstance(value, str) else value
+        )
     if isinstance(changes.fields.get("at"), str | dt.datetime):
         data["at"] = resolve_at(ctx.now, changes.fields["at"])
     record = make_record(data.pop("kind"), **data)
