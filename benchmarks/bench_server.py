@@ -161,6 +161,42 @@ def sign_in_all(address: str, usernames: list[str]) -> tuple[dict[str, str], lis
     return tokens, times
 
 
+def in_process(url: str, person: str, clinician: str, rounds: int = 60) -> dict[str, Any]:
+    """Each page requested `rounds` times one after another in this process (TestClient, no
+    other load from this script), alternating pages so the machine's mood hits all alike:
+    p50/p95 ms of Today, the patient list and the static stylesheet (the baseline)."""
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from fastapi.testclient import TestClient
+
+    from serverkit import server_app, signed_in
+
+    app = server_app(url)
+    times: dict[str, list[float]] = {
+        "Today (person)": [],
+        "Patient list (clinician)": [],
+        BASELINE: [],
+    }
+    with TestClient(app) as people, TestClient(app) as doctors:
+        signed_in(people, person, PASSWORD)
+        signed_in(doctors, clinician, PASSWORD)
+        paths = [
+            ("Today (person)", people, "/"),
+            ("Patient list (clinician)", doctors, "/clinic"),
+            (BASELINE, people, "/static/app.css"),
+        ]
+        for _, client, path in paths:  # warm
+            client.get(path)
+        for _ in range(rounds):
+            for name, client, path in paths:
+                start = time.perf_counter()
+                assert client.get(path).status_code == 200
+                times[name].append(1000 * (time.perf_counter() - start))
+    return {
+        name: {"p50_ms": statistics.median(v), "p95_ms": statistics.quantiles(v, n=20)[-1]}
+        for name, v in times.items()
+    }
+
+
 def _serve(url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
     address = f"http://127.0.0.1:{port}"
     env = {
@@ -199,14 +235,47 @@ def _serve(url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError("b12pain serve --multi-user did not start")
 
 
-def run(base: str, people: int, clinicians: int, seconds: int) -> dict[str, Any]:
-    """Fill, serve, load; p50/p95/max per page, failures, CPU, memory and login cost."""
-    schema, url = _schema_url(base)
+def _filled(url: str) -> tuple[list[str], list[str], int]:
+    """The accounts and entry count of a schema filled by an earlier run (`--keep`)."""
+    import sqlalchemy as sa
+
+    from b12pain.journal import Journal
+    from b12pain.journal import tables as t
+
+    with Journal.open(url) as store, store.engine.connect() as conn:
+        accounts = conn.execute(sa.select(t.AccountRow.username, t.AccountRow.role)).all()
+        entries = conn.execute(sa.select(sa.func.count()).select_from(t.EntryRow)).scalar_one()
+    persons = sorted(u for u, role in accounts if role == "person")
+    doctors = sorted(u for u, role in accounts if role == "clinician")
+    return persons, doctors, int(entries)
+
+
+def run(
+    base: str,
+    people: int,
+    clinicians: int,
+    seconds: int,
+    schema: str | None = None,
+    keep: bool = False,
+) -> dict[str, Any]:
+    """Fill (or reuse `schema`), serve, load; p50/p95/max per page, failures, CPU, memory and
+    login cost. With `keep` the filled schema stays for the next run (its name is printed)."""
+    started = time.perf_counter()
+    if schema:
+        separator = "&" if "?" in base else "?"
+        url = f"{base}{separator}options=-csearch_path%3D{schema}"
+        persons, doctors, entries = _filled(url)
+    else:
+        schema, url = _schema_url(base)
+        try:
+            persons, doctors, entries = fill(url, people, clinicians)
+        except BaseException:
+            _drop(base, schema)
+            raise
     try:
-        started = time.perf_counter()
-        persons, doctors, entries = fill(url, people, clinicians)
         filled_s = time.perf_counter() - started
         login_ms = login_cost(url, persons[0])
+        alone = in_process(url, persons[1], doctors[0])
         with tempfile.TemporaryDirectory(prefix="b12pain-bench-server-") as folder:
             port = _free_port()
             server = _serve(url, port, Path(folder))
@@ -265,14 +334,18 @@ def run(base: str, people: int, clinicians: int, seconds: int) -> dict[str, Any]
                 server.terminate()
                 server.wait(timeout=30)
     finally:
-        _drop(base, schema)
+        if not keep:
+            _drop(base, schema)
     result: dict[str, Any] = {
+        "schema": schema,
+        "kept": keep,
         "entries": entries,
-        "people": people,
-        "clinicians": clinicians,
+        "people": len(persons),
+        "clinicians": len(doctors),
         "seconds": seconds,
         "fill_s": filled_s,
         "login_ms": login_ms,
+        "in_process": alone,
         "login_http_p50_ms": statistics.median(login_http),
         "login_http_max_ms": max(login_http),
         "peak_rss_mib": memory.peak / 2**20,
@@ -298,8 +371,12 @@ def main() -> None:
     parser.add_argument("--clinicians", type=int, default=5)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--url", default=os.environ.get("B12PAIN_TEST_PG_URL", DEFAULT_URL))
+    parser.add_argument("--keep", action="store_true", help="keep the filled schema")
+    parser.add_argument("--schema", help="reuse a schema kept by an earlier run (no filling)")
     args = parser.parse_args()
-    r = run(args.url, args.people, args.clinicians, args.seconds)
+    r = run(args.url, args.people, args.clinicians, args.seconds, args.schema, args.keep)
+    if r["kept"]:
+        print(f"kept schema {r['schema']} (reuse: --schema {r['schema']}; drop it when done)")
     print(
         f"{r['entries']} entries for {r['people']} people ({r['fill_s']:.0f} s to fill), "
         f"{r['clinicians']} clinicians, {r['people'] + r['clinicians']} users signed in, "
@@ -319,6 +396,13 @@ def main() -> None:
         f"{r['login_ms']:.0f} ms; over HTTP, {r['people'] + r['clinicians']} logins one after "
         f"another: median {r['login_http_p50_ms']:.0f} ms, max {r['login_http_max_ms']:.0f} ms"
     )
+    print("In-process, one request at a time (60 rounds, pages alternated):")
+    base = r["in_process"][BASELINE]["p95_ms"]
+    for name, x in r["in_process"].items():
+        print(
+            f"  {name}: p50 {x['p50_ms']:.1f} ms, p95 {x['p95_ms']:.1f} ms "
+            f"({x['p95_ms'] / base:.1f}x the static file)"
+        )
     print("| page | requests | failures | p50 ms | p95 ms | max ms | p95 vs baseline |")
     print("|---|---|---|---|---|---|---|")
     for name in (*PAGES, BASELINE, "Aggregated"):

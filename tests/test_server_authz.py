@@ -181,6 +181,12 @@ def ask(client: TestClient, call: Call) -> Any:
     return client.request(call.method, call.path, follow_redirects=False)
 
 
+def signed_out(answer: Any) -> bool:
+    """The session ended: the API answers 401, a page sends the browser to sign in."""
+    location = answer.headers.get("location", "")
+    return answer.status_code == 401 or location.startswith("/login")
+
+
 def snapshot(world: World) -> str:
     store = store_of(world.app)
     ann = Context(store=store, kb=_kb(), owner="ann", now=NOW, today=NOW.date())
@@ -214,6 +220,10 @@ def test_no_one_else_reads_changes_or_deletes_anns_data(world: World, who: str) 
         if who == "root" and call.template.startswith("/admin/"):
             continue  # managing accounts is the admin's job (removing Ann is tested apart)
         answer = ask(client, call)
+        if signed_out(answer):  # e.g. their own delete-everything ends their sessions
+            answer = ask(signed_in(client, who), call)
+            if signed_out(answer):
+                signed_in(client, who)
         where = f"{who} {call.method} {call.path} -> {answer.status_code}"
         if answer.status_code >= 500:
             failures.append(f"{where} (server error)")
@@ -255,7 +265,9 @@ def test_the_clinician_ann_shares_with_sees_her_diary_until_she_revokes(world: W
     assert listed.status_code == 200 and "Ann Example" in listed.text
     for view in ("", "/insights", "/labs", "/report"):
         assert okafor.get(f"/clinic/ann{view}").status_code == 200, view
-    assert MARKER in okafor.get("/clinic/ann").text  # the control: a leak would be seen
+    page = okafor.get("/clinic/ann")
+    assert MARKER in page.text  # the control: a leak would be seen
+    assert "Ann Example" in page.text and "red-flags" in page.text  # foot drop: urgent
 
     assert (
         ann.post(

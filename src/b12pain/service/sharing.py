@@ -33,6 +33,7 @@ __all__ = [
     "comments_received",
     "patient_context",
     "patients_of",
+    "person_name",
     "red_flags_of",
     "revoke",
     "share",
@@ -170,6 +171,11 @@ def patient_context(
     ctx = Context(store=store, kb=kb, owner=person, now=now, today=now.date())
     record_access(store, owner=person, actor=viewer.username, now=now, action=action, target=target)
     return ctx
+
+
+def person_name(ctx: Context) -> str:
+    """The display name of `ctx.owner`'s account (the username when there is none)."""
+    return rows.accounts_named(ctx.store, [ctx.owner]).get(ctx.owner, (ctx.owner, ""))[0]
 
 
 def red_flags_of(ctx: Context) -> tuple[RedFlag, ...]:

@@ -76,8 +76,8 @@ def patient_list(request: Request, viewer: ClinicianDep) -> HTMLResponse:
     return render(request, "pages/clinic_patients.html", title="Patients", patients=found)
 
 
-def _nav(person: str, display_name: str) -> dict[str, Any]:
-    return {"person": person, "person_name": display_name}
+def _nav(ctx: Context) -> dict[str, Any]:
+    return {"person": ctx.owner, "person_name": sharing.person_name(ctx)}
 
 
 @router.get("/clinic/{person}", response_class=HTMLResponse)
@@ -104,7 +104,7 @@ def _today(request: Request, ctx: Context, status_code: int = 200, **extra: Any)
         by_day=by_day,
         shown_days=SHOWN_DAYS,
         saved=request.query_params.get("saved"),
-        **_nav(ctx.owner, ctx.owner),
+        **_nav(ctx),
         **extra,
     )
 
@@ -171,7 +171,7 @@ def patient_insights(request: Request, person: str, viewer: ClinicianDep) -> HTM
         b12_test=b12_test,
         b12_unit=b12_unit,
         not_advice=insights.NOT_ADVICE,
-        **_nav(person, person),
+        **_nav(ctx),
     )
 
 
@@ -197,7 +197,7 @@ def patient_labs(request: Request, person: str, viewer: ClinicianDep) -> HTMLRes
         "pages/clinic_labs.html",
         title=f"Labs: {person}",
         history=history,
-        **_nav(person, person),
+        **_nav(ctx),
     )
 
 
