@@ -94,7 +94,7 @@ def test_history_shows_a_line_a_day_and_every_entry_with_all(cli: Cli) -> None:
     assert max(len(line) for line in lines) <= 80
 
     code, out, _ = cli("history", "--all")
-    assert code == 0 and "woke at three" in out and "knee left" in out
+    assert code == 0 and "woke at three" in out and "left knee" in out
     assert max(len(line) for line in out.splitlines()) <= 80
 
     data = json.loads(cli("history", "--json")[1])

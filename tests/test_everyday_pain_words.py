@@ -152,3 +152,13 @@ def test_an_edit_takes_one_word_for_a_list_field(ctx: Context) -> None:
     edited = diary.edit_entry(ctx, saved.uid, changes)
     assert edited.regions == ("knee_left", "knee_right")  # type: ignore[attr-defined]
     assert edited.descriptors == ("tingling",)  # type: ignore[attr-defined]
+
+
+def test_regions_read_side_first_where_people_read_them(ctx: Context) -> None:
+    from b12pain.journal.pain_words import region_words
+    from b12pain.presentation.entries import describe
+
+    saved = diary.log_pain(ctx, diary.PainInput(4, regions=["knee_left", "head_back", "neck"]))
+    assert describe(saved) == "pain 4/10 in left knee, back of the head, neck"
+    assert region_words("head_side_right") == "right side of the head"
+    assert region_words("shoulder_girdle_left") == "left shoulder"

@@ -159,6 +159,24 @@ def region_ids(word: str) -> tuple[str, ...]:
     )
 
 
+#: Plain names of region ids that read badly with their underscores replaced.
+_REGION_NAMES = {
+    "head_front": "front of the head",
+    "head_back": "back of the head",
+    "head_side": "side of the head",
+    "shoulder_girdle": "shoulder",
+}
+
+
+def region_words(region: str) -> str:
+    """A region id in plain words, side first: `knee_left` → "left knee", `head_back` →
+    "back of the head", `lower_back` → "lower back"."""
+    stem, _, side = region.rpartition("_")
+    if side in ("left", "right") and stem:
+        return f"{side} {_REGION_NAMES.get(stem, stem.replace('_', ' '))}"
+    return _REGION_NAMES.get(region, region.replace("_", " "))
+
+
 def pain_type_id(word: str) -> str:
     """The pain type `word` names: a pain type ("Burning"), or a symptom word the knowledge
     base knows ("pins and needles" → `tingling`, "sharp pain" → `shooting`).
