@@ -286,6 +286,18 @@ def test_the_clinician_ann_shares_with_sees_her_diary_until_she_revokes(world: W
     assert "Ann Example" not in okafor.get("/clinic").text
 
 
+def test_every_admin_route_refuses_everyone_but_admins(world: World) -> None:
+    """Generated from the route table: every path under /admin/ answers 403 to a person or a
+    clinician (whatever it lists, it is the server's, not theirs)."""
+    found = [c for c in calls(world.app, world.ids) if c.template.startswith("/admin/")]
+    assert found
+    for who in ("ann", "bob", "okafor", "lee"):
+        for call in found:
+            answer = ask(world.clients[who], call)
+            assert answer.status_code == 403, (who, call.method, call.path, answer.status_code)
+    assert world.clients["root"].get("/admin/cds-feedback").status_code == 200
+
+
 def test_a_person_or_admin_is_refused_the_clinic_and_others_the_admin_pages(world: World) -> None:
     for who in ("ann", "bob", "root"):
         assert world.clients[who].get("/clinic").status_code == 403, who

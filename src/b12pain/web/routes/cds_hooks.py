@@ -154,8 +154,16 @@ def preflight() -> Response:
 
 
 @router.get("/admin/cds-feedback")
-def feedback_list(settings: SettingsDep) -> JSONResponse:
-    """Every feedback item received, oldest first (for the person running the server)."""
+def feedback_list(request: Request, settings: SettingsDep) -> JSONResponse:
+    """Every feedback item received, oldest first (for the person running the server: in
+    server mode, admin accounts only)."""
+    if settings.mode == "server":
+        from fastapi import HTTPException
+
+        from b12pain.web.deps import require_account
+
+        if require_account(request).role != "admin":
+            raise HTTPException(403, "the CDS feedback log is for admin accounts")
     items = [
         {"received_at": r.received_at, "service": r.service, "feedback": r.feedback}
         for r in _log(settings).list()
