@@ -4,6 +4,7 @@ the web app on SQLite and PostgreSQL: each touches one person's rows only."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -133,3 +134,18 @@ def test_a_backup_on_the_servers_disk_is_refused_export_is_offered(app: FastAPI)
     assert "Export" in answer.text
     folder = app.state.settings.data_dir
     assert not (folder / "backups").exists()
+
+
+def test_local_mode_has_no_sharing_clinic_or_accounts(tmp_path: Path) -> None:
+    from b12pain.web import Settings, create_app
+
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
+        for path in (
+            "/sharing",
+            "/clinic",
+            "/clinic/local",
+            "/clinic/local/labs",
+            "/admin/accounts",
+        ):
+            assert client.get(path).status_code == 404, path
+        assert client.post("/sharing", data={"clinician": "x"}).status_code == 404
