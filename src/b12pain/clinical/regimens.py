@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from functools import lru_cache
 
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.result import ScheduledDose, TierComparison, Treatment
@@ -214,8 +213,8 @@ def treatment_for(
     """The cited treatment for a likely cause and neurological involvement, with its schedule.
 
     `with_schedule=False` (no result yet, §J.4) gives the regimen without dated steps; a regimen
-    without doses (the options for an unknown cause) never has one. Memoised: the same inputs
-    always give the same (immutable) treatment.
+    without doses (the options for an unknown cause) never has one. Not memoised here: `assess`
+    memoises the treatment with its finding on the same values.
     """
     return _treatment(
         cause,
@@ -228,7 +227,6 @@ def treatment_for(
     )
 
 
-@lru_cache(maxsize=4096)
 def _treatment(
     cause: str | None,
     neurological: bool,

@@ -159,7 +159,8 @@ TestingInputs = tuple[
 
 
 def testing_for(inputs: TestingInputs) -> Testing:
-    """The testing answer for `testing_inputs(...)` (memoised on those values)."""
+    """The testing answer for `testing_inputs(...)` (not memoised here: `assess` memoises it
+    with its finding on the same values)."""
     return _testing(*inputs)
 
 
@@ -199,7 +200,6 @@ def testing_inputs(
     )
 
 
-@lru_cache(maxsize=8192)
 def _testing(
     adult: bool,
     t1_symptoms: tuple[str, ...],
