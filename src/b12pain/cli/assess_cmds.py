@@ -160,6 +160,11 @@ def check_command(
         from b12pain.privacy import check_export_target
 
         check_export_target(save, None, "--save")
+    if data_dir is not None:  # a journal folder that cannot be used is refused before asking
+        from b12pain.cli.journal_common import session
+
+        with session(data_dir):
+            pass
     console = Console(stderr=as_json)  # with --json, stdout holds only the JSON
     console.print(
         "[bold]b12pain self-check[/bold] — about 3 minutes. Not medical advice: the result is "
