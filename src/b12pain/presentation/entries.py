@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from b12pain.journal.pain_words import region_words
+from b12pain.journal.pain_words import region_words as _region_words
 
 #: How a dose is taken, in plain words: by the route ids of `clinical` and the plan forms of the
 #: journal.
@@ -38,7 +38,7 @@ def describe(record: Any) -> str:
     kind = record.kind
     if kind == "pain":
         where = (
-            f" in {', '.join(region_words(r) for r in record.regions)}" if record.regions else ""
+            f" in {', '.join(_region_words(r) for r in record.regions)}" if record.regions else ""
         )
         what = f" ({record.pain_type})" if record.pain_type else ""
         return f"pain {record.nrs}/10{what}{where}"
