@@ -31,7 +31,12 @@ DATA_DIR = Path(str(resources.files("b12pain.knowledge") / "data"))
 
 
 class KnowledgeBase:
-    """The validated knowledge: sources by id, entries by id, and entries grouped by kind."""
+    """The validated knowledge: sources by id, entries by id, and entries grouped by kind.
+
+    Immutable once loaded (entries are frozen models; nothing changes the maps after `__init__`),
+    so one knowledge base is shared by every thread and every memo keyed by it (hashed and
+    compared by identity). `load()` reads the shipped one once per process.
+    """
 
     def __init__(self, version: str, sources: dict[str, Source], entries: dict[str, Entry]) -> None:
         self.version = version
