@@ -5,12 +5,27 @@ what the decision logic adds on top of reading the profile.
 
 Run: `.venv/bin/python benchmarks/bench_assess.py [N]` (default 100,000 profiles), or via
 `make bench` (pytest-benchmark, smaller N).
+
+Comparing two versions of the code on a busy machine (both cannot be imported in one process):
+
+- `bench_assess.py --compare OLD_SRC NEW_SRC [N] [ROUNDS]` runs `--cpu N` with each `src/`
+  folder first on `PYTHONPATH`, alternately, ROUNDS times each, and prints every run: CPU time
+  (`time.process_time`, which another process's load disturbs far less than wall time) per
+  assessment in the first pass over N distinct profiles (memos filling) and the best of five
+  warm passes.
+- `bench_assess.py --callgrind N [PASSES]` is for running under
+  `valgrind --tool=callgrind --instr-atstart=no`: instrumentation is switched on (with
+  `callgrind_control`) only around the passes and a profile is dumped after each, so the dumps
+  count the instructions of exactly N assessments per pass, independent of the machine's load.
 """
 
 from __future__ import annotations
 
 import gc
+import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date
@@ -20,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate_profiles import generate_profiles
 
-from b12pain import assess, parse_profile
+from b12pain import Profile, assess, parse_profile
 
 TODAY = date(2026, 11, 24)
 
@@ -58,6 +73,58 @@ def measure(count: int) -> dict[str, float]:
     }
 
 
+def _parsed(count: int) -> list[Profile]:
+    """`count` generated profiles, parsed, with the collector kept off the harness's heap."""
+    profiles = [parse_profile(p) for p in generate_profiles(count)]
+    gc.collect()
+    gc.freeze()
+    return profiles
+
+
+def cpu(count: int, warm_passes: int = 5) -> dict[str, float]:
+    """CPU µs per assessment: the first pass over `count` profiles, then the best warm pass."""
+    profiles = _parsed(count)
+    passes = []
+    for _ in range(1 + warm_passes):
+        start = time.process_time()
+        for profile in profiles:
+            assess(profile, TODAY)
+        passes.append(1e6 * (time.process_time() - start) / count)
+    return {"first_pass_cpu_us": passes[0], "warm_cpu_us": min(passes[1:])}
+
+
+def compare(old_src: str, new_src: str, count: int, rounds: int) -> list[dict[str, object]]:
+    """`cpu(count)` for two `src/` folders in separate processes, alternately, `rounds` each."""
+    runs: list[dict[str, object]] = []
+    for _ in range(rounds):
+        for label, src in (("old", old_src), ("new", new_src)):
+            env = {**os.environ, "PYTHONPATH": src, "PYTHONHASHSEED": "0"}
+            out = subprocess.run(
+                [sys.executable, __file__, "--cpu", str(count)],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            runs.append({"code": label, **json.loads(out)})
+    return runs
+
+
+def callgrind(count: int, passes: int) -> None:
+    """Instrument only the passes (run under `valgrind --tool=callgrind --instr-atstart=no`)."""
+    profiles = _parsed(count)
+
+    def control(*args: str) -> None:
+        subprocess.run(["callgrind_control", *args, str(os.getpid())], check=True)
+
+    control("--instr=on")
+    control("--zero")
+    for number in range(passes):
+        for profile in profiles:
+            assess(profile, TODAY)
+        control(f"--dump=pass{number}")
+
+
 def test_assess_latency(benchmark: object) -> None:
     """pytest-benchmark entry: one assessment of a typical profile."""
     profile = parse_profile(generate_profiles(1, seed=7)[0])
@@ -71,6 +138,16 @@ def test_assess_batch(benchmark: object) -> None:
 
 
 if __name__ == "__main__":
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    for key, value in measure(n).items():
-        print(f"{key}: {value:,.1f}")
+    args = sys.argv[1:]
+    if args[:1] == ["--cpu"]:
+        print(json.dumps(cpu(int(args[1]))))
+    elif args[:1] == ["--compare"]:
+        size = int(args[3]) if len(args) > 3 else 10_000
+        for run in compare(args[1], args[2], size, int(args[4]) if len(args) > 4 else 3):
+            print(json.dumps(run))
+    elif args[:1] == ["--callgrind"]:
+        callgrind(int(args[1]), int(args[2]) if len(args) > 2 else 2)
+    else:
+        n = int(args[0]) if args else 100_000
+        for key, value in measure(n).items():
+            print(f"{key}: {value:,.1f}")
