@@ -452,3 +452,29 @@ def test_every_post_form_in_every_template_gets_the_token_field() -> None:
         assert compiled.count("{{ csrf_field() }}") == posts, path.name
         checked += posts
     assert checked >= 25
+
+
+def test_only_cookieless_cds_hooks_calls_may_come_from_another_site(tmp_path: Path) -> None:
+    """Local mode: an EHR's browser client may ask for cards from its own origin (nothing stored
+    is read or written), but feedback (stored) needs trusted issuers, a request with a cookie is
+    refused, and every other change from another site is refused as before."""
+    from b12pain.web import create_app
+    from b12pain.web.settings import Settings
+
+    elsewhere = {"Origin": "https://ehr.example.org", "Sec-Fetch-Site": "cross-site"}
+    with TestClient(
+        create_app(Settings(data_dir=tmp_path)), raise_server_exceptions=False
+    ) as client:
+        cards = client.post("/cds-services/b12pain-patient-view", content=b"{}", headers=elsewhere)
+        assert cards.status_code != 403  # reached the service (which names what is missing)
+        for path in (
+            "/cds-services/b12pain-patient-view/feedback",
+            "/api/v1/entries/sleep",
+            "/diary/sleep",
+        ):
+            assert client.post(path, content=b"{}", headers=elsewhere).status_code == 403, path
+        with_cookie = {**elsewhere, "Cookie": "b12pain-session=x"}
+        refused = client.post(
+            "/cds-services/b12pain-patient-view", content=b"{}", headers=with_cookie
+        )
+        assert refused.status_code == 403

@@ -85,12 +85,6 @@ def test_nothing_else_answers_cors(client: TestClient, path: str) -> None:
     assert asked.status_code in (404, 405)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/security.py's Guard refuses every cross-site POST before routing; it must let "
-    "/cds-services through (bearer-JWT endpoints, no cookies) — an app-level change asked of "
-    "its owner",
-)
 def test_a_browser_client_on_another_origin_gets_cards(client: TestClient) -> None:
     body = json.dumps(patient_view_request({"resourceType": "Patient", "id": "p1"}))
     response = client.post(

@@ -5,7 +5,8 @@
   answers only its public URL's host.
 - Cross-site changes: a request that changes something (POST, PUT, PATCH, DELETE) from another
   origin is refused (`Sec-Fetch-Site`, else `Origin`/`Referer`), so another site cannot submit
-  forms to the app. Server mode adds a CSRF token (asgi-csrf, signed with the secret key) that
+  forms to the app. The one exception is a CDS Hooks call from an EHR's browser client, which
+  carries no cookie (see `cds_call_from_elsewhere_allowed`). Server mode adds a CSRF token (asgi-csrf, signed with the secret key) that
   every state-changing form and API call made with a session must carry: as the hidden
   `csrftoken` field (added to every POST form by `web.csrf`) or the `x-csrftoken` header (htmx
   sends it from `<body hx-headers>`).
@@ -37,6 +38,8 @@ CSRF_COOKIE = "csrftoken"
 CSRF_FIELD = "csrftoken"
 CSRF_HEADER = "x-csrftoken"
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: The CDS Hooks endpoints (bearer JWT in a header, never a cookie; CORS for EHR browsers).
+_CDS_PREFIX = "/cds-services"
 
 
 def allowed_hosts(settings: Settings) -> list[str]:
@@ -89,21 +92,38 @@ def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
     return headers
 
 
+def cds_call_from_elsewhere_allowed(path: str, headers: Headers, settings: Settings) -> bool:
+    """True for a CDS Hooks call a browser-based CDS client on an EHR's origin may make (CORS):
+    it carries no cookie, and either gets cards computed from what it sends (nothing stored is
+    read or written) or, for feedback (which is stored), must carry a bearer JWT from a trusted
+    issuer (`cds_trusted_issuers` set)."""
+    if path != _CDS_PREFIX and not path.startswith(_CDS_PREFIX + "/"):
+        return False
+    if "cookie" in headers:
+        return False
+    if path.endswith("/feedback"):
+        return bool(settings.cds_trusted_issuers)
+    return True
+
+
 class Guard:
     """ASGI middleware: refuse cross-site changes, add the security headers to every response."""
 
     def __init__(self, app: ASGIApp, settings: Settings | None = None) -> None:
         self.app = app
-        settings = settings or Settings()
-        self.headers = security_headers(settings)
-        self.public_netloc = urlsplit(settings.public_url or "").netloc or None
+        self.settings = settings or Settings()
+        self.headers = security_headers(self.settings)
+        self.public_netloc = urlsplit(self.settings.public_url or "").netloc or None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope["method"] in _UNSAFE and not _same_origin(
-            Headers(scope=scope), self.public_netloc
+        headers = Headers(scope=scope)
+        if (
+            scope["method"] in _UNSAFE
+            and not _same_origin(headers, self.public_netloc)
+            and not cds_call_from_elsewhere_allowed(scope["path"], headers, self.settings)
         ):
             await _REFUSED(scope, receive, send)
             return
