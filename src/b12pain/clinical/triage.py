@@ -73,7 +73,7 @@ def pain_context(profile: Profile) -> tuple[str, ...]:
 def _applies(
     rule: RedFlagRule,
     symptoms: frozenset[str],
-    pains: tuple[str, ...],
+    pains: frozenset[str],
     facts: tuple[bool, ...],
 ) -> tuple[str, ...]:
     present = tuple(s for s in rule.any_of if s in symptoms)
@@ -124,13 +124,16 @@ def red_flags(
     fire, read = cat.red_flag_sets[facts]
     if fire.isdisjoint(profile.symptoms):
         return ()
-    pains = pain_context(profile) if profile.conditions else profile.pain.types
+    # Only the features and pain types some rule reads: profiles that differ elsewhere share a key.
+    pains = cat.red_flag_pain_types.intersection(
+        pain_context(profile) if profile.conditions else profile.pain.types
+    )
     return _red_flags(read.intersection(profile.symptoms), pains, facts, cat)
 
 
 @lru_cache(maxsize=16384)
 def _red_flags(
-    symptoms: frozenset[str], pains: tuple[str, ...], facts: tuple[bool, ...], cat: Catalogue
+    symptoms: frozenset[str], pains: frozenset[str], facts: tuple[bool, ...], cat: Catalogue
 ) -> tuple[RedFlag, ...]:
     """The red flags of the features a rule reads (in any order: rules are taken in knowledge
     order and report features in their own order)."""
