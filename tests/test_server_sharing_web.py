@@ -149,3 +149,20 @@ def test_local_mode_has_no_sharing_clinic_or_accounts(tmp_path: Path) -> None:
         ):
             assert client.get(path).status_code == 404, path
         assert client.post("/sharing", data={"clinician": "x"}).status_code == 404
+
+
+def test_refused_forms_say_why_and_change_nothing(app: FastAPI) -> None:
+    store = store_of(app)
+    okafor = client_for(app, "okafor")
+    uid = okafor.get("/clinic/ann").text.split('id="entry-', 1)[1].split('"', 1)[0]
+    empty = okafor.post(f"/clinic/ann/entries/{uid}/comment", data={"comment": ""})
+    assert empty.status_code == 422 and "Error:" in empty.text
+    assert count(store, t.CommentRow) == 0
+    short = client_for(app, "root").post("/admin/accounts/ann/password", data={"password": "x"})
+    assert short.status_code == 422 and "characters" in short.text
+    ann = client_for(app, "ann")
+    unknown = ann.post("/sharing", data={"clinician": "<b>nobody</b>"})
+    assert unknown.status_code == 422
+    assert "&lt;b&gt;nobody&lt;/b&gt;" in unknown.text and "<b>nobody</b>" not in unknown.text
+    assert ann.post("/sharing/revoke", data={"clinician": "lee"}).status_code == 404
+    assert count(store, t.ShareRow, owner="ann") == 1
