@@ -166,3 +166,19 @@ def test_refused_forms_say_why_and_change_nothing(app: FastAPI) -> None:
     assert "&lt;b&gt;nobody&lt;/b&gt;" in unknown.text and "<b>nobody</b>" not in unknown.text
     assert ann.post("/sharing/revoke", data={"clinician": "lee"}).status_code == 404
     assert count(store, t.ShareRow, owner="ann") == 1
+
+
+def test_a_person_cannot_sign_a_comment_with_a_clinicians_name(app: FastAPI) -> None:
+    ann = client_for(app, "ann")
+    (entry,) = ann.get("/api/v1/entries").json()
+    answer = ann.post(
+        f"/api/v1/entries/{entry['uid']}/comments",
+        json={"text": "stop the B12", "author": "Dr Okafor"},
+    )
+    assert answer.status_code == 201
+    assert answer.json()["comment"]["author"] == "me"
+    store = store_of(app)
+    from b12pain.knowledge import load
+
+    ctx = Context(store=store, kb=load(), owner="ann", now=NOW, today=NOW.date())
+    assert sharing.comments_received(ctx) == []

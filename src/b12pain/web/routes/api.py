@@ -279,8 +279,13 @@ def delete_entry(entry_id: str, ctx: ContextDep) -> dict[str, Any]:
 
 
 @router.post("/entries/{entry_id}/comments", responses=_PROBLEMS, status_code=201)
-def add_comment(entry_id: str, comment: CommentIn, ctx: ContextDep) -> dict[str, Any]:
-    uid, saved = diary.add_comment(ctx, entry_id, comment.text, comment.author)
+def add_comment(
+    entry_id: str, comment: CommentIn, ctx: ContextDep, settings: SettingsDep
+) -> dict[str, Any]:
+    # On a clinic server a person's comment is their own ("me"): another name could pass for a
+    # clinician's comment (clinicians comment from the clinic, signed by the server).
+    author = comment.author if settings.mode == "local" else "me"
+    uid, saved = diary.add_comment(ctx, entry_id, comment.text, author)
     return {"entry": uid, "comment": _json(saved)}
 
 
