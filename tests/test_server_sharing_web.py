@@ -114,7 +114,8 @@ def test_the_admin_adds_resets_and_removes_accounts(app: FastAPI) -> None:
         follow_redirects=False,
     )
     assert reset.status_code == 303
-    signed_in(TestClient(app), "ann", "a new long password")
+    log = signed_in(TestClient(app), "ann", "a new long password").get("/sharing").text
+    assert "Password reset" in log and "The admin" in log  # the owner sees who reset it
 
     removed = root.post("/admin/accounts/ann/remove", follow_redirects=False)
     assert removed.status_code == 303

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from b12pain.errors import InputError
-from b12pain.service import accounts, erasure
+from b12pain.service import accounts, audit, erasure
 from b12pain.service.accounts import Account
 from b12pain.web.deps import get_settings, journal_of, now, require_account
 from b12pain.web.errors import problems_of
@@ -75,12 +75,20 @@ def remove(request: Request, username: str, me: AdminDep) -> Response:
 
 
 @router.post("/admin/accounts/{username}/password", response_class=HTMLResponse)
-async def reset(request: Request, username: str, _: AdminDep) -> Response:
-    """Give an account a new password; every session of that account ends."""
+async def reset(request: Request, username: str, me: AdminDep) -> Response:
+    """Give an account a new password; every session of that account ends, and the account's
+    owner finds the reset in their access log."""
     form = FormReader(await request.form())
     try:
-        accounts.reset_password(
-            journal_of(request), username, form.text("password") or "", now=now()
+        at = now()
+        accounts.reset_password(journal_of(request), username, form.text("password") or "", now=at)
+        audit.record_access(
+            journal_of(request),
+            owner=username,
+            actor=me.username,
+            now=at,
+            action="password reset",
+            target="by an admin",
         )
     except InputError as exc:
         status = int(getattr(exc, "status_code", 422))
