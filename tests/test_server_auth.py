@@ -112,6 +112,8 @@ def test_each_role_lands_on_its_own_home(client: TestClient, username: str, home
     assert done.status_code == 303 and done.headers["location"] == home
     again = client.get("/login", follow_redirects=False)
     assert again.status_code == 303 and again.headers["location"] == home
+    start = client.get(home)  # the brand link leads to their own start
+    assert start.status_code == 200 and f'class="brand" href="{home}"' in start.text
 
 
 def test_a_wrong_password_shows_the_form_again_with_an_error(client: TestClient) -> None:

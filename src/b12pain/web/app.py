@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     settings.require_safe()
     csrf.install(templates.env)
+    templates.env.globals["HOME_OF_ROLE"] = deps.HOME_OF_ROLE
     app = FastAPI(
         title="b12pain",
         version=__version__,

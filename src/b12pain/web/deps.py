@@ -36,10 +36,16 @@ class SignInRequired(HTTPException):
         super().__init__(401, "sign in first")
 
 
+#: Where each role's own pages begin (a person's Today; a clinician's patients; an admin's
+#: accounts).
+HOME_OF_ROLE = {"person": "/", "clinician": "/clinic", "admin": "/admin/accounts"}
+
+
 class NotForYourRole(HTTPException):
     """A signed-in account asked for a route its role does not use (403)."""
 
     def __init__(self, role: str) -> None:
+        self.role = role
         super().__init__(
             403,
             f"this page is a person's own diary; a {role} account has none "

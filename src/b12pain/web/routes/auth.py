@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from b12pain.errors import Problem
 from b12pain.service import accounts
 from b12pain.web.deps import (
+    HOME_OF_ROLE,
     AccountDep,
     SettingsDep,
     current_account,
@@ -32,8 +33,6 @@ router = APIRouter(tags=["sign in"], include_in_schema=False)
 
 #: Paths a signed-out browser may open in server mode (everything else needs a session).
 PUBLIC_PATHS = ("/login", "/logout", "/static", "/api/v1/openapi.json")
-#: Where each role lands after signing in when no other page was asked for.
-HOME_OF_ROLE = {"person": "/", "clinician": "/clinic", "admin": "/admin/accounts"}
 
 
 def landing(account: accounts.Account, target: str) -> str:
