@@ -119,7 +119,7 @@ async def comment(request: Request, person: str, entry_id: str, viewer: Clinicia
             raise InputError.single(
                 "comment", None, "the text of your comment (1 to 2000 characters)"
             )
-        sharing.comment_on_entry(
+        uid, _ = sharing.comment_on_entry(
             journal_of(request), get_kb(), viewer, person, entry_id, text, now=now()
         )
     except InputError as exc:
@@ -134,9 +134,7 @@ async def comment(request: Request, person: str, entry_id: str, viewer: Clinicia
             values={"comment": text or ""},
             error_prefix=entry_id[:32],
         )
-    return RedirectResponse(
-        f"/clinic/{person}?saved={entry_id[:32]}#entry-{entry_id[:32]}", status_code=303
-    )
+    return RedirectResponse(f"/clinic/{person}?saved={uid}#entry-{uid}", status_code=303)
 
 
 @router.get("/clinic/{person}/insights", response_class=HTMLResponse)
