@@ -1,7 +1,7 @@
 """Objects `assess` builds without re-validation (`clinical.result.trusted`) equal validated ones.
 
-The hot path builds `Assessment`, `LabReading` and lab `Finding` objects with `trusted` for
-speed (issue 2). Each must be exactly what pydantic validation would have built: same fields in
+The hot path builds `Assessment`, `LabReading`, `Testing`, and lab and testing `Finding` objects
+with `trusted` for speed (issues 2 and 10). Each must be exactly what pydantic validation would have built: same fields in
 the same order, same value types, citations present, literals in range.
 """
 
@@ -40,6 +40,7 @@ def assert_same_as_validated(obj: BaseModel) -> None:
 def check_assessment(profile: dict[str, Any], today: dt.date = TODAY) -> Assessment:
     result = assess(parse_profile(profile), today)
     assert_same_as_validated(result)
+    assert_same_as_validated(result.testing)
     for reading in result.labs:
         assert_same_as_validated(reading)
         assert reading.citations

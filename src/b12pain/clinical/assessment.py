@@ -284,12 +284,17 @@ def _testing_answer(inputs: TestingInputs) -> tuple[Testing, Finding]:
     """The testing answer and its finding, built together once per distinct inputs (by value)."""
     testing = testing_for(inputs)
     cat = inputs[-1]
-    finding = words.make(
-        f"testing.{testing.status}",
-        _TESTING_SEVERITY[testing.status],
-        " ".join(testing.reasons),
-        cat.test_rules[_TESTING_RULE[testing.status]].text,
-        testing.citations,
+    finding = trusted(  # from knowledge and literals (`tests/test_assessment_trusted.py`)
+        Finding,
+        {
+            "code": f"testing.{testing.status}",
+            "severity": _TESTING_SEVERITY[testing.status],
+            "summary": " ".join(testing.reasons),
+            "clinician_summary": cat.test_rules[_TESTING_RULE[testing.status]].text,
+            "citations": testing.citations,
+            "unverified": False,
+            "evidence": words.evidence_of(testing.citations),
+        },
     )
     return testing, finding
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from b12pain.clinical.catalogue import Catalogue, catalogue
 from b12pain.clinical.profile import Profile
-from b12pain.clinical.result import Testing, TestingStatus
+from b12pain.clinical.result import Testing, TestingStatus, trusted
 from b12pain.clinical.triage import nitrous_oxide_exposed
 from b12pain.clinical.vocabulary import medicine_group
 from b12pain.knowledge.schema.clinical import RiskFactor
@@ -252,11 +252,15 @@ def _testing(
         reasons.append(cat.test_rules["test.metformin_monitoring"].plain)
         if metformin_long_term:
             rule_ids.append("param.metformin_monitoring_years")
-    citations = cat.cite(*rule_ids, *factor_ids)
-    return Testing(
-        status=status,
-        monitoring_suggested=monitoring,
-        tests=tests,
-        reasons=tuple(reasons),
-        citations=citations,
+    # Every value is a literal above or comes from knowledge: built without re-validation
+    # (`tests/test_assessment_trusted.py` checks it equals the validated object).
+    return trusted(
+        Testing,
+        {
+            "status": status,
+            "monitoring_suggested": monitoring,
+            "tests": tests,
+            "reasons": tuple(reasons),
+            "citations": cat.cite(*rule_ids, *factor_ids),
+        },
     )
