@@ -63,7 +63,9 @@ def test_a_share_gives_the_clinician_a_read_context_and_writes_the_audit_log(
     assert audit.audit_events(ctx_of(store, "bob")) == []
 
 
-@pytest.mark.parametrize("who", ["nobody", "bob", "root", "ann", "", "  "])
+@pytest.mark.parametrize(
+    "who", ["nobody", "bob", "root", "ann", "", "  ", "ok\x00afor", "x" * 300, "'; drop table"]
+)
 def test_sharing_needs_an_existing_clinician_account(
     store: Journal, people: dict[str, Viewer], who: str
 ) -> None:
@@ -96,6 +98,8 @@ def test_revoking_stops_access_at_once(store: Journal, people: dict[str, Viewer]
     assert not revoked.active and revoked.revoked_at is not None
     with pytest.raises(NotFoundError):
         sharing.revoke(ann, "okafor")
+    with pytest.raises(NotFoundError):
+        sharing.revoke(ann, "ok\x00afor")
     sharing.share(later(ann, hours=2), "okafor")  # sharing again works, as a new share
     assert [s.active for s in sharing.shares_of(ann)] == [True, False]
 
@@ -113,6 +117,8 @@ def test_no_share_is_not_found_and_does_not_reveal_whether_the_person_exists(
         (people["root"], "ann"),  # an admin reads no diary
         (people["bob"], "ann"),  # another person
         (people["okafor"], "okafor"),  # oneself
+        (people["okafor"], "ann\x00"),  # not a username at all
+        (people["okafor"], "a" * 500),
     ]:
         with pytest.raises(NotFoundError) as refused:
             sharing.patient_context(store, sharing_kb(store), viewer, person, now=NOW, action="x")

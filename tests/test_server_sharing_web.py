@@ -126,6 +126,10 @@ def test_the_admin_adds_resets_and_removes_accounts(app: FastAPI) -> None:
     assert count(store, t.EntryRow, owner="bob") == 1
     assert root.post("/admin/accounts/ann/remove").status_code == 404
     assert root.post("/admin/accounts/root/remove").status_code == 409  # not oneself
+    for bad in ("a%00b", "x" * 300):
+        assert root.post(f"/admin/accounts/{bad}/remove").status_code == 404
+        reset = root.post(f"/admin/accounts/{bad}/password", data={"password": "long enough 123"})
+        assert reset.status_code == 404
     assert root.get("/diary").status_code == 403  # an admin reads no diary
 
 
@@ -147,6 +151,8 @@ def test_local_mode_has_no_sharing_clinic_or_accounts(tmp_path: Path) -> None:
             "/clinic/local",
             "/clinic/local/labs",
             "/admin/accounts",
+            "/api/v1/sharing",
+            "/api/v1/audit",
         ):
             assert client.get(path).status_code == 404, path
         assert client.post("/sharing", data={"clinician": "x"}).status_code == 404
@@ -183,3 +189,25 @@ def test_a_person_cannot_sign_a_comment_with_a_clinicians_name(app: FastAPI) -> 
 
     ctx = Context(store=store, kb=load(), owner="ann", now=NOW, today=NOW.date())
     assert sharing.comments_received(ctx) == []
+
+
+def test_the_sharing_json_api(app: FastAPI) -> None:
+    ann, okafor = client_for(app, "ann"), client_for(app, "okafor")
+    assert ann.post("/api/v1/sharing", json={"clinician": "okafor"}).status_code == 409
+    refused = ann.post("/api/v1/sharing", json={"clinician": "root"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "clinician"
+    (share,) = ann.get("/api/v1/sharing").json()["shares"]
+    assert (share["clinician"], share["clinician_name"], share["active"]) == (
+        "okafor",
+        "Dr Okafor",
+        True,
+    )
+
+    assert "Ann Example" in okafor.get("/clinic").text
+    assert [e["action"] for e in ann.get("/api/v1/audit").json()] == ["patient list"]
+
+    assert ann.delete("/api/v1/sharing/okafor").json() == {"revoked": "okafor"}
+    assert ann.delete("/api/v1/sharing/okafor").status_code == 404
+    assert "Ann Example" not in okafor.get("/clinic").text
+    assert okafor.get("/api/v1/sharing").status_code == 403

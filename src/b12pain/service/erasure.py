@@ -39,7 +39,12 @@ def remove_account_and_data(store: Journal, username: str, *, by: str, now: dt.d
     """The admin's "remove": everything `username` left (`erase_person`), then the account.
     `NotFoundError` when there is no such account; an admin cannot remove their own account
     (`ConflictError`: another admin does, so the server always keeps one)."""
+    from b12pain.errors import NotFoundError
     from b12pain.service.accounts import get_account, remove_account
+    from b12pain.service.sharing import USERNAME
+
+    if not USERNAME.match(username):  # names no account (and PostgreSQL refuses a NUL)
+        raise NotFoundError.single("username", username, "the name of an existing account")
 
     if username == by:
         raise ConflictError.single(

@@ -9,6 +9,7 @@ answer never says whether the person exists. Every read by a clinician is in the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -24,6 +25,7 @@ from b12pain.service.context import Context
 
 __all__ = [
     "RED_FLAG_DAYS",
+    "USERNAME",
     "LatestPain",
     "Patient",
     "ReceivedComment",
@@ -40,6 +42,9 @@ __all__ = [
     "shares_of",
 ]
 
+#: A username, by the same rule as `Context.owner`; anything else names no account (and is
+#: refused before the database sees it).
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,63}$")
 #: Symptoms ticked in the diary this many days back count towards a person's red flags.
 RED_FLAG_DAYS = 30
 #: Days of pain entries read for the latest pain on the patient list.
@@ -119,7 +124,7 @@ def share(ctx: Context, clinician: str) -> Share:
     """Share `ctx.owner`'s diary with the clinician whose username is `clinician`. `InputError`
     unless such a clinician account exists; `ConflictError` if it is shared with them already."""
     name = clinician.strip()
-    found = rows.accounts_named(ctx.store, [name]) if name else {}
+    found = rows.accounts_named(ctx.store, [name]) if USERNAME.match(name) else {}
     if name not in found or found[name][1] != "clinician" or name == ctx.owner:
         raise _no_clinician(clinician)
     made = rows.add_share(ctx.store, ctx.owner, name, ctx.now)
@@ -129,7 +134,10 @@ def share(ctx: Context, clinician: str) -> Share:
 def revoke(ctx: Context, clinician: str) -> None:
     """Stop sharing `ctx.owner`'s diary with `clinician`, at once (their next request is refused).
     `NotFoundError` when the diary is not shared with them."""
-    rows.revoke_share(ctx.store, ctx.owner, clinician.strip(), ctx.now)
+    name = clinician.strip()
+    if not USERNAME.match(name):
+        raise NotFoundError.single("clinician", clinician, "a clinician your diary is shared with")
+    rows.revoke_share(ctx.store, ctx.owner, name, ctx.now)
 
 
 def shares_of(ctx: Context) -> list[Share]:
@@ -164,7 +172,7 @@ def patient_context(
     `NotFoundError` unless `viewer` is a clinician `person` shares with right now; the same
     answer whether or not `person` exists. Callers only read through it (the clinician's pages
     call read use cases; `comment_on_entry` is the one write)."""
-    if viewer.role != "clinician" or person == viewer.username:
+    if viewer.role != "clinician" or person == viewer.username or not USERNAME.match(person):
         raise _not_shared(person)
     if not rows.active_share(store, person, viewer.username):
         raise _not_shared(person)

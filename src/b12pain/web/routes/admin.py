@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from b12pain.errors import InputError
-from b12pain.service import accounts, audit, erasure
+from b12pain.errors import InputError, NotFoundError
+from b12pain.service import accounts, audit, erasure, sharing
 from b12pain.service.accounts import Account
 from b12pain.web.deps import get_settings, journal_of, now, require_account
 from b12pain.web.errors import problems_of
@@ -79,6 +79,8 @@ async def reset(request: Request, username: str, me: AdminDep) -> Response:
     """Give an account a new password; every session of that account ends, and the account's
     owner finds the reset in their access log."""
     form = FormReader(await request.form())
+    if not sharing.USERNAME.match(username):  # names no account (PostgreSQL refuses a NUL)
+        raise NotFoundError.single("username", username, "the name of an existing account")
     try:
         at = now()
         accounts.reset_password(journal_of(request), username, form.text("password") or "", now=at)

@@ -24,7 +24,7 @@ from b12pain.web.errors import problems_of
 from b12pain.web.forms import FormReader
 from b12pain.web.templating import render
 
-router = APIRouter(tags=["pages"], include_in_schema=False)
+router = APIRouter()
 
 #: Days of entries on a patient's page (each with a comment form).
 SHOWN_DAYS = 14
@@ -69,7 +69,7 @@ def patient(request: Request, viewer: Account, person: str, action: str) -> Cont
     )
 
 
-@router.get("/clinic", response_class=HTMLResponse)
+@router.get("/clinic", response_class=HTMLResponse, include_in_schema=False)
 def patient_list(request: Request, viewer: ClinicianDep) -> HTMLResponse:
     """Everyone who shares with this clinician: red flags first, then the highest pain."""
     found = sharing.patients_of(journal_of(request), get_kb(), viewer, now=now())
@@ -80,7 +80,7 @@ def _nav(ctx: Context) -> dict[str, Any]:
     return {"person": ctx.owner, "person_name": sharing.person_name(ctx)}
 
 
-@router.get("/clinic/{person}", response_class=HTMLResponse)
+@router.get("/clinic/{person}", response_class=HTMLResponse, include_in_schema=False)
 def patient_today(request: Request, person: str, viewer: ClinicianDep) -> HTMLResponse:
     """One person's red flags (clinical words), B12 status and the last two weeks of entries,
     each with a comment form."""
@@ -109,7 +109,11 @@ def _today(request: Request, ctx: Context, status_code: int = 200, **extra: Any)
     )
 
 
-@router.post("/clinic/{person}/entries/{entry_id}/comment", response_class=HTMLResponse)
+@router.post(
+    "/clinic/{person}/entries/{entry_id}/comment",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+)
 async def comment(request: Request, person: str, entry_id: str, viewer: ClinicianDep) -> Response:
     """Comment on one of the person's entries; they see it on the entry, signed with your name."""
     form = FormReader(await request.form())
@@ -137,7 +141,7 @@ async def comment(request: Request, person: str, entry_id: str, viewer: Clinicia
     return RedirectResponse(f"/clinic/{person}?saved={uid}#entry-{uid}", status_code=303)
 
 
-@router.get("/clinic/{person}/insights", response_class=HTMLResponse)
+@router.get("/clinic/{person}/insights", response_class=HTMLResponse, include_in_schema=False)
 def patient_insights(request: Request, person: str, viewer: ClinicianDep) -> HTMLResponse:
     """The person's insights: pain and B12 over time, is it helping, doses, factors."""
     ctx = patient(request, viewer, person, "insights")
@@ -173,7 +177,7 @@ def patient_insights(request: Request, person: str, viewer: ClinicianDep) -> HTM
     )
 
 
-@router.get("/clinic/{person}/labs", response_class=HTMLResponse)
+@router.get("/clinic/{person}/labs", response_class=HTMLResponse, include_in_schema=False)
 def patient_labs(request: Request, person: str, viewer: ClinicianDep) -> HTMLResponse:
     """Every result the person entered, newest first, with its band in clinical words."""
     ctx = patient(request, viewer, person, "labs")
@@ -199,7 +203,7 @@ def patient_labs(request: Request, person: str, viewer: ClinicianDep) -> HTMLRes
     )
 
 
-@router.get("/clinic/{person}/report", response_class=HTMLResponse)
+@router.get("/clinic/{person}/report", response_class=HTMLResponse, include_in_schema=False)
 def patient_report(request: Request, person: str, viewer: ClinicianDep) -> HTMLResponse:
     """The clinician report of the last 90 days (the same document the person can print)."""
     ctx = patient(request, viewer, person, "report")
