@@ -115,7 +115,9 @@ def callgrind(count: int, passes: int) -> None:
     profiles = _parsed(count)
 
     def control(*args: str) -> None:
-        subprocess.run(["callgrind_control", *args, str(os.getpid())], check=True)
+        subprocess.run(
+            ["callgrind_control", *args, str(os.getpid())], check=True, stdout=subprocess.DEVNULL
+        )
 
     control("--instr=on")
     control("--zero")
