@@ -55,6 +55,13 @@ def serve(
         "--insecure-dev",
         help="Server mode: allow a plain-http public URL (development on this machine only).",
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=32,
+        help="Server mode: worker processes serving requests (about one per CPU core).",
+    ),
 ) -> None:
     """Open b12pain in your browser: the web app at the printed address, on this machine only.
     With --multi-user: a clinic server with accounts and login (docs/server.md).
@@ -65,8 +72,12 @@ def serve(
     from b12pain.web.settings import is_loopback
 
     if multi_user:
-        _serve_multi_user(host, port, data_dir, public_url, insecure_dev)
+        _serve_multi_user(host, port, data_dir, public_url, insecure_dev, workers)
         return
+    if workers != 1:
+        raise InputError.single(
+            "--workers", workers, "1 in local mode (one person); more only with --multi-user"
+        )
     if not is_loopback(host) and not allow_network:
         raise InputError.single(
             "--host",
@@ -86,9 +97,18 @@ def serve(
 
 
 def _serve_multi_user(
-    host: str, port: int, data_dir: Path | None, public_url: str | None, insecure_dev: bool
+    host: str,
+    port: int,
+    data_dir: Path | None,
+    public_url: str | None,
+    insecure_dev: bool,
+    workers: int,
 ) -> None:
-    """Server mode: check the settings (exit 2 naming each unsafe one), then serve."""
+    """Server mode: check the settings (exit 2 naming each unsafe one), then serve with
+    `workers` processes. Sessions, rate limits and shares live in the database, so any worker
+    can answer any request; each worker builds its app from the same `B12PAIN_*` settings."""
+    import os
+
     import uvicorn
 
     from b12pain.web import create_app
@@ -103,7 +123,21 @@ def _serve_multi_user(
     app = create_app(settings)  # refuses unsafe settings, naming each
     typer.echo(f"b12pain (server mode) is running at {settings.address()}  (press Ctrl-C to stop)")
     typer.echo(f"Listening on {host}:{port}. Accounts: b12pain users add. Not medical advice.")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        return
+    # Worker processes import the app factory and read their settings from the environment.
+    for name, value in given.items():
+        os.environ[f"B12PAIN_{name.upper()}"] = str(value).lower() if value is True else str(value)
+    uvicorn.run(
+        "b12pain.web.app:create_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 def read_settings(**given: object) -> Settings:
