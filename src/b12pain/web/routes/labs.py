@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from b12pain.clinical.profile import ALLOWED_UNITS
 from b12pain.errors import InputError
 from b12pain.service import labs, preferences
+from b12pain.service.lab_units import in_preferred_unit
 from b12pain.web.charts import Point, time_chart
 from b12pain.web.deps import ContextDep
 from b12pain.web.errors import problems_of
@@ -32,8 +33,11 @@ def _result(entry: Any) -> dict[str, Any]:
     return found
 
 
-def _history(ctx: Any) -> tuple[list[tuple[Any, Any]], list[dict[str, Any]]]:
-    """Stored results with their readings (newest first) and one chart per charted test."""
+def _history(
+    ctx: Any, preferred: str | None = None
+) -> tuple[list[tuple[Any, Any]], list[dict[str, Any]]]:
+    """Stored results with their readings (newest first) and one chart per charted test; total
+    B12 is drawn in the `preferred` unit (Settings) when every result converts to it."""
     entries = labs.list_labs(ctx)
     readable = []
     for entry in entries:
@@ -43,26 +47,53 @@ def _history(ctx: Any) -> tuple[list[tuple[Any, Any]], list[dict[str, Any]]]:
             reading = None  # stored before a rule changed; shown without a band
         readable.append((entry, reading))
     charts = []
-    for test in CHARTED:  # one chart per test and unit of its bands (never two units on one axis)
+    for test in CHARTED:
         rows = [(e, r) for e, r in readable if e.test == test and r is not None]
-        for unit in dict.fromkeys(r.reference_unit for _, r in rows):
-            same_unit = [(e, r) for e, r in rows if r.reference_unit == unit]
-            points = [Point(str(r.date or e.at.date()), r.value_in_reference_unit) for e, r in same_unit]
-            charts.append({
-                "test": test,
-                "unit": unit,
-                "svg": time_chart(points, y_title=f"{test.replace('_', ' ')} ({unit})"),
-                "rows": same_unit,
-            })
+        for unit, same_unit in _by_unit(rows, preferred):
+            points = [Point(str(r.date or e.at.date()), value) for e, r, value in same_unit]
+            charts.append(
+                {
+                    "test": test,
+                    "unit": unit,
+                    "svg": time_chart(points, y_title=f"{test.replace('_', ' ')} ({unit})"),
+                    "rows": [(e, r) for e, r, _ in same_unit],
+                    "latest": same_unit[-1][2],
+                }
+            )
     return list(reversed(readable)), charts
 
 
+def _by_unit(
+    rows: list[tuple[Any, Any]], preferred: str | None
+) -> list[tuple[str, list[tuple[Any, Any, float]]]]:
+    """The rows of one test grouped by the unit drawn, each with its value in that unit: all in
+    the preferred unit when each converts (`service.lab_units`), else one group per unit of its
+    bands (never two units on one axis)."""
+    shown = [
+        in_preferred_unit(r.test, r.value_in_reference_unit, r.reference_unit, preferred)
+        for _, r in rows
+    ]
+    if rows and all(s is not None for s in shown):
+        return [
+            (str(preferred), [(e, r, s[0]) for (e, r), s in zip(rows, shown, strict=True) if s])
+        ]
+    groups = []
+    for unit in dict.fromkeys(r.reference_unit for _, r in rows):
+        groups.append(
+            (unit, [(e, r, r.value_in_reference_unit) for e, r in rows if r.reference_unit == unit])
+        )
+    return groups
+
+
 def _page(request: Request, ctx: Any, status_code: int = 200, **extra: Any) -> HTMLResponse:
-    history, charts = _history(ctx)
     preferred = preferences.get_preferences(ctx).b12_unit
+    history, charts = _history(ctx, preferred)
     context: dict[str, Any] = {
         "title": "Labs",
         "history": history,
+        "preferred": preferred,
+        # Each result in the preferred unit (Settings), for the table beside the chart.
+        "in_preferred": [in_preferred_unit(e.test, e.value, e.unit, preferred) for e, _ in history],
         "charts": charts,
         "allowed_units": ALLOWED_UNITS,
         "reading": None,
@@ -104,10 +135,17 @@ async def add_result(request: Request, ctx: ContextDep) -> HTMLResponse:
             result["reference_high"] = high
         reading = labs.read_labs(ctx.kb, [result], ctx.today).readings[0]
         lab_range = None if low is None and high is None else f"{_num(low)}-{_num(high)}"
-        labs.add_lab(ctx, labs.LabInput(
-            test=str(test), value=float(value or 0), unit=str(unit), taken_on=taken_on,
-            reference_range=lab_range, note=note,
-        ))
+        labs.add_lab(
+            ctx,
+            labs.LabInput(
+                test=str(test),
+                value=float(value or 0),
+                unit=str(unit),
+                taken_on=taken_on,
+                reference_range=lab_range,
+                note=note,
+            ),
+        )
     except InputError as exc:
         problems = [_form_field(p) for p in problems_of(exc)]
         return _page(request, ctx, 422, errors=problems, values=values_of(raw))
@@ -123,4 +161,3 @@ def _form_field(problem: Any) -> Any:
     field = problem.field.removeprefix("labs[0].")
     field = {"date": "taken_on", "--date": "taken_on"}.get(field, field)
     return type(problem)(field, problem.value, problem.message)
-

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from b12pain.clinical.profile import ALLOWED_UNITS, LabTest, NitrousOxide, Sex
 from b12pain.errors import InputError, Problem
 from b12pain.service import preferences, profile
+from b12pain.service.next_steps import after_check
 from b12pain.service.selfcheck import (
     RED_FLAG_ANSWERS,
     answers_to_profile,
@@ -31,7 +32,7 @@ from b12pain.web.deps import ContextDep
 from b12pain.web.errors import problems_of
 from b12pain.web.footnotes import Footnotes
 from b12pain.web.forms import FormReader
-from b12pain.web.templating import render
+from b12pain.web.templating import NAVIGATION, render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -39,8 +40,13 @@ COOKIE = "b12pain_selfcheck"
 #: Answers are kept for this long between visits (then the check starts afresh).
 KEEP_SECONDS = 30 * 24 * 3600
 #: How long a medicine has been taken: the choices offered, as profile durations.
-DURATIONS = (("", "Not sure"), ("6m", "Less than a year"), ("18m", "1 to 2 years"),
-             ("3y", "2 to 5 years"), ("6y", "More than 5 years"))
+DURATIONS = (
+    ("", "Not sure"),
+    ("6m", "Less than a year"),
+    ("18m", "1 to 2 years"),
+    ("3y", "2 to 5 years"),
+    ("6y", "More than 5 years"),
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,8 @@ STEPS = (
     Step("blood-tests", "Blood tests"),
 )
 SLUGS = [s.slug for s in STEPS]
+#: What a next step's link says, by the page it opens (the navigation's names, and the report).
+PAGE_NAMES = {**dict(NAVIGATION), "/report": "Summary report"}
 
 
 def read_answers(request: Request) -> dict[str, Any]:
@@ -98,7 +106,8 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(data.get("medications"), list):
         clean["medications"] = [
             {k: v for k, v in m.items() if k in ("name", "duration") and isinstance(v, str)}
-            for m in data["medications"] if isinstance(m, dict) and isinstance(m.get("name"), str)
+            for m in data["medications"]
+            if isinstance(m, dict) and isinstance(m.get("name"), str)
         ]
     pain = data.get("pain")
     if isinstance(pain, dict):
@@ -107,8 +116,13 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
             clean["pain"]["nrs"] = pain["nrs"]
     if isinstance(data.get("labs"), list):
         clean["labs"] = [
-            {k: v for k, v in lab.items() if isinstance(v, str | int | float) and not isinstance(v, bool)}
-            for lab in data["labs"][:1] if isinstance(lab, dict)
+            {
+                k: v
+                for k, v in lab.items()
+                if isinstance(v, str | int | float) and not isinstance(v, bool)
+            }
+            for lab in data["labs"][:1]
+            if isinstance(lab, dict)
         ]
     return clean
 
@@ -130,13 +144,23 @@ def _red_flags_so_far(ctx: Any, answers: dict[str, Any]) -> tuple[Any, ...]:
     return red_flags_so_far(ctx.kb, {RED_FLAG_ANSWERS: picked}) if picked else ()
 
 
-def _step_page(request: Request, ctx: Any, index: int, answers: dict[str, Any],
-               status_code: int = 200, errors: list[Problem] | None = None) -> HTMLResponse:
+def _step_page(
+    request: Request,
+    ctx: Any,
+    index: int,
+    answers: dict[str, Any],
+    status_code: int = 200,
+    errors: list[Problem] | None = None,
+) -> HTMLResponse:
     options, titles = _options(ctx)
     step = STEPS[index]
     values = answers
     preferred = preferences.get_preferences(ctx).b12_unit
-    if preferred and not answers.get("lab_unit") and not (answers.get("labs") or [{}])[0].get("unit"):
+    if (
+        preferred
+        and not answers.get("lab_unit")
+        and not (answers.get("labs") or [{}])[0].get("unit")
+    ):
         values = {**answers, "lab_unit": preferred}  # the person's usual B12 unit (Settings)
     return render(
         request,
@@ -169,8 +193,13 @@ def start(request: Request, ctx: ContextDep) -> HTMLResponse:
     done = [s for s in SLUGS if s in answers.get("_done", [])]
     resume = next((s for s in SLUGS if s not in done), SLUGS[-1])
     return render(
-        request, "pages/selfcheck_start.html", title="Self-check", steps=STEPS,
-        done=done, resume=resume, has_result=profile.current_profile(ctx) is not None,
+        request,
+        "pages/selfcheck_start.html",
+        title="Self-check",
+        steps=STEPS,
+        done=done,
+        resume=resume,
+        has_result=profile.current_profile(ctx) is not None,
     )
 
 
@@ -180,10 +209,16 @@ def result(request: Request, ctx: ContextDep) -> HTMLResponse:
     assessment = profile.assess_current(ctx)
     if assessment is None:
         return RedirectResponse("/self-check", status_code=303)  # type: ignore[return-value]
+    # The answers and the result were saved to the diary by the last step (`save_profile`).
     return render(
-        request, "pages/selfcheck_result.html", title="Your self-check result",
-        assessment=assessment, notes=Footnotes(ctx.kb),
+        request,
+        "pages/selfcheck_result.html",
+        title="Your self-check result",
+        assessment=assessment,
+        notes=Footnotes(ctx.kb),
         titles=_options(ctx)[1],
+        next_steps=after_check(assessment, saved=True),
+        page_names=PAGE_NAMES,
     )
 
 
@@ -239,8 +274,14 @@ def restart() -> Response:
 
 
 #: Profile lab fields and the blood-test step's form fields.
-_LAB_FIELDS = {"test": "lab_test", "value": "lab_value", "unit": "lab_unit", "date": "lab_date",
-               "reference_low": "lab_low", "reference_high": "lab_high"}
+_LAB_FIELDS = {
+    "test": "lab_test",
+    "value": "lab_value",
+    "unit": "lab_unit",
+    "date": "lab_date",
+    "reference_low": "lab_low",
+    "reference_high": "lab_high",
+}
 
 
 def _lab_field(problem: Problem) -> Problem:
@@ -266,7 +307,9 @@ def _only(chosen: list[str], allowed: tuple[str, ...], field: str, form: FormRea
 def _read_step(slug: str, form: FormReader, options: Any) -> dict[str, Any]:
     """This step's answers in the profile's own field names."""
     if slug == "warning-signs":
-        return {RED_FLAG_ANSWERS: _only(form.many("red_flags"), options.red_flags, "red_flags", form)}
+        return {
+            RED_FLAG_ANSWERS: _only(form.many("red_flags"), options.red_flags, "red_flags", form)
+        }
     if slug == "about-you":
         age = form.integer("age", "your age in whole years, 0 to 120", required=True)
         if age is not None and not 0 <= age <= 120:
@@ -274,7 +317,9 @@ def _read_step(slug: str, form: FormReader, options: Any) -> dict[str, Any]:
         sex = form.text("sex") or "unspecified"
         diet = form.text("diet") or "omnivore"
         return {
-            "age": age, "sex": sex, "diet": diet,
+            "age": age,
+            "sex": sex,
+            "diet": diet,
             "pregnant": form.text("pregnant") == "yes",
             "breastfeeding": form.text("breastfeeding") == "yes",
         }
@@ -286,7 +331,9 @@ def _read_step(slug: str, form: FormReader, options: Any) -> dict[str, Any]:
             medications.append({"name": name, **({"duration": duration} if duration else {})})
         return {"medications": medications, "nitrous_oxide": form.text("nitrous_oxide") or "none"}
     if slug == "conditions":
-        return {"conditions": _only(form.many("conditions"), options.conditions, "conditions", form)}
+        return {
+            "conditions": _only(form.many("conditions"), options.conditions, "conditions", form)
+        }
     if slug == "symptoms":
         allowed = options.nerve_symptoms + options.general_symptoms
         return {"symptoms": _only(form.many("symptoms"), allowed, "symptoms", form)}
@@ -299,8 +346,12 @@ def _read_step(slug: str, form: FormReader, options: Any) -> dict[str, Any]:
     labs = []
     test = form.text("lab_test")
     if test:
-        value = form.number("lab_value", "the number printed on the report, e.g. 210", required=True)
-        unit = form.required("lab_unit", f"the unit printed on the report ({', '.join(ALLOWED_UNITS.get(test, ()))})")
+        value = form.number(
+            "lab_value", "the number printed on the report, e.g. 210", required=True
+        )
+        unit = form.required(
+            "lab_unit", f"the unit printed on the report ({', '.join(ALLOWED_UNITS.get(test, ()))})"
+        )
         day = form.day("lab_date")
         low = form.number("lab_low", "the lab's lower limit, a number (optional)")
         high = form.number("lab_high", "the lab's upper limit, a number (optional)")
