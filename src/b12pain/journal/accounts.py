@@ -256,3 +256,15 @@ def forget_failures_before(store: Journal, before: dt.datetime) -> None:
     """Drop failed logins older than `before` (they no longer count)."""
     with _writer(store).begin() as conn:
         conn.execute(sa.delete(t.LoginFailureRow).where(t.LoginFailureRow.at < _utc(before)))
+
+
+def unname_failures(store: Journal, username: str) -> int:
+    """Take `username` off its failed logins (erasing a person), keeping each row's address and
+    time so the per-address limit still counts them; returns how many rows changed."""
+    with _writer(store).begin() as conn:
+        changed = conn.execute(
+            sa.update(t.LoginFailureRow)
+            .where(t.LoginFailureRow.username == username[:64])
+            .values(username="")
+        )
+    return int(changed.rowcount or 0)

@@ -111,8 +111,14 @@ def _public(record: rows.AccountRecord) -> Account:
 # checking input -----------------------------------------------------------------------------
 
 
+def is_username(name: str) -> bool:
+    """Whether `name` can be a username at all (checked before any query: PostgreSQL refuses
+    some characters, a NUL among them, with an error rather than "no such row")."""
+    return USERNAME.fullmatch(name) is not None
+
+
 def _check_username(username: str) -> None:
-    if not USERNAME.match(username):
+    if not is_username(username):
         raise InputError.single(
             "username",
             username,
@@ -182,7 +188,9 @@ def add_account(
 
 
 def get_account(store: Journal, username: str) -> Account:
-    """The account called `username`; `NotFoundError` if there is none."""
+    """The account called `username`; `NotFoundError` if there is none, `InputError` if it
+    cannot be a username."""
+    _check_username(username)
     record = rows.find_account(store, username)
     if record is None:
         raise NotFoundError.single("username", username, "the name of an existing account")
@@ -196,12 +204,14 @@ def list_accounts(store: Journal) -> list[Account]:
 
 def remove_account(store: Journal, username: str, *, now: dt.datetime) -> None:
     """Delete the account and end its sessions (its diary rows are deleted separately)."""
+    _check_username(username)
     if not rows.delete_account(store, username):
         raise NotFoundError.single("username", username, "the name of an existing account")
 
 
 def reset_password(store: Journal, username: str, password: str, *, now: dt.datetime) -> None:
     """Set a new password: unlocks the account and ends every one of its sessions."""
+    _check_username(username)
     _check_password(password)
     if not rows.set_password(store, username, hash_password(password), now):
         raise NotFoundError.single("username", username, "the name of an existing account")
@@ -223,7 +233,11 @@ def login(
 
     `LoginThrottled` when this name or address has failed too often lately (or the account is
     locked); `LoginRefused` for an unknown name or a wrong password (the same answer for both).
+    A name that cannot be a username (a NUL, 300 characters) is an unknown name: it is never
+    put in a query, and its failure counts against the address only (under the name "").
     """
+    if not is_username(username):
+        username = ""
     by_name, by_address = rows.failures_since(
         store, since=now - policy.window, username=username, address=address
     )
@@ -231,9 +245,9 @@ def login(
         raise LoginThrottled.single(
             "address", address, "too many failed logins from here; wait a few minutes"
         )
-    record = rows.find_account(store, username) if USERNAME.match(username) else None
+    record = rows.find_account(store, username) if username else None
     locked = record is not None and record.locked_until is not None and record.locked_until > now
-    if locked or by_name >= policy.max_account_failures:
+    if locked or (username and by_name >= policy.max_account_failures):
         raise LoginThrottled.single(
             "username",
             username,
@@ -300,4 +314,5 @@ def logout(store: Journal, token: str) -> None:
 
 def logout_everywhere(store: Journal, username: str, *, now: dt.datetime) -> None:
     """End every session of `username`, on every device."""
+    _check_username(username)
     rows.end_sessions(store, username, now)

@@ -73,11 +73,16 @@ def _journal_files(ctx: Context) -> set[Path]:
     return {journal, *(journal.with_name(journal.name + s) for s in SQLITE_SIDE_SUFFIXES)}
 
 
-def import_document(ctx: Context, document: Any, progress: Progress | None = None) -> int:
+def import_document(
+    ctx: Context, document: Any, progress: Progress | None = None, *, comments_as_me: bool = False
+) -> int:
     """Import an export document into `ctx.owner`'s journal: every record is validated as the
     commands would (plans through the same dose check as `plan start`), then all are written in
-    one transaction, or none."""
+    one transaction, or none. With `comments_as_me` (a shared server) every comment is signed
+    "me", whatever author the file names: a file cannot plant a comment in a clinician's name."""
     records = parse_document(document, progress)
+    if comments_as_me:
+        records = [_signed_by_me(r) for r in records]
     problems = _times_in_the_future(ctx, records)
     plans = [(i, r) for i, r in enumerate(records) if isinstance(r, PlanEntry)]
     problems += check_imported_plans(ctx.kb, plans)
@@ -113,6 +118,14 @@ def _times_in_the_future(ctx: Context, records: list[Any]) -> list[Problem]:
         for i, r in enumerate(records)
         if r.at > latest and not (isinstance(r, DoseEvent) and r.status == "planned")
     ]
+
+
+def _signed_by_me(record: Any) -> Any:
+    """`record` with each of its comments' author set to "me" (the importing person)."""
+    if not any(c.author != "me" for c in getattr(record, "comments", ())):
+        return record
+    mine = tuple(c.model_copy(update={"author": "me"}) for c in record.comments)
+    return record.model_copy(update={"comments": mine})
 
 
 def import_journal(ctx: Context, path: Path, progress: Progress | None = None) -> int:

@@ -2,7 +2,8 @@
 
 To add an area's routes, write `web/routes/<area>.py` with a module-level `router` and add the
 module to `ROUTERS` below (one line). In server mode every router in `ROUTERS` needs someone
-signed in (pages redirect to /login, the API answers 401); only /login, /logout and /static do not.
+signed in (pages redirect to /login, the API answers 401); only /login, /logout and /static do not,
+and `cds_hooks.ehr_router` (/cds-services), whose callers are EHRs proving themselves with a JWT.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     gate = [Depends(deps.signed_in_gate)] if server else []
     for module in ROUTERS:
         app.include_router(module.router, dependencies=gate)
+    app.include_router(cds_hooks.ehr_router)  # no session: the EHR's signed JWT (see the module)
     if server:
         app.include_router(auth.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

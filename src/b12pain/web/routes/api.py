@@ -363,5 +363,8 @@ def export(ctx: ContextDep) -> dict[str, Any]:
 
 
 @router.post("/import", responses=_PROBLEMS, summary="Import an export document (all or nothing)")
-def import_document(ctx: ContextDep, document: dict[str, Any] = Body()) -> dict[str, int]:
-    return {"imported": transfer.import_document(ctx, document)}
+def import_document(
+    ctx: ContextDep, settings: SettingsDep, document: dict[str, Any] = Body()
+) -> dict[str, int]:
+    mine = settings.mode == "server"  # on a server every imported comment is signed "me"
+    return {"imported": transfer.import_document(ctx, document, comments_as_me=mine)}

@@ -4,6 +4,13 @@ Thin: each route parses the body, calls `service.fhir`, and turns `CdsError` int
 specification names (400 malformed, 412 missing prefetch) with a `reason`; a bad or missing
 bearer token (when issuers are configured) is a 401. No input reaches a 500.
 
+Who may call (the CDS Hooks security model: the EHR signs a JWT, the service checks it):
+- Local mode: anyone on this computer; a bearer JWT is required once `cds_trusted_issuers` is set.
+- Server mode: the EHR calls without a session (it has none), so `ehr_router` is served without
+  the sign-in gate, and a valid JWT from a configured trusted issuer is ALWAYS required; with no
+  trusted issuer configured every `/cds-services` call answers 403 (CDS Hooks is off). A session
+  cookie is never accepted in place of the JWT.
+
 CORS (the specification: CDS Services and browser-based CDS Clients require it): every answer
 under `/cds-services` allows any origin to read it, and an `OPTIONS` preflight there allows
 `GET`/`POST` with the `Authorization` and `Content-Type` headers. Clients authenticate with a
@@ -28,7 +35,10 @@ from b12pain.service import fhir
 from b12pain.web.deps import KnowledgeDep, SettingsDep, now
 from b12pain.web.settings import Settings
 
+#: `/admin/cds-feedback` (behind the sign-in gate in server mode, like every other route).
 router = APIRouter(tags=["CDS Hooks"])
+#: `/cds-services/...`: never behind the sign-in gate; `_check_token` decides (see above).
+ehr_router = APIRouter(tags=["CDS Hooks"])
 
 SERVICE_PATH = f"/cds-services/{SERVICE_ID}"
 
@@ -36,6 +46,7 @@ SERVICE_PATH = f"/cds-services/{SERVICE_ID}"
 _REFUSALS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed request; `reason` says what is wrong"},
     401: {"description": "Missing or untrusted bearer JWT (when issuers are configured)"},
+    403: {"description": "Server mode with no trusted EHR issuer configured: CDS Hooks is off"},
     412: {"description": "Prefetch missing: b12pain makes no FHIR server calls"},
 }
 MAX_BODY_BYTES = 20 * 1024 * 1024
@@ -76,14 +87,22 @@ def _policy(request: Request, settings: Settings) -> TrustPolicy:
     return cached
 
 
+#: Why a server-mode call is refused when no EHR is trusted.
+CDS_OFF = (
+    "CDS Hooks is off on this server: no trusted EHR issuer is configured "
+    "(B12PAIN_CDS_TRUSTED_ISSUERS and B12PAIN_CDS_JWKS_FILE)"
+)
+
+
 def _check_token(request: Request, settings: Settings) -> JSONResponse | None:
-    """None when the call may proceed; a 401 answer otherwise (503 if the keys are unreadable)."""
+    """None when the call may proceed; a 401 answer otherwise (403 in server mode with no
+    trusted issuer, 503 if the keys are unreadable)."""
     try:
         policy = _policy(request, settings)
     except (OSError, ValueError) as exc:
         return _reason(503, f"the CDS client keys (cds_jwks_file) cannot be read: {exc}")
     if not policy.enabled:
-        return None
+        return _reason(403, CDS_OFF) if settings.mode == "server" else None
     audience = str(request.url.replace(query=""))
     try:
         verify_bearer(
@@ -110,14 +129,14 @@ async def _json_body(request: Request) -> Any:
         raise CdsError(400, f"the body is not JSON that can be read ({problem.message})") from None
 
 
-@router.get("/cds-services", responses={401: _REFUSALS[401]})
+@ehr_router.get("/cds-services", responses={401: _REFUSALS[401], 403: _REFUSALS[403]})
 def discovery(request: Request, kb: KnowledgeDep, settings: SettingsDep) -> JSONResponse:
     """The services this CDS Service offers (one: `b12pain-patient-view`)."""
     refused = _check_token(request, settings)
     return refused or _json(fhir.cds_discovery(kb))
 
 
-@router.post(SERVICE_PATH, responses=_REFUSALS)
+@ehr_router.post(SERVICE_PATH, responses=_REFUSALS)
 async def patient_view(request: Request, kb: KnowledgeDep, settings: SettingsDep) -> JSONResponse:
     """Cards for the patient whose record was opened, from the prefetched FHIR data."""
     refused = _check_token(request, settings)
@@ -131,7 +150,10 @@ async def patient_view(request: Request, kb: KnowledgeDep, settings: SettingsDep
     return _json(cards)
 
 
-@router.post(f"{SERVICE_PATH}/feedback", responses={400: _REFUSALS[400], 401: _REFUSALS[401]})
+@ehr_router.post(
+    f"{SERVICE_PATH}/feedback",
+    responses={400: _REFUSALS[400], 401: _REFUSALS[401], 403: _REFUSALS[403]},
+)
 async def feedback(request: Request, settings: SettingsDep) -> JSONResponse:
     """Record what the clinician did with a card (accepted or overridden)."""
     refused = _check_token(request, settings)
@@ -145,9 +167,9 @@ async def feedback(request: Request, settings: SettingsDep) -> JSONResponse:
     return _json({"recorded": count})
 
 
-@router.options("/cds-services", include_in_schema=False)
-@router.options(SERVICE_PATH, include_in_schema=False)
-@router.options(f"{SERVICE_PATH}/feedback", include_in_schema=False)
+@ehr_router.options("/cds-services", include_in_schema=False)
+@ehr_router.options(SERVICE_PATH, include_in_schema=False)
+@ehr_router.options(f"{SERVICE_PATH}/feedback", include_in_schema=False)
 def preflight() -> Response:
     """The CORS preflight of a browser-based CDS Client: GET and POST, with a bearer token."""
     return _preflight()

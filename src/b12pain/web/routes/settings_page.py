@@ -57,8 +57,9 @@ def _page(
     chosen = preferences.get_preferences(ctx)
     context: dict[str, Any] = {
         "title": "Settings",
-        "folder": data_folder(settings),
-        "journal": ctx.store.url,
+        "server": settings.mode == "server",  # the server's folder and database are not shown
+        "folder": None if settings.mode == "server" else data_folder(settings),
+        "journal": None if settings.mode == "server" else ctx.store.url,
         "target": intake.intake_target(ctx),
         "preferences": chosen,
         "values": {k: v or "" for k, v in chosen.model_dump().items()},
@@ -149,7 +150,7 @@ async def import_file(request: Request, ctx: ContextDep, settings: SettingsDep) 
         if document is None or (isinstance(document, dict) and "resourceType" in document):
             lines = list(fhir.summary_lines(fhir.import_fhir(ctx, text)))
             return _page(request, ctx, settings, message=" ".join(lines))
-        count = transfer.import_document(ctx, document)
+        count = transfer.import_document(ctx, document, comments_as_me=settings.mode == "server")
     except InputError as exc:
         # Problems inside the file name their place in it; the form has one field: the file.
         problems = [
@@ -167,8 +168,11 @@ def make_backup(request: Request, ctx: ContextDep, settings: SettingsDep) -> HTM
         from b12pain.errors import ConflictError
 
         raise ConflictError.single(
-            "backup", None, "on a clinic server its operator backs up the database; use "
-            "Export to download your own copy")
+            "backup",
+            None,
+            "on a clinic server its operator backs up the database; use "
+            "Export to download your own copy",
+        )
     folder = data_folder(settings)
     path = transfer.backup_journal(ctx, folder / "backups", folder)
     return _page(request, ctx, settings, message=f"Backup saved: {path}")
@@ -181,7 +185,7 @@ def confirm_delete(request: Request, ctx: ContextDep, settings: SettingsDep) -> 
         request,
         "pages/settings_delete.html",
         title="Delete everything",
-        folder=data_folder(settings),
+        folder=None if settings.mode == "server" else data_folder(settings),
         confirm_word=CONFIRM_WORD,
     )
 
@@ -198,7 +202,7 @@ async def delete_all(request: Request, ctx: ContextDep, settings: SettingsDep) -
             "pages/settings_delete.html",
             status_code=422,
             title="Delete everything",
-            folder=data_folder(settings),
+            folder=None if settings.mode == "server" else data_folder(settings),
             confirm_word=CONFIRM_WORD,
             errors=[problem],
         )
