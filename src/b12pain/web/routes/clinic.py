@@ -21,6 +21,7 @@ from b12pain.service.context import Context
 from b12pain.web.charts import Point, pain_and_b12_chart, time_chart
 from b12pain.web.deps import get_kb, get_settings, journal_of, now, require_account
 from b12pain.web.errors import problems_of
+from b12pain.web.footnotes import Footnotes
 from b12pain.web.forms import FormReader
 from b12pain.web.templating import render
 
@@ -73,7 +74,13 @@ def patient(request: Request, viewer: Account, person: str, action: str) -> Cont
 def patient_list(request: Request, viewer: ClinicianDep) -> HTMLResponse:
     """Everyone who shares with this clinician: red flags first, then the highest pain."""
     found = sharing.patients_of(journal_of(request), get_kb(), viewer, now=now())
-    return render(request, "pages/clinic_patients.html", title="Patients", patients=found)
+    return render(
+        request,
+        "pages/clinic_patients.html",
+        title="Patients",
+        patients=found,
+        notes=Footnotes(get_kb()),
+    )
 
 
 def _nav(ctx: Context) -> dict[str, Any]:
@@ -104,6 +111,7 @@ def _today(request: Request, ctx: Context, status_code: int = 200, **extra: Any)
         by_day=by_day,
         shown_days=SHOWN_DAYS,
         saved=request.query_params.get("saved"),
+        notes=Footnotes(ctx.kb),
         **_nav(ctx),
         **extra,
     )
@@ -199,6 +207,7 @@ def patient_labs(request: Request, person: str, viewer: ClinicianDep) -> HTMLRes
         "pages/clinic_labs.html",
         title=f"Labs: {person}",
         history=history,
+        notes=Footnotes(ctx.kb),
         **_nav(ctx),
     )
 
