@@ -1,5 +1,10 @@
 """Moving a whole journal: export, import (all or nothing, checked as strictly as the commands),
-dated backups, and deleting everything (backups too). Scoped to `ctx.owner`."""
+dated backups, and deleting everything (backups too). Scoped to `ctx.owner`.
+
+An export carries the owner's saved preferences (`"preferences": {...}`, only when some were
+saved) and an import restores them (checked first, as Settings checks them); a document without
+the key (older exports) leaves the owner's preferences as they are.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +14,28 @@ from pathlib import Path
 from typing import Any
 
 from b12pain.errors import ConflictError, InputError, Problem
-from b12pain.journal.preferences import delete_preferences
+from b12pain.journal.preferences import delete_preferences, read_preferences
 from b12pain.journal.records import DoseEvent, PlanEntry
 from b12pain.journal.transfer import (
     SCHEMA,
     backup,
+    dumps,
     export_document,
-    export_file,
     parse_document,
     read_document,
 )
 from b12pain.service.context import Context
 from b12pain.service.plans import check_imported_plans
+from b12pain.service.preferences import (
+    Preferences,
+    get_preferences,
+    parse_preferences,
+    save_preferences,
+)
 from b12pain.service.when import FUTURE_SLACK
 
-#: The JSON document of an export: `{"schema": "b12pain.journal/1", "entries": [...]}`.
+#: The JSON document of an export: `{"schema": "b12pain.journal/1", "entries": [...]}`, with
+#: `"preferences": {...}` when the owner saved any.
 ExportDocument = dict[str, Any]
 Progress = Callable[[int, int], None]
 
@@ -40,8 +52,12 @@ __all__ = [
 
 
 def export_journal(ctx: Context) -> ExportDocument:
-    """All of `ctx.owner`'s entries as one JSON-ready document (deterministic)."""
-    return export_document(ctx.store, owner=ctx.owner)
+    """All of `ctx.owner`'s entries, and their preferences when saved, as one JSON-ready
+    document (deterministic)."""
+    document = export_document(ctx.store, owner=ctx.owner)
+    if read_preferences(ctx.store, owner=ctx.owner):
+        document["preferences"] = get_preferences(ctx).model_dump(mode="json")
+    return document
 
 
 def export_to_file(ctx: Context, path: Path, data_folder: Path | None = None) -> int:
@@ -56,10 +72,24 @@ def export_to_file(ctx: Context, path: Path, data_folder: Path | None = None) ->
             raise InputError.single(
                 "file", str(path), "a new file name, not the journal itself or its side files"
             )
-    count = export_file(ctx.store, path, owner=ctx.owner)
+    count = _write_export(path, export_journal(ctx))
     if data_folder is not None:
         note_copy(data_folder, path)
     return count
+
+
+def _write_export(path: Path, document: ExportDocument) -> int:
+    """Write `document` to `path`: private (0600) and atomic, so a crash leaves no half file.
+    Returns how many entries it holds."""
+    from b12pain.privacy import write_private
+
+    if not path.parent.is_dir():
+        raise InputError.single("file", str(path), "cannot be written: its folder does not exist")
+    try:
+        write_private(path, dumps(document))
+    except OSError as exc:
+        raise InputError.single("file", str(path), f"cannot be written: {exc.strerror}") from None
+    return len(document["entries"])
 
 
 def _journal_files(ctx: Context) -> set[Path]:
@@ -81,6 +111,7 @@ def import_document(
     one transaction, or none. With `comments_as_me` (a shared server) every comment is signed
     "me", whatever author the file names: a file cannot plant a comment in a clinician's name."""
     records = parse_document(document, progress)
+    chosen = _imported_preferences(document)
     if comments_as_me:
         records = [_signed_by_me(r) for r in records]
     problems = _times_in_the_future(ctx, records)
@@ -102,7 +133,26 @@ def import_document(
                 if r.uid in clashes
             ]
         )
-    return ctx.store.add_many(records, owner=ctx.owner)
+    count = ctx.store.add_many(records, owner=ctx.owner)
+    if chosen is not None:  # the entries are in: the document's preferences replace the owner's
+        save_preferences(ctx, chosen.model_dump(mode="json"))
+    return count
+
+
+def _imported_preferences(document: dict[str, Any]) -> Preferences | None:
+    """The preferences an export document carries (None without the key); `InputError` naming
+    `preferences.FIELD`, the value and what is allowed when one is not."""
+    values = document.get("preferences")
+    if values is None:
+        return None
+    if not isinstance(values, dict):
+        shown = values if isinstance(values, str | int | float | bool) else None
+        raise InputError.single("preferences", shown, "an object of preferences, e.g. {}")
+    try:
+        return parse_preferences(values)
+    except InputError as exc:
+        problems = [Problem(f"preferences.{p.field}", p.value, p.message) for p in exc.problems]
+        raise InputError(problems) from None
 
 
 def _times_in_the_future(ctx: Context, records: list[Any]) -> list[Problem]:
