@@ -13,6 +13,12 @@ any other route (their own diary, say) never shows Ann's marker; nothing answers
 the walk Ann's export, shares and account are exactly as before. Dr Okafor, as a control, does see
 the marker; then Ann revokes and his very next request is refused. A route added tomorrow is
 walked without anyone remembering to add it. Runs on SQLite and PostgreSQL.
+
+Every route needs a session (signed out: the API answers 401, a page goes to /login) unless one
+of two written rules names it: `PUBLIC` (signing in and out, static files, the schema) or
+`SESSION_FREE_JWT` (CDS Hooks: an EHR calls with no session but must sign a JWT from a trusted
+issuer; with none configured, as here, it answers 403). `test_every_route_needs_a_session_or_a_rule`
+walks the route table signed out, so a new route is held to one of these.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ from servicekit import NOW
 MARKER = "ann-secret-7c1f"
 #: Paths that are not about anyone's data (signing in and out, static files, the schema).
 PUBLIC = re.compile(r"^/(login|logout|logout-everywhere|static|api/v1/openapi\.json)($|/)")
+#: CDS Hooks (the EHR's calls): no session, but a JWT from a configured trusted issuer, always.
+SESSION_FREE_JWT = re.compile(r"^/cds-services($|/)")
 #: Path parameters that name a person's data: a route with one answers 403/404 to the others.
 OWNED_PARAMS = {"entry_id", "plan_id", "person", "username"}
 
@@ -319,3 +327,28 @@ def test_every_access_by_the_clinician_is_in_anns_audit_log(world: World) -> Non
     assert "Dr Okafor" in page.text and "Labs" in page.text and "Comment" in page.text
     assert "<script>alert(1)</script>" not in page.text  # escaped
     assert "Seen — &lt;script&gt;" in ann.get("/diary").text  # the person sees the comment
+
+
+def test_every_route_needs_a_session_or_a_rule(world: World) -> None:
+    """Signed out, every route of the route table is refused: a session is needed (401, or a
+    page sends the browser to /login), or it is CDS Hooks, refused without a trusted EHR's JWT
+    (403: no issuer is configured on this server, so no token could be trusted)."""
+    needs_session, needs_jwt = [], []
+    with TestClient(world.app, raise_server_exceptions=False) as stranger:
+        for call in calls(world.app, world.ids):
+            stranger.cookies.clear()  # no session, and no CSRF cookie: the gate itself answers
+            answer = ask(stranger, call)
+            where = (call.method, call.path, answer.status_code)
+            if SESSION_FREE_JWT.match(call.template):
+                needs_jwt.append(where)
+                assert answer.status_code == 403 and MARKER not in answer.text, where
+                assert "no trusted EHR issuer" in answer.json()["reason"], where
+            else:
+                needs_session.append(where)
+                assert signed_out(answer), where
+        # a session is no substitute for the JWT
+        signed_in(stranger, "ann")
+        for call in calls(world.app, world.ids):
+            if SESSION_FREE_JWT.match(call.template):
+                assert ask(stranger, call).status_code == 403, call.path
+    assert len(needs_jwt) == 3 and len(needs_session) > 50
