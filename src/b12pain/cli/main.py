@@ -21,6 +21,7 @@ from b12pain.cli import (
     foods_cmds,
     journal_cmds,
     knowledge_cmds,
+    preferences_cmds,
     questionnaire_cmds,
     report_cmds,
     serve_cmds,
@@ -95,6 +96,7 @@ for module in (
     fhir_cmds,
     report_cmds,
     users_cmds,
+    preferences_cmds,
 ):
     module.register(app)
 
