@@ -5,37 +5,62 @@ parameter is the `Context`) and runs each as "bob" against a store where "alice"
 every kind, aimed at alice's ids where the use case takes an id. Each call must either refuse
 with `NotFoundError` or answer without a trace of alice's rows, and alice's journal must be
 exactly as it was. A new use case without a line in `AS_BOB` fails the coverage test, so a later
-route cannot forget the owner.
+route cannot forget the owner. The service modules are found by walking `b12pain.service`, so a
+new module's use cases are held to this too (sharing and audit included: alice shares with a
+clinician, who comments and is logged, and none of that reaches bob or is changed by him).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib
 import inspect
+import io
 import json
+import pkgutil
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 
+import b12pain.service
 from b12pain.errors import InputError, NotFoundError
+from b12pain.interop.codes import LOINC
 from b12pain.journal import Journal
 from b12pain.service import (
+    accounts,
+    audit,
     diary,
+    fhir,
     insights,
     intake,
     labs,
     plans,
     preferences,
     profile,
+    reports,
+    sharing,
     transfer,
 )
 from b12pain.service.context import Context
+from cds_requests import lab
 from servicekit import NOW, context
 
-MODULES = (diary, labs, plans, profile, intake, insights, transfer, preferences)
+
+def service_modules() -> tuple[ModuleType, ...]:
+    """Every module of the service layer, found by walking the package (none listed by hand)."""
+    package = b12pain.service
+    return tuple(
+        importlib.import_module(f"{package.__name__}.{found.name}")
+        for found in pkgutil.iter_modules(package.__path__)
+    )
+
+
+MODULES = service_modules()
 PROFILE = {"age": 58, "sex": "female", "diet": "vegan", "symptoms": ["tingling"]}
 
 
@@ -47,6 +72,21 @@ class Alice:
     plan: str
     export: str
     folder: Path
+
+
+def _state(store: Journal) -> str:
+    """Alice's journal, shares, access log and comments received, as one text."""
+    me = context(store, "alice")
+    return json.dumps(
+        [
+            transfer.export_journal(me),
+            [dataclasses.astuple(s) for s in sharing.shares_of(me)],
+            [dataclasses.astuple(e) for e in audit.audit_events(me)],
+            [dataclasses.astuple(c) for c in sharing.comments_received(me)],
+        ],
+        sort_keys=True,
+        default=str,
+    )
 
 
 @pytest.fixture
@@ -68,8 +108,11 @@ def alice(store: Journal, tmp_path: Path) -> Alice:
     plans.record_stock(ctx, plans.StockInput(29))
     with intake.open_food_database(tmp_path) as foods:
         intake.log_food(ctx, intake.FoodInput("2 eggs"), foods)
-    document = json.dumps(transfer.export_journal(ctx), sort_keys=True)
-    return Alice(pain.uid, plan.uid, document, tmp_path)
+    doctor = accounts.add_account(store, username="dr.who", display_name="Dr Who",
+                                  role="clinician", password="a long enough password", now=NOW)  # fmt: skip
+    sharing.share(ctx, "dr.who")
+    sharing.comment_on_entry(store, ctx.kb, doctor, "alice", pain.uid, "dr's remark", now=NOW)
+    return Alice(pain.uid, plan.uid, _state(store), tmp_path)
 
 
 def _food(bob: Context, alice: Alice) -> Any:
@@ -89,6 +132,31 @@ def _import_file(bob: Context, alice: Alice) -> Any:
     path = alice.folder / "bob-export.json"
     path.write_text(json.dumps(transfer.export_journal(bob)), encoding="utf-8")
     return transfer.import_journal(bob, path)
+
+
+def _csv_files(bob: Context, alice: Alice) -> Any:
+    folder = alice.folder / "bob-csv"
+    folder.mkdir(exist_ok=True)
+    return [path.read_text(encoding="utf-8") for path in reports.export_csv(bob, folder)]
+
+
+def _csv_zip(bob: Context, alice: Alice) -> Any:
+    archive = zipfile.ZipFile(io.BytesIO(reports.export_csv_zip(bob)))
+    return [archive.read(name).decode("utf-8") for name in archive.namelist()]
+
+
+def _csv_import(bob: Context, alice: Alice) -> Any:
+    folder = alice.folder / "bob-csv-in"
+    folder.mkdir(exist_ok=True)
+    reports.export_csv(bob, folder)
+    return reports.import_csv(bob, folder)
+
+
+def _fhir_import(bob: Context, alice: Alice) -> Any:
+    result = lab("o1", "p1", "2132-9", 150, "pg/mL", "2026-11-01")
+    assert LOINC in json.dumps(result)
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": result}]}
+    return fhir.import_fhir(bob, json.dumps(bundle))
 
 
 #: How bob calls each use case; where it takes an id, alice's id (full or as shown).
@@ -160,6 +228,21 @@ AS_BOB: dict[str, Callable[[Context, Alice], Any]] = {
         transfer.backup_journal(b, a.folder / "bob-backups").read_bytes().decode("utf-8", "replace")
     ),
     "transfer.delete_everything": lambda b, a: transfer.delete_everything(b),
+    "audit.audit_events": lambda b, a: audit.audit_events(b),
+    "fhir.export_bundle": lambda b, a: fhir.export_bundle(b),
+    "fhir.import_fhir": _fhir_import,
+    "reports.build_report": lambda b, a: reports.build_report(b),
+    "reports.calendar": lambda b, a: reports.calendar(b).decode("utf-8"),
+    "reports.export_csv": _csv_files,
+    "reports.export_csv_zip": _csv_zip,
+    "reports.import_csv": _csv_import,
+    "reports.report_period": lambda b, a: reports.report_period(b, None, None),
+    "sharing.comments_received": lambda b, a: sharing.comments_received(b),
+    "sharing.person_name": lambda b, a: sharing.person_name(b),
+    "sharing.red_flags_of": lambda b, a: sharing.red_flags_of(b),
+    "sharing.share": lambda b, a: sharing.share(b, "dr.who"),
+    "sharing.revoke": lambda b, a: sharing.revoke(b, "dr.who"),
+    "sharing.shares_of": lambda b, a: sharing.shares_of(b),
 }
 
 
@@ -178,6 +261,14 @@ def use_cases() -> list[str]:
 
 def test_every_use_case_is_tried_as_another_owner() -> None:
     assert sorted(AS_BOB) == use_cases()
+
+
+def test_every_service_module_is_walked() -> None:
+    """The walk is real: it finds the modules once listed by hand, and sharing and audit."""
+    names = {module.__name__.rsplit(".", 1)[1] for module in MODULES}
+    assert {"diary", "transfer", "sharing", "audit", "reports", "fhir", "accounts"} <= names
+    with_use_cases = {name.split(".")[0] for name in use_cases()}
+    assert {"sharing", "audit"} <= with_use_cases
 
 
 def _text(result: Any) -> str:
@@ -210,12 +301,12 @@ def test_another_owner_can_neither_read_nor_change_alices_rows(
         assert alice.pain not in str(exc) and alice.plan not in str(exc)
         result = None
     shown = _text(result)
-    for secret in (alice.pain, alice.plan, "alice's night", "alice's comment", "B12 1000"):
+    for secret in (alice.pain, alice.plan, "alice's night", "alice's comment", "B12 1000",
+                   "dr's remark"):  # fmt: skip
         assert secret not in shown, f"{use_case} showed {secret!r}"
     if use_case != "diary.counts":
         assert '"age": 58' not in shown
-    after = json.dumps(transfer.export_journal(context(store, "alice")), sort_keys=True)
-    assert after == alice.export, f"{use_case} changed alice's journal"
+    assert _state(store) == alice.export, f"{use_case} changed alice's journal or shares"
 
 
 def test_bob_cannot_undo_alices_change(store: Journal, alice: Alice) -> None:
