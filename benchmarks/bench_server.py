@@ -197,7 +197,7 @@ def in_process(url: str, person: str, clinician: str, rounds: int = 60) -> dict[
     }
 
 
-def _serve(url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
+def _serve(url: str, port: int, folder: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     address = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -217,6 +217,8 @@ def _serve(url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
             "--public-url",
             address,
             "--insecure-dev",
+            "--workers",
+            str(workers),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -233,6 +235,17 @@ def _serve(url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
             time.sleep(0.1)
     process.terminate()
     raise RuntimeError("b12pain serve --multi-user did not start")
+
+
+def _cpu_seconds(process: Any) -> float:
+    """User + system CPU of the server and its worker processes (`--workers`)."""
+    total = 0.0
+    for each in (process, *process.children(recursive=True)):
+        try:
+            total += sum(each.cpu_times()[:2])
+        except Exception:  # a worker that just ended
+            continue
+    return total
 
 
 def _filled(url: str) -> tuple[list[str], list[str], int]:
@@ -257,6 +270,7 @@ def run(
     seconds: int,
     schema: str | None = None,
     keep: bool = False,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Fill (or reuse `schema`), serve, load; p50/p95/max per page, failures, CPU, memory and
     login cost. With `keep` the filled schema stays for the next run (its name is printed)."""
@@ -278,7 +292,7 @@ def run(
         alone = in_process(url, persons[1], doctors[0])
         with tempfile.TemporaryDirectory(prefix="b12pain-bench-server-") as folder:
             port = _free_port()
-            server = _serve(url, port, Path(folder))
+            server = _serve(url, port, Path(folder), workers)
             memory = PeakMemory(server.pid)
             memory.start()
             try:
@@ -290,7 +304,7 @@ def run(
                         cookies={COOKIE: tokens[persons[0] if path == "/" else doctors[0]]},
                         timeout=60,
                     )
-                cpu_before = sum(memory.process.cpu_times()[:2])
+                cpu_before = _cpu_seconds(memory.process)
                 prefix = Path(folder) / "locust"
                 env = {
                     **os.environ,
@@ -326,7 +340,7 @@ def run(
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
-                cpu_used = sum(memory.process.cpu_times()[:2]) - cpu_before
+                cpu_used = _cpu_seconds(memory.process) - cpu_before
                 with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
                     rows = {row["Name"]: row for row in csv.DictReader(stats)}
             finally:
@@ -373,8 +387,11 @@ def main() -> None:
     parser.add_argument("--url", default=os.environ.get("B12PAIN_TEST_PG_URL", DEFAULT_URL))
     parser.add_argument("--keep", action="store_true", help="keep the filled schema")
     parser.add_argument("--schema", help="reuse a schema kept by an earlier run (no filling)")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     args = parser.parse_args()
-    r = run(args.url, args.people, args.clinicians, args.seconds, args.schema, args.keep)
+    r = run(
+        args.url, args.people, args.clinicians, args.seconds, args.schema, args.keep, args.workers
+    )
     if r["kept"]:
         print(f"kept schema {r['schema']} (reuse: --schema {r['schema']}; drop it when done)")
     print(

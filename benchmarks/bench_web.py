@@ -79,7 +79,8 @@ def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 class PeakMemory(threading.Thread):
-    """Samples a process's resident memory every 0.2 s and keeps the peak."""
+    """Samples the resident memory of a process and its children (worker processes) every 0.2 s
+    and keeps the peak of their sum."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -92,7 +93,8 @@ class PeakMemory(threading.Thread):
     def run(self) -> None:
         while not self.stopped.is_set():
             try:
-                self.peak = max(self.peak, self.process.memory_info().rss)
+                family = (self.process, *self.process.children(recursive=True))
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in family))
             except Exception:  # the process ended
                 return
             time.sleep(0.2)
