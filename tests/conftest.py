@@ -11,6 +11,25 @@ import pytest
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_sized_password_hashing() -> Iterator[None]:
+    """Real argon2id, with test-sized cost (t=1, 1 MiB, p=1) in this process.
+
+    Production's cost (RFC 9106 low-memory profile, 64 MiB, t=3, p=4) takes 0.1-1.5 s a hash on
+    two busy cores, and the server tests create and sign in hundreds of accounts; verification
+    reads the parameters from each hash, so hashes of either cost verify alike. Servers started as
+    subprocesses keep the production cost (tests/test_server_accounts.py checks its format).
+    """
+    from argon2 import PasswordHasher, Type
+
+    from b12pain.service import accounts
+
+    kept = accounts._hasher
+    accounts._hasher = PasswordHasher(type=Type.ID, time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    accounts._hasher = kept
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh, empty b12pain data directory (B12PAIN_DATA_DIR) for one test."""
@@ -41,9 +60,7 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     """A reachable PostgreSQL URL; in CI a missing server fails, elsewhere it skips with a reason."""
-    url = os.environ.get(
-        "B12PAIN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    )
+    url = os.environ.get("B12PAIN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     try:
         import sqlalchemy as sa
 

@@ -77,6 +77,15 @@ def test_passwords_are_stored_as_argon2id_hashes(store: Journal) -> None:
     assert other != record.password_hash  # a fresh salt each time
 
 
+def test_the_production_hash_cost_is_rfc_9106_low_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests hash with a test-sized cost (conftest); the server's own hasher is argon2id at
+    RFC 9106's second recommended profile: 64 MiB, 3 passes, 4 lanes."""
+    monkeypatch.setattr(accounts, "_hasher", None)
+    made = accounts.hash_password(PASSWORD)
+    assert made.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert accounts._verify(made, PASSWORD) and not accounts._verify(made, PASSWORD + "!")
+
+
 def test_accounts_are_listed_and_found(store: Journal) -> None:
     _add(store, "ann")
     _add(store, "dr.lee", "clinician")
