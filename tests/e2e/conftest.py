@@ -7,6 +7,7 @@ Set `B12PAIN_SCREENSHOTS=1` to write the main pages' screenshots to docs/screens
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -49,8 +50,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "B12PAIN_DATA_DIR": str(data)}
     env.pop("B12PAIN_DATABASE_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-c", "from b12pain.cli.main import run; run()", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-c",
+            "from b12pain.cli.main import run; run()",
+            "serve",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     address = f"http://127.0.0.1:{port}"
     try:
@@ -60,7 +70,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 break
             except httpx.TransportError:
                 if process.poll() is not None:
-                    pytest.fail(f"b12pain serve stopped: {process.stderr.read().decode() if process.stderr else ''}")
+                    pytest.fail(
+                        f"b12pain serve stopped: {process.stderr.read().decode() if process.stderr else ''}"
+                    )
                 time.sleep(0.1)
         yield address
     finally:
@@ -88,7 +100,12 @@ def _new_page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
     context = browser.new_context(viewport=viewport, bypass_csp=True, locale="en-GB")
     page = context.new_page()
     external: list[str] = []
-    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            external.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else None
+        ),
+    )
     page.external_requests = external
     yield page
     context.close()
@@ -109,12 +126,14 @@ def phone(browser: Any) -> Iterator[Any]:
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations on the page as it is now."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
@@ -122,7 +141,9 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 def horizontal_overflow(page: Any) -> int:
     """How many CSS pixels the page is wider than the viewport (0 means no horizontal scroll)."""
-    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )
 
 
 def screenshot(page: Any, name: str) -> None:
@@ -131,3 +152,30 @@ def screenshot(page: Any, name: str) -> None:
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@contextlib.contextmanager
+def running_server(env: dict[str, str], port: int) -> Iterator[str]:
+    """A real `b12pain serve --multi-user` (uvicorn) on 127.0.0.1:`port` with `env`, until the
+    block ends; yields its address once /login answers (fails with the server's error if it
+    stops)."""
+    address = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from b12pain.cli.main import run; run()", "serve", "--multi-user",
+         "--port", str(port), "--public-url", address, "--insecure-dev"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(address + "/login", timeout=2)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None:
+                    err = process.stderr.read().decode() if process.stderr else ""
+                    pytest.fail(f"b12pain serve --multi-user stopped: {err}")
+                time.sleep(0.1)
+        yield address
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -8,14 +8,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
-from conftest import _free_port, axe_violations, horizontal_overflow
+from conftest import _free_port, axe_violations, horizontal_overflow, running_server
 
 PASSWORD = "a long enough password"
 
@@ -25,7 +23,6 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A running server-mode b12pain with one person, "ann"."""
     data = tmp_path_factory.mktemp("e2e-login")
     port = _free_port()
-    address = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("B12PAIN_")}
     env.update({"B12PAIN_DATA_DIR": str(data), "B12PAIN_SECRET_KEY": "e2e-" + "k" * 48})
     run = [sys.executable, "-c", "from b12pain.cli.main import run; run()"]
@@ -33,24 +30,8 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [*run, "users", "add", "ann", "--name", "Ann Smith", "--password-stdin"],
         env=env, input=(PASSWORD + "\n").encode(), check=True, capture_output=True,
     )  # fmt: skip
-    process = subprocess.Popen(
-        [*run, "serve", "--multi-user", "--port", str(port), "--public-url", address, "--insecure-dev"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(address + "/login", timeout=2)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None:
-                    err = process.stderr.read().decode() if process.stderr else ""
-                    pytest.fail(f"b12pain serve --multi-user stopped: {err}")
-                time.sleep(0.1)
+    with running_server(env, port) as address:
         yield address
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def _submit(page: Any) -> None:

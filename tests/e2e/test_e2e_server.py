@@ -11,14 +11,12 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
-from conftest import _free_port, axe_violations, screenshot
+from conftest import _free_port, axe_violations, running_server, screenshot
 
 ADMIN_PASSWORD = "admin password for the e2e"
 PASSWORD = "a long enough password"
@@ -39,7 +37,6 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The address of a running server-mode b12pain with one admin account."""
     data = tmp_path_factory.mktemp("e2e-server")
     port = _free_port()
-    address = f"http://127.0.0.1:{port}"
     env = {**os.environ, "B12PAIN_DATA_DIR": str(data), "B12PAIN_SECRET_KEY": "e2e-" + "k" * 48}
     env.pop("B12PAIN_DATABASE_URL", None)
     _b12pain(
@@ -54,37 +51,8 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env=env,
         stdin=ADMIN_PASSWORD + "\n",
     )
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from b12pain.cli.main import run; run()",
-            "serve",
-            "--multi-user",
-            "--port",
-            str(port),
-            "--public-url",
-            address,
-            "--insecure-dev",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(address + "/login", timeout=2)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None:
-                    err = process.stderr.read().decode() if process.stderr else ""
-                    pytest.fail(f"b12pain serve --multi-user stopped: {err}")
-                time.sleep(0.1)
+    with running_server(env, port) as address:
         yield address
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def go(page: Any, locator: Any) -> None:
