@@ -117,6 +117,17 @@ def require_account(request: Request) -> Account:
     return account
 
 
+def server_account_with_role(request: Request, role: str, refusal: str) -> Account:
+    """The signed-in account when it has `role`. Local mode has no accounts (404); another role
+    is refused (403, `refusal` says why)."""
+    if get_settings(request).mode != "server":
+        raise HTTPException(404)
+    account = require_account(request)
+    if account.role != role:
+        raise HTTPException(403, refusal)
+    return account
+
+
 def signed_in_gate(request: Request) -> None:
     """Server mode: every route but /login and /static needs someone signed in."""
     require_account(request)

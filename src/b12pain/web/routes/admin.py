@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from b12pain.errors import InputError, NotFoundError
 from b12pain.service import accounts, audit, erasure, sharing
 from b12pain.service.accounts import Account
-from b12pain.web.deps import get_settings, journal_of, now, require_account
+from b12pain.web.deps import journal_of, now, server_account_with_role
 from b12pain.web.errors import problems_of
 from b12pain.web.forms import FormReader
 from b12pain.web.templating import render
@@ -21,12 +21,7 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 
 def admin(request: Request) -> Account:
     """The signed-in admin. Local mode has no accounts (404); other roles are refused (403)."""
-    if get_settings(request).mode != "server":
-        raise HTTPException(404)
-    account = require_account(request)
-    if account.role != "admin":
-        raise HTTPException(403, "accounts are managed by admin accounts")
-    return account
+    return server_account_with_role(request, "admin", "accounts are managed by admin accounts")
 
 
 AdminDep = Annotated[Account, Depends(admin)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from b12pain.errors import InputError
@@ -19,7 +19,7 @@ from b12pain.service import diary, insights, labs, profile, reports, sharing
 from b12pain.service.accounts import Account
 from b12pain.service.context import Context
 from b12pain.web.charts import Point, pain_and_b12_chart, time_chart
-from b12pain.web.deps import get_kb, get_settings, journal_of, now, require_account
+from b12pain.web.deps import get_kb, journal_of, now, server_account_with_role
 from b12pain.web.errors import problems_of
 from b12pain.web.footnotes import Footnotes
 from b12pain.web.forms import FormReader
@@ -46,12 +46,7 @@ LISTED_KINDS = (
 
 def clinician(request: Request) -> Account:
     """The signed-in clinician. Local mode has no clinic (404); other roles are refused (403)."""
-    if get_settings(request).mode != "server":
-        raise HTTPException(404)
-    account = require_account(request)
-    if account.role != "clinician":
-        raise HTTPException(403, "the clinic is for clinician accounts")
-    return account
+    return server_account_with_role(request, "clinician", "the clinic is for clinician accounts")
 
 
 ClinicianDep = Annotated[Account, Depends(clinician)]
