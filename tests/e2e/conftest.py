@@ -49,35 +49,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "B12PAIN_DATA_DIR": str(data)}
     env.pop("B12PAIN_DATABASE_URL", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from b12pain.cli.main import run; run()",
-            "serve",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    address = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(address + "/learn", timeout=2)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None:
-                    pytest.fail(
-                        f"b12pain serve stopped: {process.stderr.read().decode() if process.stderr else ''}"
-                    )
-                time.sleep(0.1)
+    with running_serve(env, port) as address:
         yield address
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -155,27 +128,36 @@ def screenshot(page: Any, name: str) -> None:
 
 
 @contextlib.contextmanager
-def running_server(env: dict[str, str], port: int) -> Iterator[str]:
-    """A real `b12pain serve --multi-user` (uvicorn) on 127.0.0.1:`port` with `env`, until the
-    block ends; yields its address once /login answers (fails with the server's error if it
-    stops)."""
+def running_serve(
+    env: dict[str, str], port: int, *options: str, ready: str = "/learn"
+) -> Iterator[str]:
+    """A real `b12pain serve --port PORT OPTIONS` (uvicorn) with `env`, until the block ends;
+    yields its address once `ready` answers (fails with the server's error if it stops)."""
     address = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [sys.executable, "-c", "from b12pain.cli.main import run; run()", "serve", "--multi-user",
-         "--port", str(port), "--public-url", address, "--insecure-dev"],
+        [sys.executable, "-c", "from b12pain.cli.main import run; run()", "serve",
+         "--port", str(port), *options],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
         for _ in range(300):
             try:
-                httpx.get(address + "/login", timeout=2)
+                httpx.get(address + ready, timeout=2)
                 break
             except httpx.TransportError:
                 if process.poll() is not None:
                     err = process.stderr.read().decode() if process.stderr else ""
-                    pytest.fail(f"b12pain serve --multi-user stopped: {err}")
+                    pytest.fail(f"b12pain serve stopped: {err}")
                 time.sleep(0.1)
         yield address
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def running_server(env: dict[str, str], port: int) -> contextlib.AbstractContextManager[str]:
+    """`running_serve` in server mode (`--multi-user`, plain http on this machine)."""
+    address = f"http://127.0.0.1:{port}"
+    return running_serve(
+        env, port, "--multi-user", "--public-url", address, "--insecure-dev", ready="/login"
+    )

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from conftest import _free_port, axe_violations, horizontal_overflow
+from conftest import _free_port, axe_violations, horizontal_overflow, running_serve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -34,33 +31,8 @@ def report_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "B12PAIN_DATA_DIR": str(data)}
     env.pop("B12PAIN_DATABASE_URL", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from b12pain.cli.main import run; run()",
-            "serve",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    address = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(address + "/learn", timeout=2)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None:
-                    pytest.fail("b12pain serve stopped")
-                time.sleep(0.1)
+    with running_serve(env, port) as address:
         yield address
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_report_page_is_accessible_and_red_flags_come_first(report_server: str, page: Any) -> None:
