@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 #: The newest migration; `Journal.open` upgrades a store that is not at it.
-HEAD = "0008"
+HEAD = "0009"
 
 _SCRIPTS = Path(__file__).resolve().parent / "migrations"
 #: PostgreSQL advisory lock held while migrating, so servers starting together do not collide.

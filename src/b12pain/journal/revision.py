@@ -1,7 +1,7 @@
 """A journal's revision for one owner: a small value that changes whenever that owner's entries
 change, so a reader can keep what it derived from them (the insights dashboard) until then.
 
-It is read from the tables themselves (two indexed aggregate queries), so a change made by
+It is read from the tables themselves (one statement of indexed aggregates), so a change made by
 another process or server (the CLI beside the web app, a second worker) is seen too. What
 changes it:
 
@@ -43,27 +43,38 @@ class Revision:
 
 
 def _statement() -> sa.Select[Any]:
-    """One SELECT of every aggregate, for the owner bound as `:owner` (built once)."""
+    """One SELECT of every aggregate, for the owner bound as `:owner` (built once): one
+    aggregate per table, each an index range of this owner's rows ((owner, id) indexes)."""
     entries, changes = t.EntryRow, t.Base.metadata.tables["entry_changes"]
     comments, plans = t.Base.metadata.tables["comments"], t.SupplementPlanRow
     owner = sa.bindparam("owner", type_=sa.String())
     mine = entries.owner == owner
-    mine_changes, mine_comments = changes.c.owner == owner, comments.c.owner == owner
-    parts = (
-        sa.select(sa.func.count()).where(mine),
-        sa.select(sa.func.max(entries.id)).where(mine),
-        sa.select(sa.func.sum(entries.id)).where(mine),
-        sa.select(sa.func.count()).select_from(changes).where(mine_changes),
-        sa.select(sa.func.max(changes.c.id)).where(mine_changes),
-        sa.select(sa.func.max(changes.c.changed_at)).where(mine_changes),
-        sa.select(sa.func.count()).select_from(comments).where(mine_comments),
-        sa.select(sa.func.max(comments.c.id)).where(mine_comments),
+    of_entries = (
+        sa.select(sa.func.count(), sa.func.max(entries.id), sa.func.sum(entries.id))
+        .where(mine)
+        .subquery("of_entries")
+    )
+    of_changes = (
+        sa.select(sa.func.count(), sa.func.max(changes.c.id), sa.func.max(changes.c.changed_at))
+        .where(changes.c.owner == owner)
+        .subquery("of_changes")
+    )
+    of_comments = (
+        sa.select(sa.func.count(), sa.func.max(comments.c.id))
+        .where(comments.c.owner == owner)
+        .subquery("of_comments")
+    )
+    stopped = (
         sa.select(sa.func.count())
         .select_from(plans)
         .join(entries, entries.id == plans.entry_id)
-        .where(mine, entries.kind == "plan", plans.stopped_on.is_not(None)),
+        .where(mine, entries.kind == "plan", plans.stopped_on.is_not(None))
+        .subquery("stopped")
     )
-    return sa.select(*(part.scalar_subquery() for part in parts))
+    # Each subquery is one row: joining them on TRUE is the single row of all of them.
+    return sa.select(*of_entries.c, *of_changes.c, *of_comments.c, *stopped.c).select_from(
+        of_entries.join(of_changes, sa.true()).join(of_comments, sa.true()).join(stopped, sa.true())
+    )
 
 
 _REVISION = _statement()

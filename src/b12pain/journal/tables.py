@@ -56,6 +56,7 @@ class EntryRow(Base):
         sa.CheckConstraint("note IS NULL OR length(note) BETWEEN 1 AND 2000", name="note_length"),
         sa.Index("ix_entries_kind_recorded_at", "kind", "recorded_at"),
         sa.Index("ix_entries_owner_kind_recorded_at", "owner", "kind", "recorded_at"),
+        sa.Index("ix_entries_owner_id", "owner", "id"),  # an owner's revision (0009)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -259,6 +260,7 @@ class CommentRow(Base):
     __table_args__ = (
         sa.CheckConstraint("utc_offset_minutes BETWEEN -840 AND 840", name="offset_range"),
         sa.CheckConstraint("length(text) BETWEEN 1 AND 2000", name="text_length"),
+        sa.Index("ix_comments_owner_id", "owner", "id"),  # an owner's revision (0009)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
