@@ -41,12 +41,12 @@ SERVICE_API = {
     ],
     "errors": ["http_status"],
     "diary": [
-        "DaySummary", "EntryChanges", "ExerciseInput", "InstrumentInput", "LevelInput",
-        "PainInput", "ScoredInstrument", "SleepInput", "SymptomsInput", "UndoneChange",
-        "add_comment", "counts", "daily_summary", "delete_entry", "edit_entry", "find_entry_id",
-        "get_entry", "list_entries",
+        "DaySummary", "DiaryDay", "EntryChanges", "ExerciseInput", "InstrumentInput",
+        "LevelInput", "PainInput", "ScoredInstrument", "SleepInput", "SymptomsInput",
+        "UndoneChange", "add_comment", "counts", "daily_summary", "delete_entry", "edit_entry",
+        "find_entry_id", "forget_kept_days", "get_entry", "list_entries",
         "log_exercise", "log_instrument", "log_mood", "log_pain", "log_sleep", "log_stress",
-        "log_symptoms", "save", "undo_last_change",
+        "log_symptoms", "recent_days", "save", "undo_last_change",
     ],
     "labs": ["LabInput", "QuickReading", "add_lab", "list_labs", "read_labs"],
     "plans": [
@@ -65,6 +65,7 @@ SERVICE_API = {
         "open_food_database",
     ],
     "insights": ["InsightsView", "Timeline", "forget_kept_views", "insights", "insights_view"],
+    "today": ["TodayView", "forget_kept_views", "today_view"],
     "preferences": [
         "Preferences", "get_preferences", "parse_preferences", "reset_preferences",
         "save_preferences",

@@ -44,6 +44,7 @@ from b12pain.service import (
     profile,
     reports,
     sharing,
+    today,
     transfer,
 )
 from b12pain.service.context import Context
@@ -173,6 +174,7 @@ AS_BOB: dict[str, Callable[[Context, Alice], Any]] = {
     ),
     "diary.list_entries": lambda b, a: diary.list_entries(b),
     "diary.daily_summary": lambda b, a: diary.daily_summary(b),
+    "diary.recent_days": lambda b, a: diary.recent_days(b, diary.KINDS, 30),
     "diary.find_entry_id": lambda b, a: diary.find_entry_id(b, a.pain[:8]),
     "diary.get_entry": lambda b, a: diary.get_entry(b, a.pain),
     "diary.edit_entry": lambda b, a: diary.edit_entry(
@@ -212,6 +214,7 @@ AS_BOB: dict[str, Callable[[Context, Alice], Any]] = {
     ),
     "insights.insights": lambda b, a: insights.insights(b),
     "insights.insights_view": lambda b, a: insights.insights_view(b),
+    "today.today_view": lambda b, a: today.today_view(b),
     "preferences.get_preferences": lambda b, a: preferences.get_preferences(b),
     "preferences.save_preferences": lambda b, a: preferences.save_preferences(
         b, {"b12_unit": "pmol/L", "intake_region": "eu"}

@@ -4,6 +4,10 @@ Keys are plain values (owner, the journal's location and revision, the day, ...)
 ids, so a key can only match when everything the value was derived from is the same. At most
 `maxsize` values are kept (least recently used go first). Values are shared between threads:
 put only frozen or read-only values in.
+
+`kept_until_changed` is how a page's view of a journal is kept: until the owner's journal
+changes (its `journal.revision`, read in one query), the day turns, the time zone or the
+knowledge changes.
 """
 
 from __future__ import annotations
@@ -11,7 +15,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from b12pain.journal.revision import revision
+
+if TYPE_CHECKING:
+    from b12pain.service.context import Context
 
 V = TypeVar("V")
 
@@ -62,3 +71,25 @@ class BoundedCache(Generic[V]):
     def __len__(self) -> int:
         with self._lock:
             return len(self._values)
+
+
+def kept_until_changed(
+    cache: BoundedCache[V], ctx: Context, compute: Callable[[], V], *extra: Hashable
+) -> V:
+    """`compute()` for `ctx`, kept in `cache` until `ctx.owner`'s journal changes (any add,
+    edit, delete, undo, comment or import, from any process), the day or the time zone turns,
+    or the knowledge changes; `extra` names anything else the value depends on (preferences).
+    An in-memory journal is never kept: every such journal has the same address."""
+    url = ctx.store.engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return compute()
+    key = (
+        ctx.store.url,
+        ctx.owner,
+        revision(ctx.store, owner=ctx.owner),
+        ctx.today,
+        ctx.now.utcoffset(),
+        ctx.kb.version,
+        *extra,
+    )
+    return cache.get_or_compute(key, compute)

@@ -23,6 +23,7 @@ from b12pain.journal.records import (
     entry_as,
 )
 from b12pain.journal.store import make_record
+from b12pain.service._cache import BoundedCache, kept_until_changed
 from b12pain.service.context import Context
 from b12pain.service.when import day_bounds, resolve_at
 
@@ -191,6 +192,41 @@ def list_entries(
     lower, upper = day_bounds(start, end, ctx.now.tzinfo)
     wanted = [k.strip().lower() for k in kinds] if kinds else None
     return ctx.store.entries(wanted, lower, upper, owner=ctx.owner)
+
+
+@dataclass(frozen=True)
+class DiaryDay:
+    """One day of the diary: its entries, newest first."""
+
+    day: dt.date
+    entries: tuple[Entry, ...]
+
+
+#: Recent diaries kept (a few owners × a few days is plenty; the least recently used go first).
+_KEPT_DAYS: BoundedCache[tuple[DiaryDay, ...]] = BoundedCache(maxsize=64)
+
+
+def recent_days(ctx: Context, kinds: Sequence[str], days: int) -> tuple[DiaryDay, ...]:
+    """`ctx.owner`'s entries of `kinds` over the last `days` days up to `ctx.today`, one
+    `DiaryDay` a day, newest day and entry first (days without entries left out).
+
+    The diary page shows this every time it opens, so it is kept until the journal changes
+    (`service._cache.kept_until_changed`); kept days are shared: read them, never change them."""
+    wanted = tuple(kinds)
+
+    def compute() -> tuple[DiaryDay, ...]:
+        start = ctx.today - dt.timedelta(days=days - 1)
+        by_day: dict[dt.date, list[Entry]] = {}
+        for entry in reversed(list_entries(ctx, wanted, start=start)):
+            by_day.setdefault(entry.at.date(), []).append(entry)
+        return tuple(DiaryDay(day, tuple(entries)) for day, entries in by_day.items())
+
+    return kept_until_changed(_KEPT_DAYS, ctx, compute, "recent_days", wanted, days)
+
+
+def forget_kept_days() -> None:
+    """Forget every kept diary (the next call reads afresh; for benchmarks and tests)."""
+    _KEPT_DAYS.clear()
 
 
 @dataclass(frozen=True)

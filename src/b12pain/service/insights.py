@@ -17,16 +17,14 @@ instead of reading a year of entries. Kept views are shared: read them, never ch
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
 from dataclasses import dataclass
 
 from b12pain.insights import Dashboard, dashboard
 from b12pain.insights.dashboard import LabPoint
 from b12pain.insights.helping import LAG_DAYS, WINDOW_DAYS
 from b12pain.journal.records import DoseEvent
-from b12pain.journal.revision import revision
 from b12pain.journal.series import read_series, supplement_start
-from b12pain.service._cache import BoundedCache
+from b12pain.service._cache import BoundedCache, kept_until_changed
 from b12pain.service.context import Context
 from b12pain.service.intake import intake_target
 from b12pain.service.preferences import Preferences, get_preferences
@@ -78,19 +76,7 @@ def insights_view(ctx: Context) -> InsightsView:
     (in the person's chosen unit), and the days with a dose taken from the first of those days
     on. Computed once per journal state, day, zone and preferences, then kept."""
     chosen = get_preferences(ctx)
-    url = ctx.store.engine.url
-    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
-        return _view(ctx, chosen)  # every in-memory journal has the same address: never kept
-    key: Hashable = (
-        ctx.store.url,
-        ctx.owner,
-        revision(ctx.store, owner=ctx.owner),
-        ctx.today,
-        ctx.now.utcoffset(),
-        ctx.kb.version,
-        chosen,
-    )
-    return _KEPT.get_or_compute(key, lambda: _view(ctx, chosen))
+    return kept_until_changed(_KEPT, ctx, lambda: _view(ctx, chosen), chosen)
 
 
 def forget_kept_views() -> None:

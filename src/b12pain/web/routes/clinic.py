@@ -8,7 +8,6 @@ they exist; every page read is in that person's audit log (`service.sharing.pati
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -91,11 +90,6 @@ def patient_today(request: Request, person: str, viewer: ClinicianDep) -> HTMLRe
 
 
 def _today(request: Request, ctx: Context, status_code: int = 200, **extra: Any) -> HTMLResponse:
-    start = ctx.today - dt.timedelta(days=SHOWN_DAYS - 1)
-    entries = diary.list_entries(ctx, list(LISTED_KINDS), start=start)
-    by_day: dict[dt.date, list[Any]] = {}
-    for entry in reversed(entries):
-        by_day.setdefault(entry.at.date(), []).append(entry)
     return render(
         request,
         "pages/clinic_patient.html",
@@ -103,7 +97,7 @@ def _today(request: Request, ctx: Context, status_code: int = 200, **extra: Any)
         title=f"Patient {ctx.owner}",
         red_flags=sharing.red_flags_of(ctx),
         assessment=profile.assess_current(ctx),
-        by_day=by_day,
+        days=diary.recent_days(ctx, LISTED_KINDS, SHOWN_DAYS),
         shown_days=SHOWN_DAYS,
         saved=request.query_params.get("saved"),
         notes=Footnotes(ctx.kb),

@@ -3,7 +3,6 @@ entries a day; notes and comments on any entry; edit, and delete with undo."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -91,17 +90,12 @@ _LOG: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def _page(request: Request, ctx: Any, status_code: int = 200, **extra: Any) -> HTMLResponse:
-    start = ctx.today - dt.timedelta(days=SHOWN_DAYS - 1)
-    entries = diary.list_entries(ctx, kinds=list(LISTED_KINDS), start=start)
-    by_day: dict[dt.date, list[Any]] = {}
-    for entry in reversed(entries):
-        by_day.setdefault(entry.at.date(), []).append(entry)
     return render(
         request,
         "pages/diary.html",
         status_code=status_code,
         title="Diary",
-        by_day=by_day,
+        days=diary.recent_days(ctx, LISTED_KINDS, SHOWN_DAYS),
         region_ids=diary.BODY_REGIONS,
         pain_types=diary.PAIN_TYPES,
         selected=set(extra.get("values", {}).get("regions", []) or []),
@@ -115,7 +109,13 @@ def diary_page(request: Request, ctx: ContextDep) -> HTMLResponse:
     """The diary: add forms first, then the last two weeks of entries, newest first."""
     saved = request.query_params.get("saved")
     deleted = request.query_params.get("deleted")
-    return _page(request, ctx, saved=saved, deleted=deleted, open_form=request.query_params.get("add", "pain"))
+    return _page(
+        request,
+        ctx,
+        saved=saved,
+        deleted=deleted,
+        open_form=request.query_params.get("add", "pain"),
+    )
 
 
 @router.post("/diary/undo")
@@ -138,8 +138,15 @@ async def add_entry(request: Request, kind: str, ctx: ContextDep) -> Response:
         values["regions"] = raw.getlist("regions")
         values["descriptors"] = raw.getlist("descriptors")
         prefix = "" if kind == "pain" else f"{kind}-"
-        return _page(request, ctx, 422, errors=problems_of(exc), values=values, open_form=kind,
-                     error_prefix=prefix)
+        return _page(
+            request,
+            ctx,
+            422,
+            errors=problems_of(exc),
+            values=values,
+            open_form=kind,
+            error_prefix=prefix,
+        )
     back = request.query_params.get("next") == "today"
     target = "/?saved=" if back else "/diary?saved="
     return RedirectResponse(target + entry.uid, status_code=303)
@@ -154,8 +161,13 @@ def edit_form(request: Request, entry_id: str, ctx: ContextDep) -> HTMLResponse:
     return _edit_page(request, entry, values)
 
 
-def _edit_page(request: Request, entry: Any, values: dict[str, Any], status_code: int = 200,
-               errors: list[Any] | None = None) -> HTMLResponse:
+def _edit_page(
+    request: Request,
+    entry: Any,
+    values: dict[str, Any],
+    status_code: int = 200,
+    errors: list[Any] | None = None,
+) -> HTMLResponse:
     return render(
         request,
         "pages/diary_edit.html",
@@ -189,8 +201,11 @@ async def edit_entry(request: Request, entry_id: str, ctx: ContextDep) -> Respon
     raw = await request.form()
     try:
         parsed = _read(kind, FormReader(raw))
-        fields = {name: getattr(parsed, name) for name in _EDITABLE.get(kind, ("note", "at"))
-                  if hasattr(parsed, name)}
+        fields = {
+            name: getattr(parsed, name)
+            for name in _EDITABLE.get(kind, ("note", "at"))
+            if hasattr(parsed, name)
+        }
         fields = {k: (list(v) if isinstance(v, tuple | list) else v) for k, v in fields.items()}
         if fields.get("at") is None:
             fields.pop("at", None)
