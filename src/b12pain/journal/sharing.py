@@ -22,6 +22,7 @@ __all__ = [
     "AuditRecord",
     "Glance",
     "OthersComment",
+    "PanelRow",
     "ShareRecord",
     "account_role",
     "accounts_named",
@@ -34,6 +35,7 @@ __all__ = [
     "erase_owner",
     "glances",
     "owners_sharing_with",
+    "patient_panel",
     "revoke_share",
     "shares_of_owner",
 ]
@@ -283,6 +285,54 @@ def glances(
 ) -> dict[str, Glance]:
     """A `Glance` of each of `owners`, in three queries whatever their number (the patient list
     of a clinician with many patients stays fast)."""
+    with store.engine.connect() as conn:
+        return _glances_on(conn, owners, symptoms_since=symptoms_since, pain_since=pain_since)
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    """One line of a clinician's patient list: the active share, the person's display name
+    (their username when the account is gone) and their `Glance`."""
+
+    share: ShareRecord
+    display_name: str
+    glance: Glance
+
+
+def patient_panel(
+    store: Journal,
+    clinician: str,
+    *,
+    symptoms_since: dt.datetime,
+    pain_since: dt.datetime,
+) -> list[PanelRow]:
+    """Everyone sharing with `clinician` right now (oldest share first), with their names and
+    glances: four queries on one connection, whatever the number of patients."""
+    shares = t.ShareRow.__table__
+    accounts = t.AccountRow.__table__
+    with store.engine.connect() as conn:
+        found = conn.execute(
+            sa.select(shares, accounts.c.display_name)
+            .outerjoin(accounts, accounts.c.username == shares.c.owner)
+            .where(shares.c.clinician == clinician, shares.c.revoked_at.is_(None))
+            .order_by(shares.c.created_at, shares.c.id)
+        ).all()
+        seen = _glances_on(
+            conn,
+            [row.owner for row in found],
+            symptoms_since=symptoms_since,
+            pain_since=pain_since,
+        )
+    return [PanelRow(_share(row), row.display_name or row.owner, seen[row.owner]) for row in found]
+
+
+def _glances_on(
+    conn: sa.Connection,
+    owners: Sequence[str],
+    *,
+    symptoms_since: dt.datetime,
+    pain_since: dt.datetime,
+) -> dict[str, Glance]:
     wanted = sorted(set(owners))
     if not wanted:
         return {}
@@ -292,47 +342,54 @@ def glances(
         t.SymptomCheckRow.__table__,
         t.PainEntryRow.__table__,
     )
-    found_profile: dict[str, tuple[int, dict[str, Any]]] = {}
-    found_symptoms: dict[str, list[str]] = {}
-    found_pain: dict[str, tuple[dt.datetime, int, int]] = {}
     mine = entries.c.owner.in_(wanted)
-    with store.engine.connect() as conn:
-        for owner, version, profile in conn.execute(
-            sa.select(entries.c.owner, profiles.c.version, profiles.c.profile)
-            .join(profiles, profiles.c.entry_id == entries.c.id)
-            .where(mine, entries.c.kind == "profile")
-        ):
-            if owner not in found_profile or version > found_profile[owner][0]:
-                found_profile[owner] = (version, dict(profile))
-        for owner, symptoms in conn.execute(
-            sa.select(entries.c.owner, checks.c.symptoms)
-            .join(checks, checks.c.entry_id == entries.c.id)
-            .where(
-                mine, entries.c.kind == "symptoms", entries.c.recorded_at >= _utc(symptoms_since)
-            )
-            .order_by(entries.c.recorded_at)
-        ):
-            seen = found_symptoms.setdefault(owner, [])
-            seen += [s for s in symptoms if s not in seen]
-        for owner, at, offset, nrs in conn.execute(
-            sa.select(
-                entries.c.owner, entries.c.recorded_at, entries.c.utc_offset_minutes, pains.c.nrs
-            )
-            .join(pains, pains.c.entry_id == entries.c.id)
-            .where(mine, entries.c.kind == "pain", entries.c.recorded_at >= _utc(pain_since))
-        ):
-            if owner not in found_pain or at >= found_pain[owner][0]:
-                found_pain[owner] = (at, offset, nrs)
+    newest_profile = _newest_per_owner(
+        sa.select(entries.c.owner, profiles.c.profile)
+        .join(profiles, profiles.c.entry_id == entries.c.id)
+        .where(mine, entries.c.kind == "profile"),
+        profiles.c.version.desc(),
+    )
+    newest_pain = _newest_per_owner(
+        sa.select(entries.c.owner, entries.c.recorded_at, entries.c.utc_offset_minutes, pains.c.nrs)
+        .join(pains, pains.c.entry_id == entries.c.id)
+        .where(mine, entries.c.kind == "pain", entries.c.recorded_at >= _utc(pain_since)),
+        entries.c.recorded_at.desc(),
+        entries.c.id.desc(),
+    )
+    found_symptoms: dict[str, list[str]] = {}
+    found_profile = {owner: dict(profile) for owner, profile in conn.execute(newest_profile)}
+    for owner, symptoms in conn.execute(
+        sa.select(entries.c.owner, checks.c.symptoms)
+        .join(checks, checks.c.entry_id == entries.c.id)
+        .where(mine, entries.c.kind == "symptoms", entries.c.recorded_at >= _utc(symptoms_since))
+        .order_by(entries.c.recorded_at)
+    ):
+        seen = found_symptoms.setdefault(owner, [])
+        seen += [s for s in symptoms if s not in seen]
+    found_pain = {
+        owner: (from_utc(at, offset), nrs) for owner, at, offset, nrs in conn.execute(newest_pain)
+    }
     return {
         owner: Glance(
-            profile=found_profile[owner][1] if owner in found_profile else None,
+            profile=found_profile.get(owner),
             symptoms=tuple(found_symptoms.get(owner, ())),
-            latest_pain=(from_utc(*found_pain[owner][:2]), found_pain[owner][2])
-            if owner in found_pain
-            else None,
+            latest_pain=found_pain.get(owner),
         )
         for owner in wanted
     }
+
+
+def _newest_per_owner(query: sa.Select[Any], *newest_first: Any) -> sa.Select[Any]:
+    """`query`'s first row per owner in the order `newest_first` (one row per owner, chosen by
+    the database: a window function, in SQLite and PostgreSQL alike). `query`'s first column
+    is the owner; the rows keep `query`'s columns."""
+    ranked = query.add_columns(
+        sa.func.row_number()
+        .over(partition_by=query.selected_columns[0], order_by=newest_first)
+        .label("rank")
+    ).subquery("ranked")
+    columns = [c for c in ranked.c if c.name != "rank"]
+    return sa.select(*columns).where(ranked.c.rank == 1)
 
 
 def add_audit_events(

@@ -230,29 +230,30 @@ def patients_of(
     del kb  # red flags come from the shipped catalogue (clinical.triage)
     if viewer.role != "clinician":
         return []
-    shares = rows.owners_sharing_with(store, viewer.username)
-    owners = [s.owner for s in shares]
-    names = rows.accounts_named(store, owners)
-    seen = _glances(store, owners, now)
+    panel = rows.patient_panel(
+        store,
+        viewer.username,
+        symptoms_since=now - dt.timedelta(days=RED_FLAG_DAYS),
+        pain_since=now - dt.timedelta(days=PAIN_DAYS),
+    )
     rows.add_audit_events(
         store,
-        owners,
+        [line.share.owner for line in panel],
         actor=viewer.username,
         at=now,
         action="patient list",
         target="red flags and latest pain",
     )
     found = []
-    for made in shares:
-        glance = seen[made.owner]
-        pain = LatestPain(*glance.latest_pain) if glance.latest_pain is not None else None
+    for line in panel:
+        latest = line.glance.latest_pain
         found.append(
             Patient(
-                username=made.owner,
-                display_name=names.get(made.owner, (made.owner, ""))[0],
-                shared_since=made.created_at,
-                red_flags=_red_flags(glance),
-                latest_pain=pain,
+                username=line.share.owner,
+                display_name=line.display_name,
+                shared_since=line.share.created_at,
+                red_flags=_red_flags(line.glance),
+                latest_pain=LatestPain(*latest) if latest is not None else None,
             )
         )
     return sorted(found, key=_most_urgent_first)
