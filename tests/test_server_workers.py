@@ -1,6 +1,7 @@
-"""`b12pain serve --multi-user --workers 2`: several worker processes share one database, so a
-session begun on one worker is honoured by every other (sessions, rate limits and shares live in
-the database, not in a process). A real uvicorn server with two workers on SQLite."""
+"""`b12pain serve --multi-user`: several worker processes (by default one per CPU core plus
+one) share one database, so a session begun on one worker is honoured by every other (sessions,
+rate limits and shares live in the database, not in a process). A real uvicorn server with its
+default workers on SQLite."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from serverkit import PASSWORD, SECRET_KEY
@@ -54,10 +56,11 @@ def test_a_session_is_honoured_by_every_worker(tmp_path: Path) -> None:
     port = _free_port()
     address = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [*CLI, "serve", "--multi-user", "--workers", "2", "--port", str(port),
+        [*CLI, "serve", "--multi-user", "--port", str(port),
          "--public-url", address, "--insecure-dev", "--data-dir", str(tmp_path)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
+    expected = min((os.cpu_count() or 1) + 1, 32)
     try:
         with httpx.Client(base_url=address, timeout=10) as client:
             login = None
@@ -69,6 +72,10 @@ def test_a_session_is_honoured_by_every_worker(tmp_path: Path) -> None:
                     assert server.poll() is None, server.stderr.read().decode()  # type: ignore[union-attr]
                     time.sleep(0.1)
             assert login is not None and login.status_code == 200
+            said = b"".join(server.stdout.readline() for _ in range(2)).decode()  # type: ignore[union-attr]
+            assert f"with {expected} worker processes" in said
+            workers = psutil.Process(server.pid).children(recursive=True)
+            assert len([w for w in workers if "python" in w.name().lower()]) >= expected
             token = _TOKEN.search(login.text)
             assert token is not None
             signed = client.post(

@@ -55,12 +55,12 @@ def serve(
         "--insecure-dev",
         help="Server mode: allow a plain-http public URL (development on this machine only).",
     ),
-    workers: int = typer.Option(
-        1,
+    workers: int | None = typer.Option(
+        None,
         "--workers",
         min=1,
         max=32,
-        help="Server mode: worker processes serving requests (about one per CPU core).",
+        help="Server mode: worker processes serving requests (default: one per CPU core, plus one).",
     ),
 ) -> None:
     """Open b12pain in your browser: the web app at the printed address, on this machine only.
@@ -72,9 +72,10 @@ def serve(
     from b12pain.web.settings import is_loopback
 
     if multi_user:
-        _serve_multi_user(host, port, data_dir, public_url, insecure_dev, workers)
+        chosen = workers if workers is not None else default_workers()
+        _serve_multi_user(host, port, data_dir, public_url, insecure_dev, chosen)
         return
-    if workers != 1:
+    if workers not in (None, 1):
         raise InputError.single(
             "--workers", workers, "1 in local mode (one person); more only with --multi-user"
         )
@@ -94,6 +95,15 @@ def serve(
     typer.echo(f"b12pain is running at {settings.address()}  (press Ctrl-C to stop)")
     typer.echo("Not medical advice. Your data stays in your journal on this computer.")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+
+
+def default_workers() -> int:
+    """Server mode's worker processes unless told: one per CPU core plus one, since a request
+    spends part of its time waiting for the database, when another process can use the core
+    (at most 32)."""
+    import os
+
+    return min((os.cpu_count() or 1) + 1, 32)
 
 
 def _serve_multi_user(
@@ -122,7 +132,11 @@ def _serve_multi_user(
     settings = read_settings(**given)
     app = create_app(settings)  # refuses unsafe settings, naming each
     typer.echo(f"b12pain (server mode) is running at {settings.address()}  (press Ctrl-C to stop)")
-    typer.echo(f"Listening on {host}:{port}. Accounts: b12pain users add. Not medical advice.")
+    processes = "1 worker process" if workers == 1 else f"{workers} worker processes"
+    typer.echo(
+        f"Listening on {host}:{port} with {processes}. Accounts: b12pain users add. "
+        "Not medical advice."
+    )
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return
