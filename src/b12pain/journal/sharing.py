@@ -308,15 +308,8 @@ def patient_panel(
 ) -> list[PanelRow]:
     """Everyone sharing with `clinician` right now (oldest share first), with their names and
     glances: four queries on one connection, whatever the number of patients."""
-    shares = t.ShareRow.__table__
-    accounts = t.AccountRow.__table__
     with store.engine.connect() as conn:
-        found = conn.execute(
-            sa.select(shares, accounts.c.display_name)
-            .outerjoin(accounts, accounts.c.username == shares.c.owner)
-            .where(shares.c.clinician == clinician, shares.c.revoked_at.is_(None))
-            .order_by(shares.c.created_at, shares.c.id)
-        ).all()
+        found = conn.execute(_PANEL, {"clinician": clinician}).all()
         seen = _glances_on(
             conn,
             [row.owner for row in found],
@@ -336,38 +329,18 @@ def _glances_on(
     wanted = sorted(set(owners))
     if not wanted:
         return {}
-    entries = t.EntryRow.__table__
-    profiles, checks, pains = (
-        t.ProfileVersionRow.__table__,
-        t.SymptomCheckRow.__table__,
-        t.PainEntryRow.__table__,
-    )
-    mine = entries.c.owner.in_(wanted)
-    newest_profile = _newest_per_owner(
-        sa.select(entries.c.owner, profiles.c.profile)
-        .join(profiles, profiles.c.entry_id == entries.c.id)
-        .where(mine, entries.c.kind == "profile"),
-        profiles.c.version.desc(),
-    )
-    newest_pain = _newest_per_owner(
-        sa.select(entries.c.owner, entries.c.recorded_at, entries.c.utc_offset_minutes, pains.c.nrs)
-        .join(pains, pains.c.entry_id == entries.c.id)
-        .where(mine, entries.c.kind == "pain", entries.c.recorded_at >= _utc(pain_since)),
-        entries.c.recorded_at.desc(),
-        entries.c.id.desc(),
-    )
+    bound = {
+        "owners": wanted,
+        "symptoms_since": _utc(symptoms_since),
+        "pain_since": _utc(pain_since),
+    }
+    found_profile = {owner: dict(profile) for owner, profile in conn.execute(_PROFILES, bound)}
     found_symptoms: dict[str, list[str]] = {}
-    found_profile = {owner: dict(profile) for owner, profile in conn.execute(newest_profile)}
-    for owner, symptoms in conn.execute(
-        sa.select(entries.c.owner, checks.c.symptoms)
-        .join(checks, checks.c.entry_id == entries.c.id)
-        .where(mine, entries.c.kind == "symptoms", entries.c.recorded_at >= _utc(symptoms_since))
-        .order_by(entries.c.recorded_at)
-    ):
+    for owner, symptoms in conn.execute(_SYMPTOMS, bound):
         seen = found_symptoms.setdefault(owner, [])
         seen += [s for s in symptoms if s not in seen]
     found_pain = {
-        owner: (from_utc(at, offset), nrs) for owner, at, offset, nrs in conn.execute(newest_pain)
+        owner: (from_utc(at, offset), nrs) for owner, at, offset, nrs in conn.execute(_PAIN, bound)
     }
     return {
         owner: Glance(
@@ -390,6 +363,68 @@ def _newest_per_owner(query: sa.Select[Any], *newest_first: Any) -> sa.Select[An
     ).subquery("ranked")
     columns = [c for c in ranked.c if c.name != "rank"]
     return sa.select(*columns).where(ranked.c.rank == 1)
+
+
+def _panel_statements() -> tuple[sa.Select[Any], ...]:
+    """The patient list's statements, built once (they run on every view of the list): the
+    active shares of `:clinician` with the owners' names; and, for the owners bound as
+    `:owners`, each one's newest profile, the symptoms ticked since `:symptoms_since` (oldest
+    first) and the newest pain since `:pain_since`."""
+    shares, accounts = t.ShareRow.__table__, t.AccountRow.__table__
+    entries, profiles = t.EntryRow.__table__, t.ProfileVersionRow.__table__
+    checks, pains = t.SymptomCheckRow.__table__, t.PainEntryRow.__table__
+    panel = (
+        sa.select(shares, accounts.c.display_name)
+        .outerjoin(accounts, accounts.c.username == shares.c.owner)
+        .where(shares.c.clinician == sa.bindparam("clinician"), shares.c.revoked_at.is_(None))
+        .order_by(shares.c.created_at, shares.c.id)
+    )
+    mine = entries.c.owner.in_(sa.bindparam("owners", expanding=True))
+    newest_profile = _newest_per_owner(
+        sa.select(entries.c.owner, profiles.c.profile)
+        .join(profiles, profiles.c.entry_id == entries.c.id)
+        .where(mine, entries.c.kind == "profile"),
+        profiles.c.version.desc(),
+    )
+    symptoms = (
+        sa.select(entries.c.owner, checks.c.symptoms)
+        .join(checks, checks.c.entry_id == entries.c.id)
+        .where(
+            mine,
+            entries.c.kind == "symptoms",
+            entries.c.recorded_at >= sa.bindparam("symptoms_since", type_=sa.DateTime()),
+        )
+        .order_by(entries.c.recorded_at)
+    )
+    # The newest pain time per owner comes from the (owner, kind, recorded_at) index alone;
+    # only those entries are then joined to their ratings (equal times: the highest id wins).
+    newest_at = (
+        sa.select(entries.c.owner, sa.func.max(entries.c.recorded_at).label("at"))
+        .where(
+            mine,
+            entries.c.kind == "pain",
+            entries.c.recorded_at >= sa.bindparam("pain_since", type_=sa.DateTime()),
+        )
+        .group_by(entries.c.owner)
+        .subquery("newest_at")
+    )
+    newest_pain = (
+        sa.select(entries.c.owner, entries.c.recorded_at, entries.c.utc_offset_minutes, pains.c.nrs)
+        .join(pains, pains.c.entry_id == entries.c.id)
+        .join(
+            newest_at,
+            sa.and_(
+                newest_at.c.owner == entries.c.owner,
+                newest_at.c.at == entries.c.recorded_at,
+                entries.c.kind == "pain",
+            ),
+        )
+        .order_by(entries.c.id)
+    )
+    return panel, newest_profile, symptoms, newest_pain
+
+
+_PANEL, _PROFILES, _SYMPTOMS, _PAIN = _panel_statements()
 
 
 def add_audit_events(
