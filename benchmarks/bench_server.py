@@ -3,9 +3,10 @@ opening Today, and 5 clinicians signed in (10 patients each) opening their patie
 page, errors, the server's CPU per request and peak memory; and what one login (argon2id) costs.
 
     .venv/bin/python benchmarks/bench_server.py [--people 50] [--clinicians 5] [--seconds 60]
-        [--url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+        [--url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--workers N]
+        [--keep | --schema NAME]
 
-A real `b12pain serve --multi-user` (uvicorn, one process) runs over a private schema of the
+A real `b12pain serve --multi-user` (uvicorn, its default workers unless `--workers N`) runs over a private schema of the
 PostgreSQL database (`B12PAIN_TEST_PG_URL`, dropped afterwards) holding one dense year per person
 (`bench_journal.dense_year`, ~3,700 entries, ending today); every 7th person also ticked a red-flag
 symptom yesterday, so the clinicians' lists have red flags to put first. Locust runs headless in
@@ -201,7 +202,7 @@ def in_process(url: str, person: str, clinician: str, rounds: int = 60) -> dict[
     }
 
 
-def _serve(url: str, port: int, folder: Path, workers: int = 1) -> subprocess.Popen[bytes]:
+def _serve(url: str, port: int, folder: Path, workers: int | None) -> subprocess.Popen[bytes]:
     address = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -221,8 +222,7 @@ def _serve(url: str, port: int, folder: Path, workers: int = 1) -> subprocess.Po
             "--public-url",
             address,
             "--insecure-dev",
-            "--workers",
-            str(workers),
+            *(["--workers", str(workers)] if workers is not None else []),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -274,7 +274,7 @@ def run(
     seconds: int,
     schema: str | None = None,
     keep: bool = False,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     """Fill (or reuse `schema`), serve, load; p50/p95/max per page, failures, CPU, memory and
     login cost. With `keep` the filled schema stays for the next run (its name is printed)."""
@@ -357,6 +357,7 @@ def run(
     result: dict[str, Any] = {
         "schema": schema,
         "kept": keep,
+        "workers": workers,
         "entries": entries,
         "people": len(persons),
         "clinicians": len(doctors),
@@ -391,17 +392,22 @@ def main() -> None:
     parser.add_argument("--url", default=os.environ.get("B12PAIN_TEST_PG_URL", DEFAULT_URL))
     parser.add_argument("--keep", action="store_true", help="keep the filled schema")
     parser.add_argument("--schema", help="reuse a schema kept by an earlier run (no filling)")
-    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="server worker processes (default: the server's)"
+    )
     args = parser.parse_args()
     r = run(
         args.url, args.people, args.clinicians, args.seconds, args.schema, args.keep, args.workers
     )
+    from b12pain.cli.serve_cmds import default_workers
+
     if r["kept"]:
         print(f"kept schema {r['schema']} (reuse: --schema {r['schema']}; drop it when done)")
     print(
         f"{r['entries']} entries for {r['people']} people ({r['fill_s']:.0f} s to fill), "
         f"{r['clinicians']} clinicians, {r['people'] + r['clinicians']} users signed in, "
-        f"{r['seconds']} s; server peak memory {r['peak_rss_mib']:.0f} MiB; "
+        f"{r['seconds']} s; {r['workers'] or default_workers()} server worker process(es); "
+        f"server peak memory {r['peak_rss_mib']:.0f} MiB; "
         f"load average {os.getloadavg()[0]:.2f}"
     )
     total = r["Aggregated"]["requests"]
