@@ -155,12 +155,15 @@ def test_today_page_in_process(benchmark: Any, tmp_path: Path) -> None:
     assert response.status_code == 200
 
 
-#: In-process measurements: (name, path, forget the kept Insights views before each request).
+#: In-process measurements: (name, path, forget every kept view before each request).
 IN_PROCESS = (
     ("Today", "/", False),
+    ("Today, recomputed", "/", True),
     ("Diary", "/diary", False),
+    ("Diary, recomputed", "/diary", True),
     ("Insights", "/insights", False),
     ("Insights, recomputed", "/insights", True),
+    ("baseline: static stylesheet", "/static/app.css", False),
 )
 
 
@@ -168,8 +171,14 @@ def in_process(rounds: int = 5, per_round: int = 20) -> dict[str, list[float]]:
     """CPU milliseconds per request of each page, in-process over one dense year, per round."""
     from fastapi.testclient import TestClient
 
-    from b12pain.service.insights import forget_kept_views
+    from b12pain.service import diary, insights, today
     from b12pain.web import Settings, create_app
+
+    def forget_kept_views() -> None:
+        """What a page kept is forgotten: the cost of its first view after a change."""
+        today.forget_kept_views()
+        diary.forget_kept_days()
+        insights.forget_kept_views()
 
     with tempfile.TemporaryDirectory(prefix="b12pain-bench-web-") as folder:
         data = Path(folder) / "data"
