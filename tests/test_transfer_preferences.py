@@ -82,3 +82,28 @@ def test_bad_preferences_in_a_file_are_refused_and_nothing_is_imported(
     assert problem.message  # what is allowed
     assert transfer.export_journal(ctx)["entries"] == []
     assert preferences.get_preferences(ctx) == preferences.Preferences()
+
+
+def test_entries_and_preferences_are_imported_in_one_transaction(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If writing the preferences fails (the disk fills up, the server goes away), the entries
+    written just before them in the same import are not kept either: nothing is half-written."""
+    diary.log_pain(ctx, diary.PainInput(4))
+    preferences.save_preferences(ctx, CHOSEN)
+    document = transfer.export_journal(ctx)
+    transfer.delete_everything(ctx)
+
+    def fails(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    from b12pain.journal import store
+
+    monkeypatch.setattr(store, "replace_preferences", fails)
+    with pytest.raises(OSError, match="disk full"):
+        transfer.import_document(ctx, document)
+    assert diary.list_entries(ctx) == []
+    assert preferences.get_preferences(ctx) == preferences.Preferences()
+    monkeypatch.undo()
+    assert transfer.import_document(ctx, document) == 1
+    assert preferences.get_preferences(ctx).model_dump() == CHOSEN

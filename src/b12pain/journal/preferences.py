@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from b12pain.journal.store import Journal
+from b12pain.journal.store import Journal, replace_preferences
 from b12pain.journal.tables import LOCAL_OWNER, PreferenceRow
 
 _P = PreferenceRow
@@ -30,8 +30,7 @@ def write_preferences(
     """Replace `owner`'s preferences by `values` (one transaction: the old or the new, never half)."""
     writer = journal.engine.execution_options(journal_write=True)
     with writer.begin() as conn:
-        conn.execute(sa.delete(_P).where(_P.owner == owner))
-        conn.execute(sa.insert(_P).values(owner=owner, values=dict(values)))
+        replace_preferences(conn, values, owner=owner)
 
 
 def delete_preferences(journal: Journal, *, owner: str = LOCAL_OWNER) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -135,11 +135,21 @@ class Journal:
         self.add_many([record], owner=owner)
         return record
 
-    def add_many(self, records: Iterable[Entry], *, owner: str = LOCAL_OWNER) -> int:
-        """Store many records for `owner` in ONE transaction: all of them or none."""
+    def add_many(
+        self,
+        records: Iterable[Entry],
+        *,
+        owner: str = LOCAL_OWNER,
+        preferences: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Store many records for `owner` in ONE transaction: all of them or none. With
+        `preferences` (an import that carries them), the owner's preferences are replaced in
+        the same transaction."""
         batch = list(records)
         with self._writing(), self._writer.begin() as conn:
             self._insert(conn, batch, owner)
+            if preferences is not None:
+                replace_preferences(conn, preferences, owner=owner)
         return len(batch)
 
     def stop_plan(
@@ -659,3 +669,12 @@ def _detail_values(record: Entry) -> dict[str, Any]:
         steps = getattr(record, "schedule", ())
         values["schedule"] = [step.model_dump(mode="json") for step in steps] or None
     return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+
+
+def replace_preferences(
+    conn: sa.Connection, values: Mapping[str, Any], *, owner: str = LOCAL_OWNER
+) -> None:
+    """Replace `owner`'s preferences by `values` inside the caller's transaction."""
+    rows = t.PreferenceRow
+    conn.execute(sa.delete(rows).where(rows.owner == owner))
+    conn.execute(sa.insert(rows).values(owner=owner, values=dict(values)))

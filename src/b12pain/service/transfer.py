@@ -30,7 +30,6 @@ from b12pain.service.preferences import (
     Preferences,
     get_preferences,
     parse_preferences,
-    save_preferences,
 )
 from b12pain.service.when import FUTURE_SLACK
 
@@ -133,10 +132,10 @@ def import_document(
                 if r.uid in clashes
             ]
         )
-    count = ctx.store.add_many(records, owner=ctx.owner)
-    if chosen is not None:  # the entries are in: the document's preferences replace the owner's
-        save_preferences(ctx, chosen.model_dump(mode="json"))
-    return count
+    # The document's preferences (when it carries them) replace the owner's in the same
+    # transaction as the entries: all of it is imported, or none.
+    values = chosen.model_dump(mode="json") if chosen is not None else None
+    return ctx.store.add_many(records, owner=ctx.owner, preferences=values)
 
 
 def _imported_preferences(document: dict[str, Any]) -> Preferences | None:
