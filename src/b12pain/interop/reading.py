@@ -183,7 +183,8 @@ def parse_resource(where: str, data: Any) -> Resource | Problem:
         return Problem(f"{label} resourceType", kind, "not a FHIR R4 resource type")
     try:
         parsed = model.model_validate(data)
-        assert isinstance(parsed, Resource)  # every resourceType's model is a Resource
+        if not isinstance(parsed, Resource):  # every resourceType's model is one; be sure
+            return Problem(f"{label} resourceType", kind, "not a FHIR R4 resource type")
         return parsed
     except ValidationError as exc:
         err = exc.errors()[0]

@@ -83,8 +83,7 @@ def _writing(store: Journal) -> Any:
 
 
 def _share(row: Any) -> ShareRecord:
-    created = _aware(row.created_at)
-    assert created is not None
+    created = row.created_at.replace(tzinfo=dt.UTC)  # a share always has its start
     return ShareRecord(row.owner, row.clinician, created, _aware(row.revoked_at))
 
 

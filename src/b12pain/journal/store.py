@@ -78,7 +78,8 @@ def make_record(kind: str, **fields: Any) -> Entry:
 def to_utc(at: dt.datetime) -> tuple[dt.datetime, int]:
     """Split an aware time into naive UTC (as stored) and the offset in minutes (kept)."""
     offset = at.utcoffset()
-    assert offset is not None  # records only accept aware times
+    if offset is None:  # records only accept aware times; a naive one here is a caller's bug
+        raise ValueError(f"an aware time is needed, not {at.isoformat()}")
     return at.astimezone(dt.UTC).replace(tzinfo=None), int(offset.total_seconds() // 60)
 
 
@@ -336,8 +337,8 @@ class Journal:
         if self.engine.dialect.name == "sqlite":
             with self.engine.connect() as conn:  # outside a transaction
                 raw = conn.connection.dbapi_connection
-                assert raw is not None
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                if raw is not None:
+                    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return int(count)
 
     def _entry_id(self, conn: sa.Connection, uid: str, owner: str, kind: str | None = None) -> int:

@@ -146,8 +146,7 @@ def build_report(
     since = last_report_on or start
     lower, upper = day_bounds(start, end, ctx.now.tzinfo)
     everything = ctx.store.entries(None, None, upper, owner=ctx.owner)
-    assert lower is not None
-    in_range = [e for e in everything if e.at >= lower]
+    in_range = [e for e in everything if lower is None or e.at >= lower]
     numbering = Numbering(ctx.kb)
     profile_entry = _latest(everything, ProfileEntry)
     labs_to_date = [e for e in everything if isinstance(e, LabEntry)]
