@@ -58,3 +58,23 @@ def test_the_red_flag_is_cited_before_anything_else(clinic: TestClient) -> None:
     first_mark = _MARK.search(html)
     assert first_mark is not None
     assert flag < first_mark.start() < html.index("</section>", flag)  # inside the red flags
+
+
+def test_the_clinicians_insights_use_the_reference_unit_whatever_the_person_chose(
+    clinic: TestClient,
+) -> None:
+    """Ann reads her B12 in pmol/L (her preference); Dr Okafor's view of her Insights keeps the
+    laboratory reference unit, from the same kept timeline (one rule picks the test shown)."""
+    from b12pain.service import preferences
+
+    store = store_of(clinic.app)  # type: ignore[arg-type]
+    ann = Context(store=store, kb=load(), owner="ann", now=NOW, today=NOW.date())
+    preferences.save_preferences(ann, {"b12_unit": "pmol/L"})
+    page = clinic.get("/clinic/ann/insights")
+    assert page.status_code == 200
+    assert '<td>total_b12 (ng/L)</td><td class="num">150</td>' in page.text
+    assert "pmol/L" not in page.text
+    from b12pain.service import insights
+
+    mine = insights.insights_view(ann).timeline
+    assert (mine.b12_unit, [v for _, v in mine.b12]) == ("pmol/L", [110.7])

@@ -70,12 +70,14 @@ def insights(ctx: Context) -> Dashboard:
     return insights_view(ctx).dashboard
 
 
-def insights_view(ctx: Context) -> InsightsView:
+def insights_view(ctx: Context, *, in_reference_units: bool = False) -> InsightsView:
     """The dashboard and the timeline of `ctx.owner` as of `ctx.today`: weekly pain (the
     dashboard's 12 weeks), the results of the first B12 test in `TIMELINE_TESTS` that has any
-    (in the person's chosen unit), and the days with a dose taken from the first of those days
-    on. Computed once per journal state, day, zone and preferences, then kept."""
-    chosen = get_preferences(ctx)
+    (in the person's chosen unit; with `in_reference_units`, as a clinician reads them, in the
+    laboratory reference unit whatever the person chose), and the days with a dose taken from
+    the first of those days on. Computed once per journal state, day, zone and preferences,
+    then kept."""
+    chosen = Preferences() if in_reference_units else get_preferences(ctx)
     return kept_until_changed(_KEPT, ctx, lambda: _view(ctx, chosen), chosen)
 
 

@@ -142,16 +142,12 @@ async def comment(request: Request, person: str, entry_id: str, viewer: Clinicia
 def patient_insights(request: Request, person: str, viewer: ClinicianDep) -> HTMLResponse:
     """The person's insights: pain and B12 over time, is it helping, doses, factors."""
     ctx = patient(request, viewer, person, "insights")
-    board = insights.insights(ctx)
-    weekly = [Point(day.isoformat(), value) for day, value in board.weekly_pain.items()]
+    view = insights.insights_view(ctx, in_reference_units=True)
+    board, line = view.dashboard, view.timeline
+    weekly = [Point(day.isoformat(), value) for day, value in line.weekly_pain]
     daily = [Point(day.isoformat(), value) for day, value in board.daily_pain.items()]
-    b12_test = next((t for t in ("total_b12", "active_b12") if t in board.labs), None)
-    b12 = (
-        [Point(p.day.isoformat(), p.reference_value) for p in board.labs.get(b12_test, ())]
-        if b12_test
-        else []
-    )
-    b12_unit = board.labs[b12_test][0].reference_unit if b12_test else ""
+    b12 = [Point(day.isoformat(), value) for day, value in line.b12]
+    b12_test, b12_unit = line.b12_test, line.b12_unit
     charts: dict[str, Any] = {}
     if weekly or b12:
         charts["combined"] = pain_and_b12_chart(
