@@ -7,13 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 import requests
 import schemathesis
@@ -24,8 +19,11 @@ from schemathesis.checks import (  # type: ignore[attr-defined]
     response_schema_conformance,
 )
 
+from servekit import free_port, running_serve, running_server
 from serverkit import PASSWORD, SECRET_KEY
 
+#: What a started server must answer before the tests begin (the document they fuzz).
+OPENAPI = "/api/v1/openapi.json"
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 EXAMPLES = settings(
     max_examples=5,
@@ -35,46 +33,12 @@ EXAMPLES = settings(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _serve(args: list[str], env: dict[str, str], address: str) -> subprocess.Popen[bytes]:
-    """Start `b12pain serve …` and wait until it answers."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("B12PAIN_")}
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from b12pain.cli.main import run; run()", "serve", *args],
-        env={**clean, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    for _ in range(600):
-        try:
-            httpx.get(address + "/api/v1/openapi.json", timeout=2)
-            return process
-        except httpx.TransportError:
-            if process.poll() is not None:
-                message = process.stderr.read().decode() if process.stderr else ""
-                pytest.fail(f"b12pain serve stopped: {message}")
-            time.sleep(0.1)
-    process.terminate()
-    pytest.fail("b12pain serve did not answer within a minute")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    process.wait(timeout=20)
-
-
 @pytest.fixture(scope="module")
 def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data, port = tmp_path_factory.mktemp("local"), _free_port()
-    address = f"http://127.0.0.1:{port}"
-    process = _serve(["--port", str(port)], {"B12PAIN_DATA_DIR": str(data)}, address)
-    yield address
-    _stop(process)
+    data, port = tmp_path_factory.mktemp("local"), free_port()
+    env = {**_clean_environment(), "B12PAIN_DATA_DIR": str(data)}
+    with running_serve(env, port, ready=OPENAPI) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +50,7 @@ def server_server(
     from b12pain.service.accounts import add_account
     from b12pain.service.context import open_store
 
-    data, port = tmp_path_factory.mktemp("server"), _free_port()
+    data, port = tmp_path_factory.mktemp("server"), free_port()
     with open_store(data) as store:
         add_account(
             store,
@@ -96,42 +60,31 @@ def server_server(
             password=PASSWORD,
             now=dt.datetime.now(dt.UTC),
         )
-    address = f"http://127.0.0.1:{port}"
-    process = _serve(
-        [
-            "--multi-user",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data),
-            "--public-url",
-            address,
-            "--insecure-dev",
-        ],
-        {"B12PAIN_SECRET_KEY": SECRET_KEY},
-        address,
-    )
-    session = requests.Session()
-    page = session.get(address + "/login")
-    token = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
-    assert token, page.text[:300]
-    done = session.post(
-        address + "/login",
-        data={"username": "ann", "password": PASSWORD, "csrftoken": token.group(1)},
-        allow_redirects=False,
-    )
-    assert done.status_code == 303, done.text[:300]
-    session.headers["x-csrftoken"] = token.group(1)
-    yield address, session
-    _stop(process)
+    env = {**_clean_environment(), "B12PAIN_SECRET_KEY": SECRET_KEY}
+    with running_server(env, port, "--data-dir", str(data), ready=OPENAPI) as address:
+        session = requests.Session()
+        page = session.get(address + "/login")
+        token = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
+        assert token, page.text[:300]
+        done = session.post(
+            address + "/login",
+            data={"username": "ann", "password": PASSWORD, "csrftoken": token.group(1)},
+            allow_redirects=False,
+        )
+        assert done.status_code == 303, done.text[:300]
+        session.headers["x-csrftoken"] = token.group(1)
+        yield address, session
+
+
+def _clean_environment() -> dict[str, str]:
+    """This process's environment without any `B12PAIN_*` setting (each server gets its own)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("B12PAIN_")}
 
 
 def _fuzz(address: str, session: requests.Session) -> list[str]:
     """Run every API operation's generated cases against `address`; the operations exercised.
     (schemathesis's own pytest loader does not run under pytest 9, so hypothesis drives it.)"""
-    schema = schemathesis.openapi.from_url(address + "/api/v1/openapi.json").include(
-        path_regex="^/api/v1/"
-    )
+    schema = schemathesis.openapi.from_url(address + OPENAPI).include(path_regex="^/api/v1/")
     done = []
     for result in schema.get_all_operations():
         operation = result.ok()

@@ -1,24 +1,20 @@
-"""End-to-end fixtures: a real `b12pain serve` (uvicorn) on a free port over a temporary journal,
-and Debian's chromium driven by Playwright (never a downloaded browser), with axe-core injected
-from the npm-locked package.
+"""End-to-end fixtures: a real `b12pain serve` (uvicorn, `servekit.running_serve`) on a free port
+over a temporary journal, and Debian's chromium driven by Playwright (never a downloaded
+browser), with axe-core injected from the npm-locked package.
 
 Set `B12PAIN_SCREENSHOTS=1` to write the main pages' screenshots to docs/screenshots/.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+
+from servekit import free_port, running_serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,17 +32,11 @@ DESKTOP = {"width": 1100, "height": 900}
 PHONE = {"width": 375, "height": 740}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The address of a running `b12pain serve` in local mode over a fresh journal."""
     data = tmp_path_factory.mktemp("e2e-data")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "B12PAIN_DATA_DIR": str(data)}
     env.pop("B12PAIN_DATABASE_URL", None)
     with running_serve(env, port) as address:
@@ -125,39 +115,3 @@ def screenshot(page: Any, name: str) -> None:
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-@contextlib.contextmanager
-def running_serve(
-    env: dict[str, str], port: int, *options: str, ready: str = "/learn"
-) -> Iterator[str]:
-    """A real `b12pain serve --port PORT OPTIONS` (uvicorn) with `env`, until the block ends;
-    yields its address once `ready` answers (fails with the server's error if it stops)."""
-    address = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from b12pain.cli.main import run; run()", "serve",
-         "--port", str(port), *options],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(address + ready, timeout=2)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None:
-                    err = process.stderr.read().decode() if process.stderr else ""
-                    pytest.fail(f"b12pain serve stopped: {err}")
-                time.sleep(0.1)
-        yield address
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def running_server(env: dict[str, str], port: int) -> contextlib.AbstractContextManager[str]:
-    """`running_serve` in server mode (`--multi-user`, plain http on this machine)."""
-    address = f"http://127.0.0.1:{port}"
-    return running_serve(
-        env, port, "--multi-user", "--public-url", address, "--insecure-dev", ready="/login"
-    )

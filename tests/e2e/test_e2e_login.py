@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from conftest import _free_port, axe_violations, horizontal_overflow, running_server
+from conftest import axe_violations, horizontal_overflow
+from servekit import free_port, running_server
 
 PASSWORD = "a long enough password"
 
@@ -22,7 +23,7 @@ PASSWORD = "a long enough password"
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A running server-mode b12pain with one person, "ann"."""
     data = tmp_path_factory.mktemp("e2e-login")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("B12PAIN_")}
     env.update({"B12PAIN_DATA_DIR": str(data), "B12PAIN_SECRET_KEY": "e2e-" + "k" * 48})
     run = [sys.executable, "-c", "from b12pain.cli.main import run; run()"]

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from conftest import _free_port, axe_violations, running_server, screenshot
+from conftest import axe_violations, screenshot
+from servekit import free_port, running_server
 
 ADMIN_PASSWORD = "admin password for the e2e"
 PASSWORD = "a long enough password"
@@ -36,7 +37,7 @@ def _b12pain(*args: str, env: dict[str, str], stdin: str = "") -> None:
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The address of a running server-mode b12pain with one admin account."""
     data = tmp_path_factory.mktemp("e2e-server")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "B12PAIN_DATA_DIR": str(data), "B12PAIN_SECRET_KEY": "e2e-" + "k" * 48}
     env.pop("B12PAIN_DATABASE_URL", None)
     _b12pain(
