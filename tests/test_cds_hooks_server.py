@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,39 +11,16 @@ import httpx
 import pytest
 
 from cds_requests import lab, request
+from servekit import free_port, running_serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cds-hooks"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(data_dir: Path) -> Iterator[str]:
-    port = _free_port()
     env = {**os.environ, "B12PAIN_DATA_DIR": str(data_dir)}
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from b12pain.cli.main import run; run()", "serve",
-         "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(f"{base}/cds-services", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server never answered")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with running_serve(env, free_port(), ready="/cds-services") as address:
+        yield address
 
 
 def test_an_ehr_calls_the_service_over_http(server: str) -> None:
