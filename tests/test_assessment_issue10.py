@@ -423,6 +423,14 @@ def test_no_retest_rule_is_policy_not_the_superseded_page() -> None:
     assert "bnssg" not in {c.source for c in finding.citations}
 
 
+def test_the_combined_pill_caveat_says_its_only_source_was_superseded() -> None:
+    """The COCP caution's only source is the superseded BNSSG page (the spec names no other):
+    it stays cited, and the clinician is told current support is UNVERIFIED."""
+    note = load().get("note.cocp_caveat")
+    assert {c.source for c in note.citations} == {"bnssg"}
+    assert "UNVERIFIED" in note.clinician_text and "superseded" in note.clinician_text  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize(
     "regimen_id",
     [
