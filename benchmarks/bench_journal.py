@@ -35,13 +35,14 @@ FIRST_DAY = dt.date(2025, 11, 24)
 TODAY = FIRST_DAY + dt.timedelta(days=DAYS - 1)
 
 
-def dense_year(seed: int = 2026, years: int = 1) -> list[Entry]:
-    """`years` x 365 days x 10 records of every kind, ending on TODAY; a supplement plan starting
-    halfway through the last year, a profile version every 90 days."""
+def dense_year(seed: int = 2026, years: int = 1, until: dt.date | None = None) -> list[Entry]:
+    """`years` x 365 days x 10 records of every kind, ending on `until` (default TODAY); a
+    supplement plan starting halfway through the last year, a profile version every 90 days."""
     rng = random.Random(seed)
     zone = dt.timezone(dt.timedelta(hours=1))
-    first_day = TODAY - dt.timedelta(days=DAYS * years - 1)
-    plan_start = FIRST_DAY + dt.timedelta(days=DAYS // 2)
+    last_day = until or TODAY
+    first_day = last_day - dt.timedelta(days=DAYS * years - 1)
+    plan_start = last_day - dt.timedelta(days=DAYS - 1) + dt.timedelta(days=DAYS // 2)
     plan = make_record(
         "plan",
         at=dt.datetime.combine(plan_start, dt.time(7), zone),

@@ -80,9 +80,7 @@ def fill(url: str, people: int, clinicians: int) -> tuple[list[str], list[str], 
     from b12pain.service import accounts, diary, sharing
     from b12pain.service.context import Context
 
-    today = dt.date.today()
-    bench_journal.TODAY = today  # the dense year ends today, so Today has this week's pain
-    bench_journal.FIRST_DAY = today - dt.timedelta(days=bench_journal.DAYS - 1)
+    today = dt.date.today()  # the dense year ends today, so Today has this week's pain
     now = dt.datetime.now().astimezone()
     kb = load()
     persons = [f"person{i:02d}" for i in range(people)]
@@ -107,7 +105,7 @@ def fill(url: str, people: int, clinicians: int) -> tuple[list[str], list[str], 
                 password=PASSWORD,
                 now=now,
             )
-            entries += store.add_many(bench_journal.dense_year(seed=i), owner=name)
+            entries += store.add_many(bench_journal.dense_year(seed=i, until=today), owner=name)
             ctx = Context(store=store, kb=kb, owner=name, now=now, today=now.date())
             if i % 7 == 0:
                 diary.log_symptoms(

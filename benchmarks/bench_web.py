@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -46,13 +47,14 @@ BASELINE = "baseline: static stylesheet"
 
 
 def fill_dense_year(data_dir: Path) -> int:
-    """Write one dense year into the journal in `data_dir`; returns how many entries."""
+    """Write one dense year ending today into the journal in `data_dir` (so Today lists this
+    week's pain and the Diary two full weeks); returns how many entries."""
     from bench_journal import dense_year
 
     from b12pain.journal import Journal
 
     with Journal.open(data_dir=data_dir) as journal:
-        return journal.add_many(dense_year())
+        return journal.add_many(dense_year(until=dt.date.today()))
 
 
 def _free_port() -> int:
@@ -65,8 +67,17 @@ def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "B12PAIN_DATA_DIR": str(data_dir)}
     env.pop("B12PAIN_DATABASE_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-c", "from b12pain.cli.main import run; run()", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-c",
+            "from b12pain.cli.main import run; run()",
+            "serve",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     for _ in range(300):
         try:
@@ -116,10 +127,28 @@ def run(users: int = 50, seconds: int = 60) -> dict[str, Any]:
             cpu_before = sum(memory.process.cpu_times()[:2])
             prefix = Path(folder) / "locust"
             subprocess.run(
-                [sys.executable, "-m", "locust", "-f", str(HERE / "locust_web.py"), "--headless",
-                 "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--only-summary",
-                 "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix)],
-                check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(HERE / "locust_web.py"),
+                    "--headless",
+                    "-u",
+                    str(users),
+                    "-r",
+                    str(users),
+                    "-t",
+                    f"{seconds}s",
+                    "--only-summary",
+                    "--host",
+                    f"http://127.0.0.1:{port}",
+                    "--csv",
+                    str(prefix),
+                ],
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             cpu_used = sum(memory.process.cpu_times()[:2]) - cpu_before
             with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
@@ -128,15 +157,23 @@ def run(users: int = 50, seconds: int = 60) -> dict[str, Any]:
             memory.stopped.set()
             server.terminate()
             server.wait(timeout=30)
-    result: dict[str, Any] = {"entries": entries, "users": users, "seconds": seconds,
-                              "peak_rss_mib": memory.peak / 2**20, "idle_rss_mib": idle / 2**20,
-                              "server_cpu_s": cpu_used}
+    result: dict[str, Any] = {
+        "entries": entries,
+        "users": users,
+        "seconds": seconds,
+        "peak_rss_mib": memory.peak / 2**20,
+        "idle_rss_mib": idle / 2**20,
+        "server_cpu_s": cpu_used,
+    }
     base_p95 = float(rows[BASELINE]["95%"])
     for name in (*PAGES, BASELINE, "Aggregated"):
         row = rows[name]
         result[name] = {
-            "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
-            "p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]), "max_ms": float(row["Max Response Time"]),
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "p50_ms": float(row["50%"]),
+            "p95_ms": float(row["95%"]),
+            "max_ms": float(row["Max Response Time"]),
             "p95_vs_baseline": float(row["95%"]) / base_p95 if base_p95 else float("nan"),
         }
     return result
@@ -208,25 +245,35 @@ def main() -> None:
     if args.in_process:
         import statistics
 
-        print(f"CPU ms per request, in-process, {args.rounds} alternated rounds "
-              f"(load average {os.getloadavg()[0]:.2f})")
+        print(
+            f"CPU ms per request, in-process, {args.rounds} alternated rounds "
+            f"(load average {os.getloadavg()[0]:.2f})"
+        )
         for name, values in in_process(args.rounds).items():
-            print(f"| {name} | {statistics.median(values):.1f} | {min(values):.1f}-{max(values):.1f} |")
+            print(
+                f"| {name} | {statistics.median(values):.1f} | {min(values):.1f}-{max(values):.1f} |"
+            )
         return
     result = run(args.users, args.seconds)
-    print(f"{result['entries']} entries, {result['users']} users, {result['seconds']} s; "
-          f"server memory idle {result['idle_rss_mib']:.0f} MiB, peak {result['peak_rss_mib']:.0f} MiB; "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"{result['entries']} entries, {result['users']} users, {result['seconds']} s; "
+        f"server memory idle {result['idle_rss_mib']:.0f} MiB, peak {result['peak_rss_mib']:.0f} MiB; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     total = result["Aggregated"]["requests"]
-    print(f"server CPU {result['server_cpu_s']:.1f} s for {total} requests = "
-          f"{1000 * result['server_cpu_s'] / total:.1f} ms of CPU per request "
-          f"({total / result['seconds']:.0f} requests/s offered)")
+    print(
+        f"server CPU {result['server_cpu_s']:.1f} s for {total} requests = "
+        f"{1000 * result['server_cpu_s'] / total:.1f} ms of CPU per request "
+        f"({total / result['seconds']:.0f} requests/s offered)"
+    )
     print("| page | requests | failures | p50 ms | p95 ms | max ms | p95 vs baseline |")
     print("|---|---|---|---|---|---|---|")
     for name in (*PAGES, BASELINE, "Aggregated"):
         r = result[name]
-        print(f"| {name} | {r['requests']} | {r['failures']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
-              f"{r['max_ms']:.0f} | {r['p95_vs_baseline']:.1f}x |")
+        print(
+            f"| {name} | {r['requests']} | {r['failures']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
+            f"{r['max_ms']:.0f} | {r['p95_vs_baseline']:.1f}x |"
+        )
 
 
 if __name__ == "__main__":
