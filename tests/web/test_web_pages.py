@@ -116,6 +116,27 @@ def test_other_diary_entries(client: TestClient, kind: str, data: dict, shown: s
     assert shown in client.get("/diary").text.lower()
 
 
+def test_the_diary_shows_a_week_and_one_more_week_on_request(client: TestClient) -> None:
+    import datetime as dt
+
+    ten_days_ago = (dt.datetime.now() - dt.timedelta(days=10)).strftime("%Y-%m-%dT09:00")
+    for data in ({"nrs": "3", "note": "this week"}, {"nrs": "7", "note": "ten days ago", "at": ten_days_ago}):
+        assert client.post("/diary/pain", data=data, follow_redirects=False).status_code == 303
+    week = client.get("/diary").text
+    assert "The last 7 days" in week and "this week" in week and "ten days ago" not in week
+    assert 'href="/diary?weeks=2#entries-title"' in week
+    two = client.get("/diary?weeks=2").text
+    assert "The last 2 weeks" in two and "ten days ago" in two and "weeks=3" in two
+    assert "weeks=53" not in client.get("/diary?weeks=52").text  # the most it shows
+
+
+@pytest.mark.parametrize("weeks", ["0", "53", "two", "-1", "1.5"])
+def test_a_bad_number_of_weeks_is_refused(client: TestClient, weeks: str) -> None:
+    answer = client.get(f"/diary?weeks={weeks}")
+    assert answer.status_code == 422
+    assert "weeks" in answer.text and "from 1 to 52" in answer.text
+
+
 def test_unknown_diary_kind_is_refused(client: TestClient) -> None:
     assert client.post("/diary/weather", data={}).status_code == 422
 

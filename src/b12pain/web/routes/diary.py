@@ -24,8 +24,8 @@ DIARY_KINDS = ("pain", "sleep", "exercise", "stress", "mood", "symptoms")
 #: Kinds the diary lists (questionnaires, doses, food and results too; those are changed on
 #: their own pages, and here only their note and time).
 LISTED_KINDS = (*DIARY_KINDS, "instrument", "dose", "food", "lab")
-#: How many days of entries the diary shows by default.
-SHOWN_DAYS = 14
+#: How many weeks of entries the diary shows by default, and at most (`?weeks=N`).
+SHOWN_WEEKS, MOST_WEEKS = 1, 52
 
 NRS_ALLOWED = "a whole number from 0 (no pain) to 10 (worst imaginable)"
 
@@ -89,24 +89,38 @@ _LOG: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+def shown_weeks(request: Request) -> int:
+    """The weeks of entries asked for (`?weeks=N`, default `SHOWN_WEEKS`); `InputError` naming
+    the value and what is allowed."""
+    raw = request.query_params.get("weeks")
+    if raw is None:
+        return SHOWN_WEEKS
+    if not raw.isdigit() or not 1 <= int(raw) <= MOST_WEEKS:
+        raise InputError.single("weeks", raw, f"a whole number of weeks from 1 to {MOST_WEEKS}")
+    return int(raw)
+
+
 def _page(request: Request, ctx: Any, status_code: int = 200, **extra: Any) -> HTMLResponse:
+    weeks = shown_weeks(request)
     return render(
         request,
         "pages/diary.html",
         status_code=status_code,
         title="Diary",
-        days=diary.recent_days(ctx, LISTED_KINDS, SHOWN_DAYS),
+        days=diary.recent_days(ctx, LISTED_KINDS, 7 * weeks),
         region_ids=diary.BODY_REGIONS,
         pain_types=diary.PAIN_TYPES,
         selected=set(extra.get("values", {}).get("regions", []) or []),
-        shown_days=SHOWN_DAYS,
+        weeks=weeks,
+        most_weeks=MOST_WEEKS,
         **extra,
     )
 
 
 @router.get("/diary", response_class=HTMLResponse)
 def diary_page(request: Request, ctx: ContextDep) -> HTMLResponse:
-    """The diary: add forms first, then the last two weeks of entries, newest first."""
+    """The diary: add forms first, then the last week of entries (`?weeks=N` for more), newest
+    first."""
     saved = request.query_params.get("saved")
     deleted = request.query_params.get("deleted")
     return _page(
