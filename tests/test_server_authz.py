@@ -326,7 +326,8 @@ def test_every_access_by_the_clinician_is_in_anns_audit_log(world: World) -> Non
     assert page.status_code == 200
     assert "Dr Okafor" in page.text and "Labs" in page.text and "Comment" in page.text
     assert "<script>alert(1)</script>" not in page.text  # escaped
-    assert "Seen — &lt;script&gt;" in ann.get("/diary").text  # the person sees the comment
+    # The person sees the comment (on an entry of servicekit's fixed NOW: a year of weeks shown).
+    assert "Seen — &lt;script&gt;" in ann.get("/diary?weeks=52").text
 
 
 def test_every_route_needs_a_session_or_a_rule(world: World) -> None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from b12pain.presentation.assessment import (
@@ -24,6 +26,8 @@ from b12pain.presentation.assessment import (
     urgency_words,
 )
 from b12pain.presentation.entries import FORM_WORDS, describe, every_words
+from b12pain.service._cache import BoundedCache
+from b12pain.web import csrf
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -148,6 +152,24 @@ templates.env.globals.update(
 templates.env.filters["zip"] = zip
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
+
+
+#: Rendered parts of pages that depend only on their key (forms before anything is typed).
+_FRAGMENTS: BoundedCache[Markup] = BoundedCache(maxsize=256)
+
+
+def kept_fragment(request: Request, template: str, key: Hashable, **context: Any) -> Markup:
+    """`template` rendered with `context` once per `key` (and this request's CSRF token, so a
+    form's token is always its own session's), then kept: for the parts of a page that show
+    nothing a person typed or was told, like the diary's empty forms."""
+    token = csrf.csrf_token({"request": request})
+
+    def draw() -> Markup:
+        blank: dict[str, Any] = {"errors": [], "problems": {}, "values": {}, "error_prefix": ""}
+        page = templates.env.get_template(template)
+        return Markup(page.render({**blank, **context, "request": request}))
+
+    return _FRAGMENTS.get_or_compute((template, key, token), draw)
 
 
 def render(

@@ -15,7 +15,7 @@ from b12pain.service import diary
 from b12pain.web.deps import ContextDep
 from b12pain.web.errors import problems_of
 from b12pain.web.forms import FormReader, values_of
-from b12pain.web.templating import render
+from b12pain.web.templating import kept_fragment, render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -102,6 +102,16 @@ def shown_weeks(request: Request) -> int:
 
 def _page(request: Request, ctx: Any, status_code: int = 200, **extra: Any) -> HTMLResponse:
     weeks = shown_weeks(request)
+    if "errors" not in extra and "values" not in extra:  # nothing typed to show again
+        extra["forms_html"] = kept_fragment(
+            request,
+            "partials/diary_forms.html",
+            extra.get("open_form"),
+            open_form=extra.get("open_form"),
+            region_ids=diary.BODY_REGIONS,
+            pain_types=diary.PAIN_TYPES,
+            selected=set(),
+        )
     return render(
         request,
         "pages/diary.html",
