@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from conftest import _free_port, axe_violations, horizontal_overflow, running_serve
+from conftest import axe_violations, horizontal_overflow
+from servekit import free_port, running_serve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -28,7 +29,7 @@ def report_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = open_store(data_dir=data)
     rd.crowded(store, dt.date.today())
     store.close()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "B12PAIN_DATA_DIR": str(data)}
     env.pop("B12PAIN_DATABASE_URL", None)
     with running_serve(env, port) as address:
