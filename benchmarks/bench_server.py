@@ -39,7 +39,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_web import PeakMemory, _free_port  # noqa: E402
+from bench_web import PeakMemory, _free_port, run_locust  # noqa: E402
 
 PASSWORD = "benchmark password, long enough"
 PAGES = ("Today (person)", "Patient list (clinician)")
@@ -317,31 +317,7 @@ def run(
                     "B12PAIN_BENCH_CLINICIAN_USERS": str(clinicians),
                 }
                 users = people + clinicians
-                subprocess.run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "locust",
-                        "-f",
-                        str(HERE / "locust_server.py"),
-                        "--headless",
-                        "-u",
-                        str(users),
-                        "-r",
-                        str(users),
-                        "-t",
-                        f"{seconds}s",
-                        "--only-summary",
-                        "--host",
-                        f"http://127.0.0.1:{port}",
-                        "--csv",
-                        str(prefix),
-                    ],
-                    check=False,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
+                run_locust(HERE / "locust_server.py", users, seconds, port, prefix, env)
                 cpu_used = _cpu_seconds(memory.process) - cpu_before
                 with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
                     rows = {row["Name"]: row for row in csv.DictReader(stats)}

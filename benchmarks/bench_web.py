@@ -57,6 +57,24 @@ def fill_dense_year(data_dir: Path) -> int:
         return journal.add_many(dense_year(until=dt.date.today()))
 
 
+def run_locust(
+    locustfile: Path,
+    users: int,
+    seconds: int,
+    port: int,
+    prefix: Path,
+    env: dict[str, str] | None = None,
+) -> None:
+    """Run locust headless in its own process: `users` users started at once against the server
+    on `port` for `seconds`; its statistics go to `prefix`_stats.csv."""
+    subprocess.run(
+        [sys.executable, "-m", "locust", "-f", str(locustfile), "--headless",
+         "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--only-summary",
+         "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix)],
+        check=False, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -126,30 +144,7 @@ def run(users: int = 50, seconds: int = 60) -> dict[str, Any]:
             idle = memory.process.memory_info().rss
             cpu_before = sum(memory.process.cpu_times()[:2])
             prefix = Path(folder) / "locust"
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "locust",
-                    "-f",
-                    str(HERE / "locust_web.py"),
-                    "--headless",
-                    "-u",
-                    str(users),
-                    "-r",
-                    str(users),
-                    "-t",
-                    f"{seconds}s",
-                    "--only-summary",
-                    "--host",
-                    f"http://127.0.0.1:{port}",
-                    "--csv",
-                    str(prefix),
-                ],
-                check=False,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+            run_locust(HERE / "locust_web.py", users, seconds, port, prefix)
             cpu_used = sum(memory.process.cpu_times()[:2]) - cpu_before
             with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
                 rows = {row["Name"]: row for row in csv.DictReader(stats)}
