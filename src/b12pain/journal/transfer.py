@@ -38,9 +38,15 @@ def dumps(document: dict[str, Any]) -> str:
 def export_file(journal: Journal, path: Path, *, owner: str = LOCAL_OWNER) -> int:
     """Write `owner`'s journal to `path`: a private (0600) file written atomically, so a crash
     leaves no half file."""
+    return write_export(path, export_document(journal, owner=owner))
+
+
+def write_export(path: Path, document: dict[str, Any]) -> int:
+    """Write an export `document` to `path`: private (0600) and atomic, so a crash leaves no
+    half file; `InputError` naming the file when it cannot be written. Returns how many entries
+    it holds."""
     from b12pain.privacy import write_private
 
-    document = export_document(journal, owner=owner)
     if not path.parent.is_dir():
         raise InputError.single("file", str(path), "cannot be written: its folder does not exist")
     try:

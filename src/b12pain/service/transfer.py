@@ -19,7 +19,6 @@ from b12pain.journal.records import DoseEvent, PlanEntry
 from b12pain.journal.transfer import (
     SCHEMA,
     backup,
-    dumps,
     export_document,
     parse_document,
     read_document,
@@ -80,15 +79,9 @@ def export_to_file(ctx: Context, path: Path, data_folder: Path | None = None) ->
 def _write_export(path: Path, document: ExportDocument) -> int:
     """Write `document` to `path`: private (0600) and atomic, so a crash leaves no half file.
     Returns how many entries it holds."""
-    from b12pain.privacy import write_private
+    from b12pain.journal.transfer import write_export
 
-    if not path.parent.is_dir():
-        raise InputError.single("file", str(path), "cannot be written: its folder does not exist")
-    try:
-        write_private(path, dumps(document))
-    except OSError as exc:
-        raise InputError.single("file", str(path), f"cannot be written: {exc.strerror}") from None
-    return len(document["entries"])
+    return write_export(path, dict(document))
 
 
 def _journal_files(ctx: Context) -> set[Path]:
